@@ -1,0 +1,42 @@
+"""Liveness of the two things the site cannot work without: its database and its broker."""
+
+import time
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+
+
+def check_database():
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as exc:
+        connection.close()
+        return {"ok": False, "error": first_line(exc)}
+    return {"ok": True}
+
+
+def check_broker():
+    from config.celery import app
+
+    try:
+        with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
+            conn.ensure_connection(max_retries=1, timeout=settings.HEALTHZ_BROKER_TIMEOUT)
+    except Exception as exc:  # kombu raises transport-specific errors; all mean "down"
+        return {"ok": False, "error": first_line(exc)}
+    return {"ok": True}
+
+
+def run_checks():
+    results = {}
+    for name, check in (("database", check_database), ("broker", check_broker)):
+        started = time.perf_counter()
+        results[name] = check()
+        results[name]["ms"] = round((time.perf_counter() - started) * 1000, 1)
+    return results
+
+
+def first_line(exc):
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]

@@ -1,0 +1,31 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from postmortems import demo as postmortems_demo
+from slos import demo as slos_demo
+
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "demo"
+
+
+class Command(BaseCommand):
+    help = "Load the demo data set and the demo login. Safe to run again: nothing is duplicated."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        User = get_user_model()
+        user, created = User.objects.get_or_create(
+            username=DEMO_USERNAME,
+            defaults={"first_name": "Demo", "email": "demo@example.com", "is_staff": True,
+                      "is_superuser": True},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        postmortems_demo.load(user)
+        slos_demo.load(user)
+        self.stdout.write(self.style.SUCCESS(
+            f"Demo data ready. Log in at http://127.0.0.1:8000/ as "
+            f"{DEMO_USERNAME} / {DEMO_PASSWORD}"
+        ))

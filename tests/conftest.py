@@ -1,0 +1,191 @@
+"""Shared fixtures: the real services (PostgreSQL, Redis, a Celery worker process, Chromium)
+and the personas the tests act as."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+
+# The live_server fixture runs in a thread beside Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_sessionstart(session):
+    """Refuse to run anywhere but PostgreSQL, with a message that says what to do."""
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        pytest.exit(
+            "The tests run on PostgreSQL only: set DATABASE_URL=postgres://… "
+            "(`make test` does, and starts PostgreSQL when it is down).",
+            returncode=3,
+        )
+    import psycopg
+
+    try:
+        psycopg.connect(
+            dbname="postgres", user=database["USER"], password=database["PASSWORD"],
+            host=database["HOST"], port=database["PORT"] or 5432, connect_timeout=5,
+        ).close()
+    except psycopg.OperationalError as exc:
+        pytest.exit(
+            f"PostgreSQL at {database['HOST']}:{database['PORT']} cannot be reached "
+            f"({str(exc).strip().splitlines()[0]}). Start it, or run `make services`.",
+            returncode=3,
+        )
+
+
+@pytest.fixture(scope="session")
+def xdist_suffix(worker_id):
+    return "" if worker_id == "master" else f"-{worker_id}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def celery_queue_per_test_worker(xdist_suffix):
+    """Each xdist worker sends its tasks to its own queue, so a task is never taken by a
+    Celery worker attached to another test database."""
+    from config.celery import app
+
+    queue = f"{settings.CELERY_TASK_DEFAULT_QUEUE}-tests{xdist_suffix}"
+    app.conf.task_default_queue = queue
+    return queue
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, celery_queue_per_test_worker):
+    """A real `celery worker` process on the test database, consuming this test worker's
+    queue through the real broker. Use with @pytest.mark.django_db(transaction=True)."""
+    from django.db import connection
+
+    env = dict(os.environ)
+    test_db = connection.settings_dict["NAME"]
+    db = settings.DATABASES["default"]
+    env["DATABASE_URL"] = (
+        f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{test_db}"
+    )
+    env["CELERY_TASK_DEFAULT_QUEUE"] = celery_queue_per_test_worker
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / f"celery-worker{celery_queue_per_test_worker}.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
+         "--loglevel=INFO", "-Q", celery_queue_per_test_worker, "--without-heartbeat",
+         "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    from config.celery import app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the Celery worker exited early; see {log.name}")
+        replies = app.control.inspect(timeout=1).ping() or {}
+        if replies:
+            break
+    else:
+        process.terminate()
+        pytest.fail(f"the Celery worker did not answer a ping within 60 s; see {log.name}")
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+# --- Personas ---------------------------------------------------------------------------
+
+@pytest.fixture
+def alice(django_user_model):
+    """An SRE who owns incidents and writes postmortems."""
+    return django_user_model.objects.create_user(
+        "alice", "alice@example.com", "alice-password", first_name="Alice"
+    )
+
+
+@pytest.fixture
+def bob(django_user_model):
+    """A second engineer: edits alongside Alice."""
+    return django_user_model.objects.create_user(
+        "bob", "bob@example.com", "bob-password", first_name="Bob"
+    )
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+# --- Browser ----------------------------------------------------------------------------
+
+def chromium_path():
+    return os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": chromium_path(),
+        "headless": True,
+        "args": [
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 900},
+            "timezone_id": "UTC"}
+
+
+@pytest.fixture
+def login(live_server, context):
+    """Log a persona into the browser context without typing (the login flow has its own test)."""
+    from django.test import Client
+
+    def log_in(user, page=None):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value,
+                              "url": live_server.url}])
+        return page
+
+    return log_in
+
+
+@pytest.fixture
+def screenshot(request):
+    """Save a full-page screenshot under test-artifacts/screenshots/ to look at."""
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name):
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_files_for_the_live_server(request, settings):
+    """The live server serves static files from the finders, which know the plain names,
+    not the hashed ones of the production manifest storage (`make test` runs collectstatic,
+    which proves the manifest builds)."""
+    if "live_server" in request.fixturenames:
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
