@@ -5,7 +5,7 @@ set -u
 BIN=.venv/bin
 PORT=${PORT:-8000}
 PROMETHEUS_PORT=${PROMETHEUS_PORT:-9090}
-mkdir -p var/prometheus var/celery
+mkdir -p var/prometheus var/celery/queue var/celery/processed var/celery/results
 
 stop() {
   trap - INT TERM EXIT
