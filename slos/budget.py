@@ -1,0 +1,266 @@
+"""Error-budget maths: pure functions, no ORM and no I/O.
+
+Conventions (the SRE workbook's, and those of ``../shared/slo/golden.json``):
+
+* targets are percentages, 0 < target < 100; a 100% target is refused (no error budget);
+* error budget = 1 - target; error ratio = 1 - SLI; the SLI is clamped to [0, 1];
+* budget remaining = 1 - error ratio / budget, **not clamped**: an overspent budget is negative;
+* burn rate over a window = error ratio over that window / budget (1 = spending the budget
+  exactly over the SLO window);
+* time to exhaustion = remaining x window / burn rate: ``None`` at burn 0, 0 once spent;
+* zero traffic (0 good / 0 total) is *no data* (``None``), never 0 errors and never 100%.
+
+The budget is computed with exact fractions, so 99.9% gives a budget of exactly 0.001 and not
+the float artefact 0.0009999999999999432.
+"""
+
+import math
+import re
+from fractions import Fraction
+
+MINUTE = 60
+HOUR = 60 * MINUTE
+DAY = 24 * HOUR
+MONTH_DAYS = 30
+YEAR_DAYS = 365
+
+# The windows the poller reads error ratios over, and the workbook's multi-window pairs.
+BURN_WINDOWS = ("5m", "30m", "1h", "6h", "3d")
+# (name, long window, short window, share of the budget the long window may consume)
+ALERT_SHARES = (
+    ("fast_burn", "1h", "5m", Fraction(2, 100)),
+    ("slow_burn", "6h", "30m", Fraction(5, 100)),
+    ("ticket", "3d", "6h", Fraction(10, 100)),
+)
+
+# Policy states, from budget remaining.
+NORMAL = "normal"
+POSTPONE_RISKY = "postpone_risky"
+FREEZE_NON_CRITICAL = "freeze_non_critical"
+FEATURE_FREEZE = "feature_freeze"
+NO_DATA = "no_data"
+
+POLICY_WORDS = {
+    NORMAL: "Normal velocity: ship as usual.",
+    POSTPONE_RISKY: "Postpone risky changes: less than half of the error budget is left.",
+    FREEZE_NON_CRITICAL: "Freeze non-critical changes: less than 10% of the error budget is left.",
+    FEATURE_FREEZE: "Feature freeze: the error budget is spent; work on reliability only.",
+    NO_DATA: "No data: the SLI cannot be measured, so the budget is unknown.",
+}
+
+_DURATION = re.compile(r"^(\d+)([smhdw])$")
+_UNIT_SECONDS = {"s": 1, "m": MINUTE, "h": HOUR, "d": DAY, "w": 7 * DAY}
+
+
+class TargetError(ValueError):
+    """A target the maths cannot work with (100% or outside (0, 100))."""
+
+
+def parse_duration(text):
+    """Seconds in a Prometheus-style duration with one unit: "5m" -> 300, "28d" -> 2419200."""
+    match = _DURATION.match(str(text).strip())
+    if not match:
+        raise ValueError(f"{text!r} is not a duration like 5m, 6h or 28d")
+    return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+def format_duration(seconds):
+    """The largest whole unit: 300 -> "5m", 7200 -> "2h", 259200 -> "3d"."""
+    seconds = int(seconds)
+    for unit in ("d", "h", "m"):
+        if seconds % _UNIT_SECONDS[unit] == 0 and seconds >= _UNIT_SECONDS[unit]:
+            return f"{seconds // _UNIT_SECONDS[unit]}{unit}"
+    return f"{seconds}s"
+
+
+def validate_target(target_percent):
+    """Raise TargetError unless 0 < target < 100."""
+    target = Fraction(str(target_percent))
+    if target >= 100:
+        raise TargetError("objective must be < 100 (error budget would be 0; burn rate = x/0)")
+    if target <= 0:
+        raise TargetError("objective must be > 0")
+    return target
+
+
+def error_budget_exact(target_percent):
+    """The error budget as an exact fraction: 99.9 -> 1/1000."""
+    return 1 - validate_target(target_percent) / 100
+
+
+def error_budget(target_percent):
+    """The error budget ratio: 1 - target (99.9% -> 0.001)."""
+    return float(error_budget_exact(target_percent))
+
+
+def allowed_downtime_seconds(target_percent, period_days):
+    """How long the service may be fully down in a period and still meet the target."""
+    return float(error_budget_exact(target_percent) * Fraction(str(period_days)) * DAY)
+
+
+def downtime_table(target_percent, window_days):
+    """The reality-check table: allowed downtime per SLO window, per 30-day month, per year."""
+    return {
+        "window": allowed_downtime_seconds(target_percent, window_days),
+        "month": allowed_downtime_seconds(target_percent, MONTH_DAYS),
+        "year": allowed_downtime_seconds(target_percent, YEAR_DAYS),
+    }
+
+
+def sli_from_counts(good, total):
+    """good / total read at the same evaluation time, clamped to [0, 1]; None without traffic."""
+    if good is None or total is None or not _finite(good) or not _finite(total) or total <= 0:
+        return None
+    return min(1.0, max(0.0, good / total))
+
+
+def error_ratio_from_sli(sli):
+    return None if sli is None else 1.0 - sli
+
+
+def clean_ratio(value):
+    """An error ratio from Prometheus: NaN/Inf (0/0, x/0) mean no data; clamp to [0, 1]."""
+    if value is None or not _finite(value):
+        return None
+    return min(1.0, max(0.0, float(value)))
+
+
+def burn_rate(error_ratio, budget):
+    """Error ratio over a window divided by the budget; None without data."""
+    if error_ratio is None:
+        return None
+    return float(Fraction(str(error_ratio)) / Fraction(str(budget)))
+
+
+def budget_consumed(error_ratio, budget):
+    return burn_rate(error_ratio, budget)
+
+
+def budget_remaining(error_ratio, budget):
+    """1 - error ratio / budget; negative when overspent; None without data."""
+    consumed = budget_consumed(error_ratio, budget)
+    return None if consumed is None else 1.0 - consumed
+
+
+def allowed_bad_events(total, budget):
+    return float(Fraction(str(total)) * Fraction(str(budget)))
+
+
+def time_to_exhaust_entire_budget(burn, window_seconds):
+    """How long a full budget lasts at this burn rate (window / burn); None at burn 0."""
+    if burn is None or burn <= 0:
+        return None
+    return window_seconds / burn
+
+
+def time_to_exhaustion(remaining, burn, window_seconds):
+    """Seconds until the remaining budget is gone at the current burn rate.
+
+    None when the burn rate is 0 or unknown (it never runs out); 0 when already spent."""
+    if remaining is None:
+        return None
+    if remaining <= 0:
+        return 0.0
+    if burn is None or burn <= 0:
+        return None
+    return remaining * window_seconds / burn
+
+
+def policy_state(remaining):
+    """The error-budget policy for a budget remaining ratio."""
+    if remaining is None:
+        return NO_DATA
+    if remaining <= 0:
+        return FEATURE_FREEZE
+    if remaining < 0.10:
+        return FREEZE_NON_CRITICAL
+    if remaining <= 0.50:
+        return POSTPONE_RISKY
+    return NORMAL
+
+
+def risky_changes_allowed(state):
+    """The gate: only normal velocity lets risky changes ship."""
+    return state == NORMAL
+
+
+def burn_factor(budget_share, long_window_seconds, period_seconds):
+    """Burn rate at which the long window consumes ``budget_share`` of the period's budget."""
+    return float(Fraction(str(budget_share)) * period_seconds / long_window_seconds)
+
+
+def alert_factors(period_days):
+    """Default (fast, slow, ticket) burn factors for a window, from the workbook's shares:
+    30d -> 14.4, 6, 1; 28d -> 13.44, 5.6, 0.93."""
+    period = Fraction(str(period_days)) * DAY
+    return {name: float(share * period / parse_duration(long))
+            for name, long, _short, share in ALERT_SHARES}
+
+
+def mwmb_alerts(target_percent, period_days, budget_percent_per_long_window):
+    """Multi-window, multi-burn-rate alert rows: the short window is 1/12 of the long one;
+    the two shortest long windows page, the others open tickets."""
+    budget = error_budget_exact(target_percent)
+    period = Fraction(str(period_days)) * DAY
+    rows = []
+    for index, (long, percent) in enumerate(budget_percent_per_long_window.items()):
+        long_seconds = parse_duration(long)
+        share = Fraction(str(percent)) / 100
+        factor = share * period / long_seconds
+        rows.append({
+            "severity": "page" if index < 2 else "ticket",
+            "long_window": long,
+            "short_window": f"{long_seconds // 12 // MINUTE}m",
+            "burn_rate": float(factor),
+            "error_ratio_threshold": float(factor * budget),
+            "budget_consumed_fraction": float(share),
+        })
+    return rows
+
+
+def alert_fires(ratio_long, ratio_short, factor, budget):
+    """Fire iff both windows burn faster than the factor; never without data."""
+    if ratio_long is None or ratio_short is None:
+        return False
+    threshold = factor * budget
+    return ratio_long > threshold and ratio_short > threshold
+
+
+def latency_good_events(bucket_increase, threshold_seconds):
+    """Good events of a latency SLI: the cumulative bucket whose ``le`` equals the threshold.
+
+    ``bucket_increase`` maps le (text) to the increase of that cumulative bucket. The threshold
+    must be an existing bucket boundary: interpolating between buckets would make up data."""
+    threshold = float(threshold_seconds)
+    for le, count in bucket_increase.items():
+        if le != "+Inf" and float(le) == threshold:
+            return count
+    bounds = ", ".join(sorted(bucket_increase, key=lambda le: float(le)))
+    raise ValueError(
+        f"the latency threshold {threshold_seconds} s is not a histogram bucket boundary "
+        f"(le is one of {bounds})"
+    )
+
+
+def le_matcher(le):
+    """A label matcher for a bucket boundary that works before and after Prometheus 3
+    normalised ``le`` to floats: "1" also matches "1.0"."""
+    if re.fullmatch(r"\d+", le):
+        return f'le=~"{le}(\\\\.0)?"'
+    return f'le="{le}"'
+
+
+def counter_increase(samples):
+    """The increase of a counter over raw samples, correcting for resets (a drop means the
+    counter restarted from 0); no extrapolation."""
+    increase = 0.0
+    for previous, current in zip(samples, samples[1:], strict=False):
+        increase += current - previous if current >= previous else current
+    return increase
+
+
+def _finite(value):
+    try:
+        return math.isfinite(value)
+    except TypeError:
+        return False

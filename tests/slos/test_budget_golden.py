@@ -1,0 +1,209 @@
+"""The budget maths reproduces every reference case of ../shared/slo/golden.json.
+
+The file lives in the shared folder beside the repository; a missing file fails the run
+loudly instead of silently skipping the reference cases."""
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from slos import budget
+
+GOLDEN = Path(__file__).resolve().parents[2].parent / "shared" / "slo" / "golden.json"
+
+
+def load_cases():
+    if not GOLDEN.exists():
+        raise FileNotFoundError(
+            f"{GOLDEN} is missing: the SLO maths reference cases must sit in shared/slo/ "
+            "beside the repository"
+        )
+    return json.loads(GOLDEN.read_text())
+
+
+CASES = load_cases()
+
+
+def close(actual, expected, tolerance):
+    if expected is None:
+        return actual is None
+    return math.isclose(actual, expected, rel_tol=tolerance.get("rel", 0),
+                        abs_tol=tolerance.get("abs", 0))
+
+
+def check_allowed_downtime(inputs, expected, tol):
+    seconds = budget.allowed_downtime_seconds(inputs["objective_percent"], inputs["period_days"])
+    assert close(seconds, expected["allowed_bad_seconds"], tol)
+    assert close(seconds / 60, expected["allowed_bad_minutes"], tol)
+    assert close(budget.error_budget(inputs["objective_percent"]),
+                 expected["error_budget_ratio"], tol)
+
+
+def check_burn_and_exhaustion(inputs, expected, tol):
+    budget_ratio = budget.error_budget(inputs["objective_percent"])
+    burn = budget.burn_rate(inputs["error_ratio"], budget_ratio)
+    assert close(burn, expected["burn_rate"], tol)
+    period = inputs["period_days"] * budget.DAY
+    assert close(budget.time_to_exhaust_entire_budget(burn, period),
+                 expected["time_to_exhaust_entire_budget_seconds"], tol)
+    # A full budget lasts exactly as long as time_to_exhaustion says from remaining = 1.
+    assert close(budget.time_to_exhaustion(1.0, burn, period),
+                 expected["time_to_exhaust_entire_budget_seconds"], tol)
+
+
+def check_mwmb(inputs, expected, tol):
+    rows = budget.mwmb_alerts(inputs["objective_percent"], inputs["period_days"],
+                              inputs["budget_percent_per_long_window"])
+    assert len(rows) == len(expected["alerts"])
+    for row, want in zip(rows, expected["alerts"], strict=True):
+        assert row["severity"] == want["severity"]
+        assert row["long_window"] == want["long_window"]
+        assert row["short_window"] == want["short_window"]
+        assert close(row["burn_rate"], want["burn_rate"], tol)
+        assert close(row["error_ratio_threshold"], want["error_ratio_threshold_at_99.9"], tol)
+        assert close(row["budget_consumed_fraction"], want["budget_consumed_fraction"], tol)
+
+
+def check_burn_factors(inputs, expected, tol):
+    period = inputs["period_days"] * budget.DAY
+    factors = [budget.burn_factor(share / 100, budget.parse_duration(long), period)
+               for long, _short, share in inputs["windows"]]
+    for factor, want in zip(factors, expected["burn_rate_factors"], strict=True):
+        assert close(factor, want, tol)
+
+
+def check_budget_share_burn(inputs, expected, tol):
+    burn = budget.burn_factor(inputs["budget_fraction"], inputs["window_hours"] * budget.HOUR,
+                              inputs["period_days"] * budget.DAY)
+    assert close(burn, expected["burn_rate"], tol)
+
+
+def check_budget_remaining(inputs, expected, tol):
+    budget_ratio = budget.error_budget(inputs["objective_percent"])
+    sli = budget.sli_from_counts(inputs["good"], inputs["total"])
+    error_ratio = budget.error_ratio_from_sli(sli)
+    assert close(sli, expected["sli"], tol)
+    assert close(error_ratio, expected["error_ratio"], tol)
+    assert close(budget.burn_rate(error_ratio, budget_ratio), expected["burn_rate_over_window"],
+                 tol)
+    assert close(budget.budget_consumed(error_ratio, budget_ratio),
+                 expected["budget_consumed_fraction"], tol)
+    remaining = budget.budget_remaining(error_ratio, budget_ratio)
+    assert close(remaining, expected["budget_remaining_fraction"], tol)
+    allowed = budget.allowed_bad_events(inputs["total"], budget_ratio)
+    assert close(allowed, expected["allowed_bad_events"], tol)
+    assert close(allowed * remaining, expected["remaining_bad_events"], tol)
+
+
+def check_time_to_exhaustion(inputs, expected, tol):
+    period = inputs["period_days"] * budget.DAY
+    seconds = budget.time_to_exhaustion(inputs["budget_remaining_fraction"], inputs["burn_rate"],
+                                        period)
+    assert close(seconds, expected["time_to_exhaust_remaining_seconds"], tol)
+    assert close(seconds / budget.HOUR, expected["time_to_exhaust_remaining_hours"], tol)
+    entire = budget.time_to_exhaust_entire_budget(inputs["burn_rate"], period)
+    assert close(entire / budget.DAY, expected["time_to_exhaust_entire_budget_days"], tol)
+
+
+def check_latency(inputs, expected, tol):
+    buckets = inputs["bucket_increase"]
+    total = inputs["count_increase"]
+    good = budget.latency_good_events(buckets, inputs["threshold_seconds"])
+    budget_ratio = budget.error_budget(inputs["objective_percent"])
+    sli = budget.sli_from_counts(good, total)
+    error_ratio = budget.error_ratio_from_sli(sli)
+    assert good == expected["good"]
+    assert total - good == expected["bad"]
+    assert close(sli, expected["sli"], tol)
+    assert close(error_ratio, expected["error_ratio"], tol)
+    assert close(budget.burn_rate(error_ratio, budget_ratio), expected["burn_rate"], tol)
+    assert close(budget.budget_remaining(error_ratio, budget_ratio),
+                 expected["budget_remaining_fraction"], tol)
+    other = expected["with_threshold_0.25"]
+    sli_025 = budget.sli_from_counts(budget.latency_good_events(buckets, 0.25), total)
+    assert close(sli_025, other["sli"], tol)
+    ratio_025 = budget.error_ratio_from_sli(sli_025)
+    assert close(budget.burn_rate(ratio_025, budget_ratio), other["burn_rate"], tol)
+    assert close(budget.budget_remaining(ratio_025, budget_ratio),
+                 other["budget_remaining_fraction"], tol)
+    assert expected["threshold_0.3_not_a_bucket"].startswith("reject")
+    with pytest.raises(ValueError, match="not a histogram bucket boundary"):
+        budget.latency_good_events(buckets, 0.3)
+
+
+def check_le_matchers(inputs, expected, tol):
+    assert [budget.le_matcher(le) for le in inputs["le_values"]] == expected["matchers"]
+
+
+def check_zero_traffic(inputs, expected, tol):
+    budget_ratio = budget.error_budget(inputs["objective_percent"])
+    sli = budget.sli_from_counts(inputs["good"], inputs["total"])
+    error_ratio = budget.error_ratio_from_sli(sli)
+    assert sli is expected["sli"] is None
+    assert error_ratio is expected["error_ratio"] is None
+    assert budget.burn_rate(error_ratio, budget_ratio) is expected["burn_rate"] is None
+    remaining = budget.budget_remaining(error_ratio, budget_ratio)
+    assert budget.policy_state(remaining) == budget.NO_DATA == expected["status"]
+    factor = budget.alert_factors(30)["fast_burn"]
+    assert budget.alert_fires(error_ratio, error_ratio, factor, budget_ratio) is \
+        expected["alert_fires"]
+
+
+def check_target_refused(inputs, expected, tol):
+    assert expected["valid"] is False
+    with pytest.raises(budget.TargetError) as refused:
+        budget.validate_target(inputs["objective_percent"])
+    assert str(refused.value) == expected["error"]
+
+
+def check_float_artefact(inputs, expected, tol):
+    target = inputs["objective_percent"]
+    budget_ratio = budget.error_budget(target)
+    assert budget_ratio == expected["error_budget_ratio"]  # exact, not merely close
+    assert budget_ratio != expected["naive_float64_value"]  # not the float artefact
+    assert close(budget.alert_factors(30)["fast_burn"] * budget_ratio,
+                 expected["page_threshold_14.4x"], tol)
+
+
+def check_counter_reset(inputs, expected, tol):
+    samples = inputs["samples"]
+    assert budget.counter_increase(samples) == expected["increase"]
+    assert samples[-1] - samples[0] == expected["naive_last_minus_first"]
+
+
+CHECKS = [
+    ("allowed_downtime ", check_allowed_downtime),
+    ("burn_rate_and_full_budget_exhaustion", check_burn_and_exhaustion),
+    ("mwmb_alert_thresholds", check_mwmb),
+    ("sloth_burn_factors", check_burn_factors),
+    ("workbook: ", check_budget_share_burn),
+    ("budget_remaining", check_budget_remaining),
+    ("time_to_exhaustion", check_time_to_exhaustion),
+    ("latency SLI", check_latency),
+    ("le label matcher", check_le_matchers),
+    ("zero traffic", check_zero_traffic),
+    ("objective 100% rejected", check_target_refused),
+    ("float artefact", check_float_artefact),
+    ("counter reset", check_counter_reset),
+]
+
+
+def check_for(name):
+    for prefix, check in CHECKS:
+        if name.startswith(prefix):
+            return check
+    return None
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+def test_the_maths_reproduces_the_reference_case(case):
+    check = check_for(case["name"])
+    assert check is not None, f"no check knows the reference case {case['name']!r}"
+    check(case["inputs"], case["expected"], case["tolerance"])
+
+
+def test_every_reference_case_is_checked():
+    assert len(CASES) >= 20
+    assert all(check_for(case["name"]) for case in CASES)
