@@ -1,6 +1,15 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from postmortems.models import Service
+from postmortems.models import (
+    ActionItem,
+    ContributingFactor,
+    Incident,
+    Postmortem,
+    Service,
+    TimelineEntry,
+    Why,
+)
 
 
 @admin.register(Service)
@@ -8,3 +17,73 @@ class ServiceAdmin(admin.ModelAdmin):
     list_display = ["name", "team"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "team"]
+
+
+class ActionItemInline(admin.TabularInline):
+    model = ActionItem
+    extra = 0
+    fields = ["priority", "text", "owner", "owner_name", "due", "ticket", "status"]
+    autocomplete_fields = ["owner"]
+
+
+@admin.register(Incident)
+class IncidentAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "severity", "status", "started_at", "owner"]
+    list_filter = ["severity", "status", "customer_facing", "services"]
+    search_fields = ["title", "summary"]
+    date_hierarchy = "started_at"
+    filter_horizontal = ["services"]
+    inlines = [ActionItemInline]
+
+
+class TimelineEntryInline(admin.TabularInline):
+    model = TimelineEntry
+    extra = 0
+
+
+class WhyInline(admin.TabularInline):
+    model = Why
+    extra = 0
+
+
+class ContributingFactorInline(admin.TabularInline):
+    model = ContributingFactor
+    extra = 0
+
+
+@admin.register(Postmortem)
+class PostmortemAdmin(SimpleHistoryAdmin):
+    list_display = ["incident", "template", "state", "published_at"]
+    list_filter = ["template", "state"]
+    search_fields = ["incident__title", "executive_summary"]
+    raw_id_fields = ["incident"]
+    inlines = [TimelineEntryInline, WhyInline, ContributingFactorInline]
+
+
+@admin.register(TimelineEntry)
+class TimelineEntryAdmin(SimpleHistoryAdmin):
+    list_display = ["postmortem", "at", "kind", "text"]
+    list_filter = ["kind"]
+    raw_id_fields = ["postmortem"]
+
+
+@admin.register(Why)
+class WhyAdmin(SimpleHistoryAdmin):
+    list_display = ["postmortem", "position", "question", "is_root_cause"]
+    raw_id_fields = ["postmortem"]
+
+
+@admin.register(ContributingFactor)
+class ContributingFactorAdmin(SimpleHistoryAdmin):
+    list_display = ["postmortem", "position", "text"]
+    raw_id_fields = ["postmortem"]
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(SimpleHistoryAdmin):
+    list_display = ["text", "incident", "priority", "owner", "owner_name", "due", "ticket",
+                    "status"]
+    list_filter = ["priority", "status"]
+    search_fields = ["text", "ticket", "owner_name"]
+    raw_id_fields = ["incident", "addresses_why", "addresses_factor"]
+    autocomplete_fields = ["owner"]

@@ -1,0 +1,31 @@
+"""The postmortems domain, split by responsibility:
+
+- catalogue: the small service catalogue incidents and SLOs refer to;
+- incidents: incidents, their UTC key times and the "postmortem required?" rules;
+- documents: the postmortem document, its timeline, 5 whys and contributing factors;
+- actions: action items and the orphaned/overdue rules, written once in SQL.
+"""
+
+from postmortems.models.actions import ActionItem, ActionItemQuerySet
+from postmortems.models.catalogue import Service
+from postmortems.models.documents import (
+    ContributingFactor,
+    Postmortem,
+    PublishBlocked,
+    TimelineEntry,
+    Why,
+)
+from postmortems.models.incidents import Incident, IncidentQuerySet
+
+__all__ = [
+    "ActionItem",
+    "ActionItemQuerySet",
+    "ContributingFactor",
+    "Incident",
+    "IncidentQuerySet",
+    "Postmortem",
+    "PublishBlocked",
+    "Service",
+    "TimelineEntry",
+    "Why",
+]

@@ -1,0 +1,180 @@
+"""Action items and the orphaned/overdue rules, written once, in SQL.
+
+Orphaned = still open (open or in progress) and missing an owner, a due date or a ticket; an
+owner whose account is deactivated counts as no owner, and so does an imported owner name that
+matches no user. Overdue = still open and past its due date (UTC).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, Q, Value, When
+from django.db.models.functions import Concat, Substr
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+REASON_SEPARATOR = ", "
+
+
+def today_utc():
+    return timezone.now().date()  # now() is aware UTC (USE_TZ)
+
+
+class ActionItemQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=ActionItem.OPEN_STATUSES)
+
+    @staticmethod
+    def _missing_owner():
+        return Q(owner__isnull=True) | Q(owner__is_active=False)
+
+    @staticmethod
+    def _orphan_condition():
+        return Q(status__in=ActionItem.OPEN_STATUSES) & (
+            ActionItemQuerySet._missing_owner() | Q(due__isnull=True) | Q(ticket="")
+        )
+
+    def with_flags(self):
+        """Annotate is_orphaned, orphan_reason ("no owner, no ticket"), is_overdue."""
+        still_open = Q(status__in=ActionItem.OPEN_STATUSES)
+
+        def piece(condition, text):
+            return Case(
+                When(still_open & condition, then=Value(REASON_SEPARATOR + text)),
+                default=Value(""), output_field=models.CharField(),
+            )
+
+        reasons = Concat(
+            piece(Q(owner__isnull=True) & ~Q(owner_name=""), "owner is not a user"),
+            piece(Q(owner__isnull=True) & Q(owner_name=""), "no owner"),
+            piece(Q(owner__is_active=False), "owner is deactivated"),
+            piece(Q(due__isnull=True), "no due date"),
+            piece(Q(ticket=""), "no ticket"),
+            output_field=models.CharField(),
+        )
+        return self.annotate(
+            orphan_reason=Substr(reasons, len(REASON_SEPARATOR) + 1),
+            is_orphaned=Case(
+                When(self._orphan_condition(), then=Value(True)),
+                default=Value(False), output_field=models.BooleanField(),
+            ),
+            is_overdue=Case(
+                When(still_open & Q(due__lt=today_utc()), then=Value(True)),
+                default=Value(False), output_field=models.BooleanField(),
+            ),
+        )
+
+    def orphaned(self):
+        return self.with_flags().filter(self._orphan_condition())
+
+    def not_orphaned(self):
+        return self.exclude(self._orphan_condition())
+
+    def overdue(self):
+        return self.with_flags().filter(
+            status__in=ActionItem.OPEN_STATUSES, due__lt=today_utc()
+        )
+
+    def unlinked(self):
+        """Items that address no why and no contributing factor."""
+        return self.filter(addresses_why__isnull=True, addresses_factor__isnull=True)
+
+    def status_summary(self):
+        """{status: count} for these items, one query."""
+        rows = self.order_by().values("status").annotate(n=models.Count("pk"))
+        return {row["status"]: row["n"] for row in rows}
+
+
+class ActionItem(models.Model):
+    class Priority(models.TextChoices):
+        P0 = "P0", "P0 – immediate fix"  # noqa: RUF001
+        P1 = "P1", "P1 – prevent recurrence"  # noqa: RUF001
+        P2 = "P2", "P2 – improve detection"  # noqa: RUF001
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        WONT_DO = "wont_do", "Won't do"
+
+    OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
+
+    incident = models.ForeignKey(
+        "postmortems.Incident", on_delete=models.CASCADE, related_name="action_items"
+    )
+    priority = models.CharField(max_length=2, choices=Priority, default=Priority.P1)
+    text = models.CharField("action", max_length=500)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="action_items",
+    )
+    owner_name = models.CharField(
+        max_length=150, blank=True,
+        help_text="The owner as written in an imported document, when no user matched.",
+    )
+    due = models.DateField("due date", null=True, blank=True)
+    ticket = models.CharField(
+        max_length=300, blank=True, help_text="A ticket key like OPS-123, or a URL."
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.OPEN)
+    wont_do_reason = models.TextField("reason for won't do", blank=True)
+    addresses_why = models.ForeignKey(
+        "postmortems.Why", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="action_items", help_text="The why this action addresses.",
+    )
+    addresses_factor = models.ForeignKey(
+        "postmortems.ContributingFactor", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="action_items", help_text="The contributing factor this action addresses.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+    objects = ActionItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("due").asc(nulls_last=True), "priority", "pk"]
+        indexes = [models.Index(fields=["status", "due"], name="postmortems_action_status_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="wont_do") | ~Q(wont_do_reason=""),
+                name="postmortems_actionitem_wont_do_has_reason",
+                violation_error_message="Say why this action item won't be done.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.priority} {self.text}"
+
+    def get_absolute_url(self):
+        url = reverse("postmortems:incident_detail", args=[self.incident_id])
+        return f"{url}#action-{self.pk}"
+
+    def clean(self):
+        errors = {}
+        if self.status == self.Status.WONT_DO and not self.wont_do_reason.strip():
+            errors["wont_do_reason"] = "Say why this action item won't be done."
+        if (self.addresses_why_id and self.addresses_why
+                and self.addresses_why.postmortem.incident_id != self.incident_id):
+            errors["addresses_why"] = "Pick a why of this incident's postmortem."
+        if (self.addresses_factor_id and self.addresses_factor
+                and self.addresses_factor.postmortem.incident_id != self.incident_id):
+            errors["addresses_factor"] = "Pick a factor of this incident's postmortem."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_open(self):
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def owner_display(self):
+        if self.owner_id:
+            return self.owner.get_full_name() or self.owner.get_username()
+        return self.owner_name
+
+    @property
+    def is_linked_to_cause(self):
+        return bool(self.addresses_why_id or self.addresses_factor_id)

@@ -1,0 +1,229 @@
+"""The postmortem document: template, review state, impact, timeline, 5 whys, factors."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class PublishBlocked(Exception):
+    """Publishing was refused; ``items`` are the orphaned action items that block it."""
+
+    def __init__(self, items):
+        self.items = list(items)
+        listed = "; ".join(
+            f"“{item.text}” ({item.orphan_reason})" for item in self.items
+        )
+        super().__init__(
+            f"This postmortem cannot be published while {len(self.items)} action "
+            f"item{'s are' if len(self.items) != 1 else ' is'} orphaned: {listed}."
+        )
+
+
+class Postmortem(models.Model):
+    class Template(models.TextChoices):
+        STANDARD = "standard", "Standard"
+        QUICK = "quick", "Quick (minor incidents)"
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        PUBLISHED = "published", "Published"
+
+    incident = models.OneToOneField(
+        "postmortems.Incident", on_delete=models.CASCADE, related_name="postmortem"
+    )
+    template = models.CharField(max_length=20, choices=Template, default=Template.STANDARD)
+    state = models.CharField(max_length=20, choices=State, default=State.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="authored_postmortems",
+    )
+
+    # Standard template.
+    executive_summary = models.TextField(blank=True, help_text="Markdown.")
+    customers_affected = models.PositiveIntegerField(null=True, blank=True)
+    impact_minutes = models.PositiveIntegerField(
+        "impact duration (minutes)", null=True, blank=True,
+        help_text="How long customers were affected.",
+    )
+    revenue_impact = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True,
+        help_text="Estimated revenue lost, in the currency below.",
+    )
+    revenue_currency = models.CharField(
+        max_length=3, blank=True, default="USD", help_text="ISO 4217 code, e.g. USD, EUR."
+    )
+    support_tickets = models.PositiveIntegerField(null=True, blank=True)
+    impact_notes = models.TextField(blank=True, help_text="Markdown.")
+
+    # Quick template (kept, and shown, when switched to standard: nothing is lost).
+    what_happened = models.TextField(blank=True, help_text="One sentence. Markdown.")
+    trigger = models.TextField(blank=True, help_text="What set it off. Markdown.")
+    detection = models.TextField(blank=True, help_text="How we found out. Markdown.")
+    resolution = models.TextField(blank=True, help_text="How it was resolved. Markdown.")
+    root_cause_sentence = models.TextField(
+        "root cause", blank=True, help_text="One sentence. Markdown."
+    )
+    immediate_fix = models.TextField(blank=True, help_text="Markdown.")
+    long_term_fix_ticket = models.CharField(
+        "long-term fix ticket", max_length=200, blank=True,
+        help_text="A ticket key like OPS-123, or a URL.",
+    )
+
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="published") | Q(published_at__isnull=False),
+                name="postmortems_postmortem_published_has_time",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Postmortem of {self.incident}"
+
+    def get_absolute_url(self):
+        return reverse("postmortems:postmortem_edit", args=[self.incident_id])
+
+    def clean(self):
+        if self.revenue_impact is not None and not (
+            len(self.revenue_currency) == 3 and self.revenue_currency.isalpha()
+            and self.revenue_currency.isupper()
+        ):
+            raise ValidationError(
+                {"revenue_currency": "Give a three-letter currency code such as USD or EUR."}
+            )
+
+    @property
+    def is_published(self):
+        return self.state == self.State.PUBLISHED
+
+    @property
+    def root_cause(self):
+        """The why marked as root cause (or the quick template's sentence)."""
+        for why in self.whys.all():
+            if why.is_root_cause:
+                return why.answer
+        return self.root_cause_sentence
+
+    @transaction.atomic
+    def switch_to_standard(self):
+        """Quick → standard without losing anything: the quick fields stay on the document
+        (and are shown); the one-sentence answers seed the empty standard sections."""
+        if self.template == self.Template.STANDARD:
+            return
+        self.template = self.Template.STANDARD
+        if not self.executive_summary.strip() and self.what_happened.strip():
+            self.executive_summary = self.what_happened
+        if self.root_cause_sentence.strip() and not self.whys.exists():
+            Why.objects.create(
+                postmortem=self, position=1, question="Why did this happen?",
+                answer=self.root_cause_sentence, is_root_cause=True,
+            )
+        self.save()
+
+    def submit_for_review(self):
+        if self.state == self.State.DRAFT:
+            self.state = self.State.IN_REVIEW
+            self.save(update_fields=["state", "updated_at"])
+
+    def return_to_draft(self):
+        self.state = self.State.DRAFT
+        self.published_at = None
+        self.save(update_fields=["state", "published_at", "updated_at"])
+
+    def publish(self):
+        """Publish, unless action items are orphaned: raises PublishBlocked listing them."""
+        from postmortems.models.actions import ActionItem
+
+        orphans = list(ActionItem.objects.filter(incident_id=self.incident_id).orphaned())
+        if orphans:
+            raise PublishBlocked(orphans)
+        self.state = self.State.PUBLISHED
+        self.published_at = timezone.now()
+        self.save(update_fields=["state", "published_at", "updated_at"])
+
+
+class TimelineEntry(models.Model):
+    class Kind(models.TextChoices):
+        TRIGGER = "trigger", "Trigger"
+        ALERT = "alert", "Alert fired"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        ESCALATED = "escalated", "Escalated"
+        ROOT_CAUSE = "root_cause", "Root cause identified"
+        FIX_DEPLOYED = "fix_deployed", "Fix deployed"
+        MITIGATED = "mitigated", "Mitigated"
+        RECOVERED = "recovered", "Recovered"
+        NOTE = "note", "Note"
+
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="timeline")
+    at = models.DateTimeField("time (UTC)", help_text="UTC, to the second.")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.NOTE)
+    text = models.TextField(help_text="Markdown.")
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name_plural = "timeline entries"
+        indexes = [models.Index(fields=["postmortem", "at"], name="postmortems_timeline_at")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} UTC {self.get_kind_display()}"
+
+    def clean(self):
+        if self.at is not None and self.at.microsecond:
+            raise ValidationError({"at": "Times are kept to the second: drop the fraction."})
+
+
+class Why(models.Model):
+    """One link of the 5-whys chain: a question and its answer; the last is the root cause."""
+
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="whys")
+    position = models.PositiveSmallIntegerField()
+    question = models.TextField(help_text="Markdown.")
+    answer = models.TextField(blank=True, help_text="Markdown.")
+    is_root_cause = models.BooleanField("root cause", default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name_plural = "whys"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["postmortem", "position"], name="postmortems_why_unique_position",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+            models.CheckConstraint(condition=Q(position__gte=1), name="postmortems_why_position"),
+        ]
+
+    def __str__(self):
+        return f"Why {self.position}: {self.question}"
+
+
+class ContributingFactor(models.Model):
+    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="factors")
+    position = models.PositiveSmallIntegerField(default=1)
+    text = models.TextField(help_text="Markdown.")
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.text[:80]

@@ -1,0 +1,251 @@
+"""Incidents: what happened, when (aware UTC), how bad, and whether it needs a postmortem."""
+
+from datetime import UTC, timedelta
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.exceptions import ValidationError
+from django.db import connection, models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Coalesce, Now
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+# A customer-facing outage longer than this needs a postmortem.
+OUTAGE_THRESHOLD = timedelta(minutes=15)
+
+# The key times in the order they must happen; each must not precede the ones before it.
+KEY_TIMES = ["started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at"]
+KEY_TIME_LABELS = {
+    "started_at": "started",
+    "detected_at": "detected",
+    "acknowledged_at": "acknowledged",
+    "mitigated_at": "mitigated",
+    "resolved_at": "resolved",
+}
+
+
+class IncidentQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=Incident.Status.RESOLVED)
+
+    def _outage_end(self):
+        return Coalesce("mitigated_at", "resolved_at", Now())
+
+    def requiring_postmortem(self):
+        """Incidents the rules say need a postmortem (see Incident.postmortem_required_reasons)."""
+        long_outage = self.alias(outage_end=self._outage_end()).filter(
+            customer_facing=True,
+            outage_end__gt=models.F("started_at") + OUTAGE_THRESHOLD,
+        ).values("pk")
+        return self.filter(
+            Q(severity__lte=Incident.Severity.SEV2)
+            | Q(pk__in=long_outage)
+            | Q(data_loss=True)
+            | Q(security=True)
+            | Q(near_miss=True, could_have_been_severe=True)
+            | Q(novel_failure_mode=True)
+        )
+
+    def needing_postmortem(self):
+        """Required by the rules, and the postmortem is missing or not published yet."""
+        from postmortems.models.documents import Postmortem
+
+        published = Postmortem.objects.filter(
+            incident=OuterRef("pk"), state=Postmortem.State.PUBLISHED
+        )
+        return self.requiring_postmortem().filter(~Exists(published))
+
+    def search(self, text):
+        """Full-text search over titles, summaries and the 5 whys (PostgreSQL); a plain
+        substring match elsewhere."""
+        from postmortems.models.documents import Why
+
+        text = (text or "").strip()
+        if not text:
+            return self
+        if connection.vendor == "postgresql":
+            query = SearchQuery(text, config="english", search_type="websearch")
+            whys = Why.objects.annotate(
+                document=SearchVector("question", "answer", config="english")
+            ).filter(document=query).values("postmortem__incident_id")
+            matching = self.model.objects.annotate(
+                document=SearchVector("title", weight="A", config="english")
+                + SearchVector("summary", weight="B", config="english")
+            ).filter(document=query).values("pk")
+            return self.filter(Q(pk__in=matching) | Q(pk__in=whys))
+        whys = Why.objects.filter(
+            Q(question__icontains=text) | Q(answer__icontains=text)
+        ).values("postmortem__incident_id")
+        return self.filter(
+            Q(title__icontains=text) | Q(summary__icontains=text) | Q(pk__in=whys)
+        )
+
+
+class Incident(models.Model):
+    class Severity(models.IntegerChoices):
+        SEV1 = 1, "SEV1 – critical"  # noqa: RUF001
+        SEV2 = 2, "SEV2 – major"  # noqa: RUF001
+        SEV3 = 3, "SEV3 – moderate"  # noqa: RUF001
+        SEV4 = 4, "SEV4 – minor"  # noqa: RUF001
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        MITIGATED = "mitigated", "Mitigated"
+        RESOLVED = "resolved", "Resolved"
+
+    title = models.CharField(max_length=200)
+    severity = models.PositiveSmallIntegerField(choices=Severity, default=Severity.SEV3)
+    status = models.CharField(max_length=20, choices=Status, default=Status.OPEN)
+    services = models.ManyToManyField(
+        "postmortems.Service", blank=True, related_name="incidents",
+        help_text="Services affected",
+    )
+    customer_facing = models.BooleanField(default=False, help_text="Customers noticed it.")
+    data_loss = models.BooleanField(default=False, help_text="Data was lost or corrupted.")
+    security = models.BooleanField(default=False, help_text="A security incident.")
+    near_miss = models.BooleanField(default=False, help_text="Caught before it did harm.")
+    could_have_been_severe = models.BooleanField(
+        default=False, help_text="A near miss that could have been a SEV1/SEV2."
+    )
+    novel_failure_mode = models.BooleanField(
+        default=False, help_text="We had not seen this way of failing before."
+    )
+    summary = models.TextField(blank=True, help_text="Markdown.")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="owned_incidents", help_text="Who drives the follow-up.",
+    )
+
+    started_at = models.DateTimeField("started (UTC)")
+    detected_at = models.DateTimeField("detected (UTC)", null=True, blank=True)
+    acknowledged_at = models.DateTimeField("acknowledged (UTC)", null=True, blank=True)
+    mitigated_at = models.DateTimeField("mitigated (UTC)", null=True, blank=True)
+    resolved_at = models.DateTimeField("resolved (UTC)", null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords(m2m_fields=[services])
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["-started_at"], name="postmortems_incident_started")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(detected_at__isnull=True) | Q(detected_at__gte=models.F("started_at")),
+                name="postmortems_incident_detected_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=models.F("started_at")),
+                name="postmortems_incident_resolved_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(mitigated_at__isnull=True)
+                | Q(mitigated_at__gte=models.F("started_at")),
+                name="postmortems_incident_mitigated_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(severity__gte=1) & Q(severity__lte=4),
+                name="postmortems_incident_severity_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("postmortems:incident_detail", args=[self.pk])
+
+    # --- Validation ---------------------------------------------------------------------
+
+    def clean(self):
+        """Reject impossible orders of the key times, on the field that is out of order."""
+        errors = {}
+        for index, name in enumerate(KEY_TIMES):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            for earlier in reversed(KEY_TIMES[:index]):
+                earlier_value = getattr(self, earlier)
+                if earlier_value is not None and value < earlier_value:
+                    errors[name] = (
+                        f"{KEY_TIME_LABELS[name].capitalize()} cannot be before "
+                        f"{KEY_TIME_LABELS[earlier]} "
+                        f"({earlier_value.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC)."
+                    )
+                    break
+        if self.status == self.Status.RESOLVED and self.resolved_at is None:
+            errors.setdefault("resolved_at", "A resolved incident needs its resolved time.")
+        if self.could_have_been_severe and not self.near_miss:
+            errors.setdefault(
+                "could_have_been_severe",
+                "Only a near miss can be flagged as could-have-been-severe.",
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    # --- Derived durations --------------------------------------------------------------
+
+    @staticmethod
+    def _between(start, end):
+        if start is None or end is None:
+            return None
+        return end - start
+
+    @property
+    def duration(self):
+        """From start to resolution (or to mitigation while unresolved)."""
+        return self._between(self.started_at, self.resolved_at or self.mitigated_at)
+
+    @property
+    def time_to_detect(self):
+        return self._between(self.started_at, self.detected_at)
+
+    @property
+    def time_to_acknowledge(self):
+        return self._between(self.detected_at, self.acknowledged_at)
+
+    @property
+    def time_to_mitigate(self):
+        return self._between(self.started_at, self.mitigated_at)
+
+    @property
+    def time_to_resolve(self):
+        return self._between(self.started_at, self.resolved_at)
+
+    @property
+    def outage_duration(self):
+        """How long customers were affected: until mitigation, or until now while ongoing."""
+        if self.started_at is None:
+            return None
+        end = self.mitigated_at or self.resolved_at or timezone.now()
+        return end - self.started_at
+
+    # --- The "postmortem required?" rules -----------------------------------------------
+
+    def postmortem_required_reasons(self):
+        """The rules that require a postmortem for this incident, as sentences (empty: none).
+        Keep in step with IncidentQuerySet.requiring_postmortem, the same rules in SQL."""
+        reasons = []
+        if self.severity is not None and self.severity <= self.Severity.SEV2:
+            reasons.append(f"Severity is {self.get_severity_display()}.")
+        outage = self.outage_duration
+        if self.customer_facing and outage is not None and outage > OUTAGE_THRESHOLD:
+            reasons.append("Customer-facing outage longer than 15 minutes.")
+        if self.data_loss:
+            reasons.append("Data loss.")
+        if self.security:
+            reasons.append("Security incident.")
+        if self.near_miss and self.could_have_been_severe:
+            reasons.append("Near miss that could have been severe.")
+        if self.novel_failure_mode:
+            reasons.append("Novel failure mode.")
+        return reasons
+
+    @property
+    def postmortem_required(self):
+        return bool(self.postmortem_required_reasons())

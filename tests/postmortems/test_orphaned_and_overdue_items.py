@@ -1,0 +1,71 @@
+"""Orphaned and overdue action items are computed in SQL, with the reason."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from postmortems.models import ActionItem
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def incident(make):
+    return make.incident()
+
+
+def test_an_item_with_owner_due_and_ticket_is_not_orphaned(make, incident, alice):
+    make.action_item(incident, owner=alice)
+    assert not ActionItem.objects.orphaned().exists()
+
+
+@pytest.mark.parametrize(("fields", "reason"), [
+    ({"owner": None}, "no owner"),
+    ({"due": None}, "no due date"),
+    ({"ticket": ""}, "no ticket"),
+    ({"owner": None, "owner_name": "carol"}, "owner is not a user"),
+    ({"owner": None, "ticket": "", "due": None}, "no owner, no due date, no ticket"),
+])
+def test_missing_owner_due_or_ticket_makes_an_open_item_orphaned(
+        make, incident, alice, fields, reason):
+    fields = {"owner": alice, **fields}
+    item = make.action_item(incident, **fields)
+    orphan = ActionItem.objects.orphaned().get()
+    assert orphan == item
+    assert orphan.orphan_reason == reason
+    assert orphan.is_orphaned
+
+
+def test_a_deactivated_owner_counts_as_no_owner(make, incident, bob):
+    make.action_item(incident, owner=bob)
+    bob.is_active = False
+    bob.save()
+    assert ActionItem.objects.orphaned().get().orphan_reason == "owner is deactivated"
+
+
+@pytest.mark.parametrize("status", [ActionItem.Status.DONE, ActionItem.Status.WONT_DO])
+def test_closed_items_are_never_orphaned_or_overdue(make, incident, status):
+    make.action_item(incident, owner=None, due=date(2000, 1, 1), ticket="", status=status,
+                     wont_do_reason="superseded")
+    assert not ActionItem.objects.orphaned().exists()
+    assert not ActionItem.objects.overdue().exists()
+    flagged = ActionItem.objects.with_flags().get()
+    assert (flagged.is_orphaned, flagged.orphan_reason, flagged.is_overdue) == (False, "", False)
+
+
+def test_an_open_item_past_its_due_date_is_overdue(make, incident, alice):
+    today = timezone.now().date()
+    late = make.action_item(incident, owner=alice, due=today - timedelta(days=1))
+    make.action_item(incident, owner=alice, due=today, text="due today")
+    make.action_item(incident, owner=alice, due=None, text="no due date")
+    in_progress = make.action_item(incident, owner=alice, due=today - timedelta(days=9),
+                                   status=ActionItem.Status.IN_PROGRESS)
+    assert set(ActionItem.objects.overdue()) == {late, in_progress}
+
+
+def test_open_means_open_or_in_progress(make, incident):
+    a = make.action_item(incident)
+    b = make.action_item(incident, status=ActionItem.Status.IN_PROGRESS)
+    make.action_item(incident, status=ActionItem.Status.DONE)
+    assert set(ActionItem.objects.open()) == {a, b}

@@ -1,0 +1,60 @@
+"""Which incidents need a postmortem, and why: the same rules in Python and in SQL."""
+
+from datetime import timedelta
+
+import pytest
+
+from postmortems.models import Incident, Postmortem
+from tests.postmortems.factories import T0
+
+pytestmark = pytest.mark.django_db
+
+CASES = [
+    ({"severity": Incident.Severity.SEV1}, "Severity is SEV1 – critical."),  # noqa: RUF001
+    ({"severity": Incident.Severity.SEV2}, "Severity is SEV2 – major."),  # noqa: RUF001
+    ({"customer_facing": True, "mitigated_at": T0 + timedelta(minutes=16)},
+     "Customer-facing outage longer than 15 minutes."),
+    ({"data_loss": True}, "Data loss."),
+    ({"security": True}, "Security incident."),
+    ({"near_miss": True, "could_have_been_severe": True},
+     "Near miss that could have been severe."),
+    ({"novel_failure_mode": True}, "Novel failure mode."),
+]
+
+
+@pytest.mark.parametrize(("fields", "reason"), CASES)
+def test_each_rule_requires_a_postmortem_and_says_which(make, fields, reason):
+    incident = make.incident(severity=fields.pop("severity", Incident.Severity.SEV4), **fields)
+    assert incident.postmortem_required_reasons() == [reason]
+    assert list(Incident.objects.requiring_postmortem()) == [incident]
+
+
+@pytest.mark.parametrize("fields", [
+    {},
+    {"severity": Incident.Severity.SEV3},
+    {"customer_facing": True, "mitigated_at": T0 + timedelta(minutes=15)},
+    {"customer_facing": False, "mitigated_at": T0 + timedelta(hours=2)},
+    {"near_miss": True},
+])
+def test_minor_incidents_need_no_postmortem(make, fields):
+    incident = make.incident(severity=fields.pop("severity", Incident.Severity.SEV4), **fields)
+    assert incident.postmortem_required_reasons() == []
+    assert not Incident.objects.requiring_postmortem().exists()
+
+
+def test_an_ongoing_customer_facing_outage_counts_until_now(make):
+    incident = make.incident(severity=Incident.Severity.SEV4, customer_facing=True)
+    assert incident.postmortem_required_reasons() == [
+        "Customer-facing outage longer than 15 minutes."
+    ]
+    assert Incident.objects.requiring_postmortem().get() == incident
+
+
+def test_needing_postmortem_lists_missing_and_unpublished_but_not_published(make):
+    missing = make.incident("missing", severity=Incident.Severity.SEV1)
+    draft = make.incident("draft", severity=Incident.Severity.SEV1)
+    make.postmortem(draft)
+    done = make.incident("done", severity=Incident.Severity.SEV1)
+    make.postmortem(done, state=Postmortem.State.PUBLISHED, published_at=T0)
+    make.incident("minor", severity=Incident.Severity.SEV4)
+    assert set(Incident.objects.needing_postmortem()) == {missing, draft}
