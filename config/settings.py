@@ -150,6 +150,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE = {}
 
+# SLO polling: every SLO_POLL_INTERVAL seconds, at most SLO_POLL_CONCURRENCY raw queries at
+# once; a failed poll is retried after SLO_RETRY_BACKOFF s, doubling, SLO_MAX_RETRIES times.
+SLO_POLL_INTERVAL = env_int("SLO_POLL_INTERVAL", 60, minimum=1)
+SLO_POLL_CONCURRENCY = env_int("SLO_POLL_CONCURRENCY", 8, minimum=1)
+SLO_RETRY_BACKOFF = env_int("SLO_RETRY_BACKOFF", 5, minimum=1)
+SLO_MAX_RETRIES = env_int("SLO_MAX_RETRIES", 3, minimum=0)
+CELERY_BEAT_SCHEDULE["poll-slos"] = {
+    "task": "slos.poll_all", "schedule": float(SLO_POLL_INTERVAL),
+    "options": {"expires": float(SLO_POLL_INTERVAL)},
+}
+CELERY_BEAT_SCHEDULE["downsample-slo-snapshots"] = {"task": "slos.downsample",
+                                                   "schedule": 3600.0}
+
 # The site's own Prometheus metrics. When METRICS_TOKEN is set, /metrics wants
 # "Authorization: Bearer <token>".
 METRICS_TOKEN = env_str("METRICS_TOKEN")
