@@ -7,6 +7,7 @@ Redis. See README.md for the full list.
 
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_str, env_timezone, parse_database_url
@@ -162,6 +163,19 @@ CELERY_BEAT_SCHEDULE["poll-slos"] = {
 }
 CELERY_BEAT_SCHEDULE["downsample-slo-snapshots"] = {"task": "slos.downsample",
                                                    "schedule": 3600.0}
+
+# Postmortems: the weekly action-item digest (also `manage.py send_digest`), Mondays 07:00 UTC.
+CELERY_BEAT_SCHEDULE["postmortems-weekly-digest"] = {
+    "task": "postmortems.send_weekly_digest",
+    "schedule": crontab(minute=0, hour=7, day_of_week="mon"),
+}
+# Ticket keys like OPS-123 become links: TICKET_URL_TEMPLATE=https://jira.example.com/browse/{key}
+TICKET_URL_TEMPLATE = env_str("TICKET_URL_TEMPLATE")
+if TICKET_URL_TEMPLATE and "{key}" not in TICKET_URL_TEMPLATE:
+    raise ImproperlyConfigured(
+        f"TICKET_URL_TEMPLATE={TICKET_URL_TEMPLATE!r} must contain {{key}}, e.g. "
+        "https://jira.example.com/browse/{key}."
+    )
 
 # The site's own Prometheus metrics. When METRICS_TOKEN is set, /metrics wants
 # "Authorization: Bearer <token>".
