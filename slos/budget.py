@@ -14,6 +14,7 @@ The budget is computed with exact fractions, so 99.9% gives a budget of exactly 
 the float artefact 0.0009999999999999432.
 """
 
+import itertools
 import math
 import re
 from fractions import Fraction
@@ -254,7 +255,7 @@ def counter_increase(samples):
     """The increase of a counter over raw samples, correcting for resets (a drop means the
     counter restarted from 0); no extrapolation."""
     increase = 0.0
-    for previous, current in zip(samples, samples[1:], strict=False):
+    for previous, current in itertools.pairwise(samples):
         increase += current - previous if current >= previous else current
     return increase
 

@@ -1,0 +1,172 @@
+"""SLO definitions as YAML, in the format of the SLO definition template:
+
+    slos:
+      - name: Checkout availability
+        service: checkout            # service slug or name (or given by the importer)
+        description: …
+        target: 99.9
+        window: 28d
+        sli:
+          good: sum(rate(http_requests_total{status!~"5.."}[28d]))
+          total: sum(rate(http_requests_total[28d]))
+        alerts:
+          fast_burn: {burn_rate: 13.44, short_window: 5m, long_window: 1h, severity: critical}
+          slow_burn: {burn_rate: 5.6, short_window: 30m, long_window: 6h, severity: warning}
+
+Import is all or nothing: every entry is validated first (the model's own ``clean()``), and
+any error refuses the whole file with field-level messages such as ``slos[2].target: …``.
+"""
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from slos import budget
+from slos.models import SLO, DataSource
+
+ALERT_FIELDS = {"fast_burn": ("fast_burn_rate", "fast_severity"),
+                "slow_burn": ("slow_burn_rate", "slow_severity"),
+                "ticket": ("ticket_burn_rate", "ticket_severity")}
+ALERT_WINDOWS = {name: (long, short) for name, long, short, _ in budget.ALERT_SHARES}
+KNOWN_KEYS = {"name", "service", "description", "kind", "target", "window", "sli", "alerts"}
+
+
+class ImportRefused(Exception):
+    """The file was refused whole; ``errors`` lists "where: what" messages."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(errors))
+        self.errors = errors
+
+
+def export(slos):
+    entries = []
+    for slo in slos:
+        alerts = {}
+        for name, (_rate_field, severity_field) in ALERT_FIELDS.items():
+            long, short = ALERT_WINDOWS[name]
+            alerts[name] = {"burn_rate": round(slo.burn_factors()[name], 6),
+                            "short_window": short, "long_window": long,
+                            "severity": getattr(slo, severity_field)}
+        entries.append({
+            "name": slo.name, "service": slo.service.slug, "description": slo.description,
+            "kind": slo.kind, "target": float(slo.target), "window": slo.window,
+            "sli": {"good": slo.good_query, "total": slo.total_query}, "alerts": alerts,
+        })
+    return yaml.safe_dump({"slos": entries}, sort_keys=False, allow_unicode=True, width=1000)
+
+
+def import_text(text, default_service=None, data_source=None):
+    """Create or update SLOs (matched by service and name) from YAML text. Returns the saved
+    SLOs; raises ImportRefused with every problem and saves nothing when any is found."""
+    from postmortems.models import Service
+
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise ImportRefused([f"not valid YAML: {where}{getattr(exc, 'problem', exc)}"]) from None
+    if not isinstance(document, dict) or not isinstance(document.get("slos"), list):
+        raise ImportRefused(["the file must be a mapping with a `slos:` list"])
+    data_source = data_source or DataSource.default()
+    services = {s.slug: s for s in Service.objects.all()}
+    services.update({s.name.lower(): s for s in services.values()})
+    errors, objects, seen = [], [], set()
+    for index, entry in enumerate(document["slos"]):
+        where = f"slos[{index}]"
+        if not isinstance(entry, dict):
+            errors.append(f"{where}: each SLO must be a mapping")
+            continue
+        where = f"slos[{index}] ({entry.get('name', 'unnamed')})"
+        problems, slo = _build(entry, services, default_service, data_source)
+        key = (slo.service_id, slo.name)
+        if slo.name and key in seen:
+            problems.append(("name", "appears twice in the file"))
+        seen.add(key)
+        errors += [f"{where}.{field}: {message}" for field, message in problems]
+        objects.append(slo)
+    if not objects and not errors:
+        errors.append("the `slos:` list is empty")
+    if errors:
+        raise ImportRefused(errors)
+    with transaction.atomic():
+        for slo in objects:
+            slo.save()
+    return objects
+
+
+def _build(entry, services, default_service, data_source):
+    problems = []
+    for key in sorted(set(entry) - KNOWN_KEYS):
+        problems.append((key, "unknown field"))
+    service = default_service
+    if entry.get("service") is not None:
+        service = services.get(str(entry["service"]).lower())
+        if service is None:
+            problems.append(("service", f"no service {entry['service']!r} in the catalogue"))
+    elif service is None:
+        problems.append(("service", "required (a service slug or name)"))
+    name = str(entry.get("name") or "").strip()
+    slo = None
+    if service is not None and name:
+        slo = SLO.objects.filter(service=service, name=name).first()
+    slo = slo or SLO(data_source=data_source)
+    slo.service = service if service is not None else None
+    slo.name = name
+    slo.description = str(entry.get("description") or "")
+    slo.kind = entry.get("kind") or SLO.Kind.AVAILABILITY
+    slo.window = str(entry.get("window") or SLO.Window.DAYS_28)
+    target = entry.get("target")
+    if isinstance(target, bool) or not isinstance(target, int | float):
+        problems.append(("target", "a number of percent is required, e.g. 99.9"))
+        target = None
+    slo.target = target
+    sli = entry.get("sli")
+    if not isinstance(sli, dict):
+        problems.append(("sli", "a mapping with `good` and `total` PromQL expressions"))
+        sli = {}
+    slo.good_query = str(sli.get("good") or "")
+    slo.total_query = str(sli.get("total") or "")
+    problems += _alerts(entry.get("alerts"), slo)
+    try:
+        slo.full_clean(exclude=["service", "data_source", "slug"] if service is None
+                       else ["data_source", "slug"], validate_unique=False)
+    except ValidationError as exc:
+        field_names = {"good_query": "sli.good", "total_query": "sli.total"}
+        for field, messages in exc.message_dict.items():
+            for message in messages:
+                problems.append((field_names.get(field, field), message))
+    return problems, slo
+
+
+def _alerts(alerts, slo):
+    problems = []
+    if alerts is None:
+        return problems
+    if not isinstance(alerts, dict):
+        return [("alerts", "a mapping of fast_burn / slow_burn / ticket settings")]
+    for name, settings in alerts.items():
+        if name not in ALERT_FIELDS:
+            problems.append((f"alerts.{name}", "unknown alert: use fast_burn, slow_burn, ticket"))
+            continue
+        if not isinstance(settings, dict):
+            problems.append((f"alerts.{name}", "a mapping"))
+            continue
+        rate_field, severity_field = ALERT_FIELDS[name]
+        rate = settings.get("burn_rate")
+        if rate is not None:
+            if isinstance(rate, bool) or not isinstance(rate, int | float) or rate <= 0:
+                problems.append((f"alerts.{name}.burn_rate", "a positive number"))
+            else:
+                setattr(slo, rate_field, float(rate))
+        long, short = ALERT_WINDOWS[name]
+        for key, expected in (("long_window", long), ("short_window", short)):
+            given = settings.get(key)
+            if given is not None and str(given) != expected:
+                problems.append((f"alerts.{name}.{key}",
+                                 f"{given!r} is not supported: {name} uses {long} and {short} "
+                                 "(the windows the poller reads)"))
+        if settings.get("severity"):
+            setattr(slo, severity_field, str(settings["severity"]))
+    return problems

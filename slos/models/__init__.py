@@ -1,0 +1,6 @@
+from slos.models.api_tokens import ApiToken
+from slos.models.data_sources import DataSource
+from slos.models.objectives import SLO, SLOQuerySet
+from slos.models.snapshots import Snapshot, SnapshotQuerySet
+
+__all__ = ["SLO", "ApiToken", "DataSource", "SLOQuerySet", "Snapshot", "SnapshotQuerySet"]

@@ -1,0 +1,70 @@
+"""Where SLIs are read from: a Prometheus server, with optional credentials."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from slos.prometheus import PrometheusClient
+
+
+class DataSource(models.Model):
+    class Auth(models.TextChoices):
+        NONE = "none", "No authentication"
+        BEARER = "bearer", "Bearer token"
+        BASIC = "basic", "Basic auth (user name and password)"
+
+    name = models.CharField(max_length=100, unique=True)
+    url = models.URLField("Prometheus URL", help_text="e.g. http://prometheus:9090")
+    auth = models.CharField("authentication", max_length=10, choices=Auth, default=Auth.NONE)
+    # Secrets: write-only in forms, never rendered back, never logged.
+    bearer_token = models.CharField(max_length=500, blank=True)
+    username = models.CharField(max_length=150, blank=True)
+    password = models.CharField(max_length=500, blank=True)
+    timeout_seconds = models.FloatField(
+        "timeout (seconds)", default=5.0, help_text="Per query; a slower answer is a timeout."
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(timeout_seconds__gt=0) & Q(timeout_seconds__lte=120),
+                name="slos_datasource_timeout_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def __repr__(self):
+        return f"<DataSource {self.name} {self.url} auth={self.auth}>"
+
+    def clean(self):
+        errors = {}
+        if self.auth == self.Auth.BEARER and not self.bearer_token:
+            errors["bearer_token"] = "A bearer token is needed for bearer authentication."
+        if self.auth == self.Auth.BASIC and not self.username:
+            errors["username"] = "A user name is needed for basic authentication."
+        if self.timeout_seconds is not None and not 0 < self.timeout_seconds <= 120:
+            errors["timeout_seconds"] = "Give a timeout between 0 and 120 seconds."
+        if errors:
+            raise ValidationError(errors)
+
+    def client(self):
+        return PrometheusClient(
+            self.url,
+            timeout=self.timeout_seconds,
+            bearer_token=self.bearer_token if self.auth == self.Auth.BEARER else None,
+            basic_auth=(self.username, self.password) if self.auth == self.Auth.BASIC else None,
+        )
+
+    @classmethod
+    def default(cls):
+        """The data source new SLOs use: the first one, or one for settings.PROMETHEUS_URL."""
+        source = cls.objects.order_by("pk").first()
+        if source is None:
+            source, _ = cls.objects.get_or_create(
+                name="Prometheus", defaults={"url": settings.PROMETHEUS_URL}
+            )
+        return source

@@ -1,0 +1,288 @@
+"""Service level objectives: what is measured (two PromQL expressions), the target and the
+window, the alert settings, and the figures of the latest poll."""
+
+import hashlib
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from slos import budget
+
+WINDOW_PLACEHOLDER = "$window"
+_RANGE = re.compile(r"\[\s*(\d+[smhdw])\s*\]")
+
+
+def with_window(expression, window):
+    """The expression with its range placeholder replaced by a concrete window."""
+    return expression.replace(WINDOW_PLACEHOLDER, window)
+
+
+def placeholder_from_literal(expression, window):
+    """Ranges written as a literal equal to the SLO window (``[28d]``) become ``[$window]``,
+    so burn-rate windows can be derived from them."""
+    return _RANGE.sub(
+        lambda match: f"[{WINDOW_PLACEHOLDER}]"
+        if budget.parse_duration(match.group(1)) == budget.parse_duration(window)
+        else match.group(0),
+        expression,
+    )
+
+
+class SLOQuerySet(models.QuerySet):
+    def for_panels(self):
+        """What the dashboard and the API list need, in one query."""
+        return self.select_related("service", "data_source", "latest_snapshot")
+
+    def for_service(self, service):
+        return self.filter(service=service)
+
+
+class SLO(models.Model):
+    class Kind(models.TextChoices):
+        AVAILABILITY = "availability", "Availability (good requests / all requests)"
+        LATENCY = "latency", "Latency (requests faster than a threshold / all requests)"
+
+    class Window(models.TextChoices):
+        DAYS_7 = "7d", "Rolling 7 days"
+        DAYS_28 = "28d", "Rolling 28 days"
+        DAYS_30 = "30d", "Rolling 30 days"
+
+    class QueryCheck(models.TextChoices):
+        UNCHECKED = "unchecked", "Not checked (Prometheus unreachable)"
+        OK = "ok", "Checked"
+        FAILED = "failed", "Prometheus refused it"
+
+    service = models.ForeignKey("postmortems.Service", on_delete=models.PROTECT,
+                                related_name="slos")
+    data_source = models.ForeignKey("slos.DataSource", on_delete=models.PROTECT,
+                                    related_name="slos")
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=150, unique=True, editable=False,
+                            help_text="The slo label of the recorded series.")
+    description = models.TextField(blank=True)
+    kind = models.CharField("SLI kind", max_length=20, choices=Kind, default=Kind.AVAILABILITY)
+    good_query = models.TextField(
+        "good events (PromQL)",
+        help_text="Write the range as [$window], e.g. "
+                  'sum(rate(http_requests_total{status!~"5.."}[$window]))',
+    )
+    total_query = models.TextField(
+        "all events (PromQL)",
+        help_text="e.g. sum(rate(http_requests_total[$window]))",
+    )
+    target = models.DecimalField("target (%)", max_digits=7, decimal_places=4,
+                                 help_text="Between 0 and 100, e.g. 99.9")
+    window = models.CharField(max_length=4, choices=Window, default=Window.DAYS_28)
+    fast_burn_rate = models.FloatField(
+        null=True, blank=True, help_text="Pages over 1h and 5m. Blank: 2% of the budget in 1h."
+    )
+    slow_burn_rate = models.FloatField(
+        null=True, blank=True, help_text="Alerts over 6h and 30m. Blank: 5% of the budget in 6h."
+    )
+    ticket_burn_rate = models.FloatField(
+        null=True, blank=True, help_text="Tickets over 3d and 6h. Blank: 10% of the budget in 3d."
+    )
+    fast_severity = models.CharField(max_length=30, default="critical")
+    slow_severity = models.CharField(max_length=30, default="warning")
+    ticket_severity = models.CharField(max_length=30, default="ticket")
+
+    query_check = models.CharField(max_length=10, choices=QueryCheck,
+                                   default=QueryCheck.UNCHECKED, editable=False)
+    query_check_message = models.TextField(blank=True, editable=False)
+    query_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    latest_snapshot = models.ForeignKey("slos.Snapshot", null=True, blank=True,
+                                        on_delete=models.SET_NULL, related_name="+",
+                                        editable=False)
+    last_good_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SLOQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "SLO"
+        ordering = ["service__name", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(target__gt=0) & Q(target__lt=100),
+                                   name="slos_slo_target_range"),
+            models.UniqueConstraint(fields=["service", "name"], name="slos_slo_unique_name"),
+            models.CheckConstraint(
+                condition=Q(fast_burn_rate__isnull=True) | Q(fast_burn_rate__gt=0),
+                name="slos_slo_fast_burn_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(slow_burn_rate__isnull=True) | Q(slow_burn_rate__gt=0),
+                name="slos_slo_slow_burn_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(ticket_burn_rate__isnull=True) | Q(ticket_burn_rate__gt=0),
+                name="slos_slo_ticket_burn_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.service} · {self.name}"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("slos:detail", args=[self.pk])
+
+    # --- validation -------------------------------------------------------------------
+
+    def clean(self):
+        errors = {}
+        if self.target is not None:
+            try:
+                budget.validate_target(self.target)
+            except budget.TargetError:
+                errors["target"] = (
+                    "A target below 100% is required: 100% leaves no error budget (every "
+                    "failure would break it, and each extra nine costs exponentially more)."
+                    if self.target >= 100 else "The target must be above 0%."
+                )
+        for field in ("good_query", "total_query"):
+            expression = getattr(self, field) or ""
+            if self.window in self.Window.values and expression:
+                expression = placeholder_from_literal(expression, self.window)
+                setattr(self, field, expression)
+            if expression and WINDOW_PLACEHOLDER not in expression:
+                errors[field] = (
+                    "Write the range as [$window] (or as the SLO window, e.g. [28d]) so the "
+                    "poller can read it over 5m, 1h, 6h… as well as over the whole window."
+                )
+        if self.kind == self.Kind.LATENCY and self.good_query and "le=" not in self.good_query \
+                and "le=~" not in self.good_query:
+            errors.setdefault(
+                "good_query",
+                'A latency SLI counts the requests in one histogram bucket: select it with '
+                'le="<threshold>", e.g. http_request_duration_seconds_bucket{le="0.5"}.',
+            )
+        for field in ("fast_severity", "slow_severity", "ticket_severity"):
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", getattr(self, field) or ""):
+                errors[field] = "Use a lower-case word, e.g. critical, warning or ticket."
+        if errors:
+            raise ValidationError(errors)
+
+    def _unique_slug(self):
+        base = slugify(f"{self.service.slug}-{self.name}")[:140] or "slo"
+        slug, n = base, 2
+        while SLO.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    # --- figures ------------------------------------------------------------------------
+
+    @property
+    def budget(self):
+        return budget.error_budget(self.target)
+
+    @property
+    def window_seconds(self):
+        return budget.parse_duration(self.window)
+
+    @property
+    def window_days(self):
+        return self.window_seconds // budget.DAY
+
+    def burn_factors(self):
+        """{"fast_burn": 13.44, ...}: the SLO's own factors, else derived from budget shares."""
+        derived = budget.alert_factors(self.window_days)
+        own = {"fast_burn": self.fast_burn_rate, "slow_burn": self.slow_burn_rate,
+               "ticket": self.ticket_burn_rate}
+        return {name: own[name] or derived[name] for name in derived}
+
+    def alert_rows(self):
+        """The multi-window alerts: name, long and short windows, factor, severity."""
+        factors = self.burn_factors()
+        severities = {"fast_burn": self.fast_severity, "slow_burn": self.slow_severity,
+                      "ticket": self.ticket_severity}
+        return [
+            {"name": name, "long_window": long, "short_window": short,
+             "burn_rate": factors[name], "severity": severities[name],
+             "error_ratio_threshold": factors[name] * self.budget}
+            for name, long, short, _share in budget.ALERT_SHARES
+        ]
+
+    def query(self, which, window):
+        expression = self.good_query if which == "good" else self.total_query
+        return with_window(expression, window)
+
+    def error_ratio_query(self, window):
+        """1 - good/total over a window, good and total read at the same time."""
+        return f"1 - (({self.query('good', window)}) / ({self.query('total', window)}))"
+
+    @property
+    def revision(self):
+        """Changes whenever what the recorded series mean changes; recorded figures of an
+        older revision are ignored by the poller."""
+        text = "\n".join([self.good_query, self.total_query, self.window])
+        return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+    def downtime_table(self):
+        return budget.downtime_table(self.target, self.window_days)
+
+    # --- the latest poll ------------------------------------------------------------------
+
+    def is_stale(self, now=None):
+        """No good poll within three poll intervals (or the last poll failed)."""
+        now = now or timezone.now()
+        snapshot = self.latest_snapshot
+        if snapshot is None or snapshot.status != snapshot.Status.OK or self.last_good_at is None:
+            return True
+        return now - self.last_good_at > timedelta(seconds=3 * settings.SLO_POLL_INTERVAL)
+
+    def figures(self, now=None):
+        """Everything the panels and the API show, from the latest snapshot and the maths."""
+        snapshot = self.latest_snapshot
+        ok = snapshot is not None and snapshot.status == snapshot.Status.OK
+        ratios = snapshot.error_ratios if ok else {}
+        remaining = snapshot.budget_remaining if ok else None
+        burn_rates = {w: budget.burn_rate(ratios.get(w), self.budget)
+                      for w in budget.BURN_WINDOWS}
+        exhaustion = budget.time_to_exhaustion(remaining, burn_rates.get("1h"),
+                                               self.window_seconds)
+        state = budget.policy_state(remaining)
+        sli = snapshot.sli if ok else None
+        return {
+            "sli": sli,
+            "met": None if sli is None else sli * 100 >= float(self.target),
+            "budget_remaining": remaining,
+            "burn_rates": burn_rates,
+            "time_to_exhaustion_seconds": exhaustion,
+            "policy": state,
+            "policy_words": budget.POLICY_WORDS[state],
+            "risky_changes_allowed": budget.risky_changes_allowed(state),
+            "last_polled_at": snapshot.taken_at if snapshot else None,
+            "last_good_at": self.last_good_at,
+            "stale": self.is_stale(now),
+            "status": snapshot.status if snapshot else "never_polled",
+            "fault": snapshot.fault if snapshot else "",
+            "error": snapshot.error if snapshot else "",
+        }
+
+    def gate(self, now=None):
+        """May risky changes ship? The error-budget policy's answer, with the reason."""
+        figures = self.figures(now)
+        if figures["stale"] or figures["budget_remaining"] is None:
+            allowed = False
+            reason = (f"{self.name}: no current figure (status {figures['status']}); "
+                      "without data the budget cannot vouch for a risky change.")
+        else:
+            allowed = figures["risky_changes_allowed"]
+            reason = (f"{self.name}: {figures['budget_remaining'] * 100:.1f}% of the error "
+                      f"budget left. {figures['policy_words']}")
+        return {"slo": self.pk, "name": self.name, "allowed": allowed,
+                "policy": figures["policy"], "budget_remaining": figures["budget_remaining"],
+                "reason": reason}

@@ -1,0 +1,93 @@
+"""One poll of one SLO: the figures Prometheus gave, or why it gave none."""
+
+from datetime import timedelta
+
+from django.db import models
+from django.db.models import Avg
+from django.db.models.functions import TruncDay, TruncHour
+from django.utils import timezone
+
+from slos import prometheus
+
+
+class SnapshotQuerySet(models.QuerySet):
+    def good(self):
+        return self.filter(status=Snapshot.Status.OK)
+
+    def within(self, start, end=None):
+        queryset = self.filter(taken_at__gte=start)
+        return queryset if end is None else queryset.filter(taken_at__lte=end)
+
+    def hourly_budget(self):
+        """Budget remaining averaged per hour: the burn-down chart's points, a bounded number
+        of rows whatever the poll interval."""
+        return (self.good().annotate(hour=TruncHour("taken_at")).values("hour")
+                .annotate(remaining=Avg("budget_remaining")).order_by("hour"))
+
+    def downsample(self, now=None):
+        """Keep every snapshot within its SLO's window and the first of each day before it.
+        A fixed number of queries; returns the number deleted."""
+        from slos import budget
+        from slos.models.objectives import SLO
+
+        now = now or timezone.now()
+        deleted = 0
+        for window in SLO.Window.values:
+            older = self.filter(
+                slo__window=window,
+                taken_at__lt=now - timedelta(seconds=budget.parse_duration(window)),
+            )
+            keep = (older.annotate(day=TruncDay("taken_at")).values("slo", "day")
+                    .annotate(first=models.Min("pk")).values("first"))
+            deleted += older.exclude(pk__in=keep).delete()[0]
+        return deleted
+
+
+class Snapshot(models.Model):
+    class Status(models.TextChoices):
+        OK = "ok", "OK"
+        NO_DATA = "no_data", "No data"
+        ERROR = "error", "Error"
+
+    class Fault(models.TextChoices):
+        NONE = "", "None"
+        REFUSED = prometheus.REFUSED, "Connection refused"
+        TIMEOUT = prometheus.TIMEOUT, "Timed out"
+        HTTP_4XX = prometheus.HTTP_4XX, "HTTP 4xx"
+        HTTP_5XX = prometheus.HTTP_5XX, "HTTP 5xx"
+        PROM_ERROR = prometheus.PROM_ERROR, "Prometheus answered status: error"
+        BAD_RESPONSE = prometheus.BAD_RESPONSE, "Not a Prometheus answer"
+        EMPTY = prometheus.EMPTY, "Empty result (no series)"
+        NAN = prometheus.NAN, "NaN or Inf (no traffic)"
+        MANY = prometheus.MANY, "Several series"
+
+    class Source(models.TextChoices):
+        RAW = "raw", "Raw queries"
+        RECORDED = "recorded", "Recorded series"
+
+    slo = models.ForeignKey("slos.SLO", on_delete=models.CASCADE, related_name="snapshots")
+    taken_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status)
+    fault = models.CharField(max_length=20, choices=Fault, blank=True, default="")
+    error = models.TextField(blank=True)
+    sli = models.FloatField(null=True, blank=True)
+    budget_remaining = models.FloatField(null=True, blank=True)
+    error_ratios = models.JSONField(default=dict, blank=True,
+                                    help_text='Error ratio per window, e.g. {"5m": 0.001}')
+    source = models.CharField(max_length=10, choices=Source, default=Source.RAW)
+
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-taken_at"]
+        get_latest_by = "taken_at"
+        indexes = [models.Index(fields=["slo", "-taken_at"], name="slos_snapshot_slo_taken")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="ok") | models.Q(sli__isnull=False),
+                name="slos_snapshot_ok_has_sli",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.slo_id} {self.taken_at:%Y-%m-%d %H:%M:%S} UTC {self.status}"

@@ -1,0 +1,215 @@
+"""The poll: read every SLO's figures from Prometheus and store a snapshot of each.
+
+Per data source, the poller first reads the recorded series of the generated rules
+(``slo:sli_error:ratio_*`` with an ``slo`` label): one instant query per window returns every
+SLO's figure, so a cycle costs a fixed number of queries however many SLOs there are. SLOs
+without current recorded series (rules not loaded, or loaded for an older definition) are
+measured with raw queries, a bounded number at a time in a thread pool; each SLO's snapshot is
+stored as soon as it is measured, so one slow or failing SLO never delays the others.
+
+Threads only talk HTTP; the database is written from the calling thread.
+"""
+
+import logging
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from slos import budget, rules
+from slos.models import SLO, Snapshot
+from slos.prometheus import QueryError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a thread needs to measure one SLO: plain data, no ORM object."""
+
+    slo_id: int
+    slug: str
+    revision: str
+    budget: float
+    window: str
+    queries: dict  # window name ("window", "5m", …) -> error-ratio PromQL
+
+
+@dataclass
+class Measurement:
+    slo_id: int
+    status: str
+    sli: float | None = None
+    budget_remaining: float | None = None
+    error_ratios: dict = field(default_factory=dict)
+    fault: str = ""
+    error: str = ""
+    source: str = Snapshot.Source.RAW
+
+    @property
+    def retry_worthy(self):
+        return self.status == Snapshot.Status.ERROR and self.fault in {
+            "refused", "timeout", "http_5xx", "bad_response"}
+
+
+def spec_for(slo):
+    queries = {"window": slo.error_ratio_query(slo.window)}
+    queries.update({w: slo.error_ratio_query(w) for w in budget.BURN_WINDOWS})
+    return Spec(slo.pk, slo.slug, slo.revision, slo.budget, slo.window, queries)
+
+
+def figures(spec, window_ratio, ratios, source):
+    """A measurement from error ratios (NaN/Inf already turned into None)."""
+    ratio = budget.clean_ratio(window_ratio)
+    if ratio is None:
+        return Measurement(spec.slo_id, Snapshot.Status.NO_DATA, fault="nan",
+                           error="no traffic in the SLO window (0/0)", source=source)
+    clean = {w: budget.clean_ratio(ratios.get(w)) for w in budget.BURN_WINDOWS}
+    return Measurement(spec.slo_id, Snapshot.Status.OK, sli=1.0 - ratio,
+                       budget_remaining=budget.budget_remaining(ratio, spec.budget),
+                       error_ratios=clean, source=source)
+
+
+def failure(slo_id, error, source=Snapshot.Source.RAW):
+    status = Snapshot.Status.NO_DATA if error.no_data else Snapshot.Status.ERROR
+    return Measurement(slo_id, status, fault=error.kind, error=error.message, source=source)
+
+
+def measure_raw(spec, client, at):
+    """Six instant queries at one evaluation time: the window, then 5m … 3d. A fault on the
+    window query ends the SLO's poll; a short window without traffic is simply no figure."""
+    try:
+        window_ratio = client.value(spec.queries["window"], at)
+    except QueryError as error:
+        return failure(spec.slo_id, error)
+    ratios = {}
+    for window in budget.BURN_WINDOWS:
+        try:
+            ratios[window] = client.value(spec.queries[window], at)
+        except QueryError as error:
+            if not error.no_data:
+                return failure(spec.slo_id, error)
+            ratios[window] = None
+    return figures(spec, window_ratio, ratios, Snapshot.Source.RAW)
+
+
+def read_recorded(specs, client, at):
+    """Measurements for the SLOs whose recorded series exist for their current revision;
+    one query per window whatever the number of SLOs."""
+    by_slug = {spec.slug: spec for spec in specs}
+    values = {}
+    for key, metric in rules.RECORDED_METRICS.items():
+        for sample in client.query(metric, at):
+            spec = by_slug.get(sample.labels.get("slo"))
+            if spec and sample.labels.get("slo_revision") == spec.revision:
+                values.setdefault(spec.slug, {})[key] = sample.value
+    return {
+        by_slug[slug].slo_id: figures(by_slug[slug], found.get("window"), found,
+                                      Snapshot.Source.RECORDED)
+        for slug, found in values.items() if "window" in found
+    }
+
+
+def store(measurements, at):
+    """Save snapshots and point each SLO at its newest one (a fixed number of queries)."""
+    measurements = list(measurements)
+    if not measurements:
+        return []
+    snapshots = Snapshot.objects.bulk_create([
+        Snapshot(slo_id=m.slo_id, taken_at=at, status=m.status, fault=m.fault, error=m.error,
+                 sli=m.sli, budget_remaining=m.budget_remaining, error_ratios=m.error_ratios,
+                 source=m.source)
+        for m in measurements
+    ])
+    slos = []
+    for snapshot in snapshots:
+        slo = SLO(pk=snapshot.slo_id, latest_snapshot=snapshot)
+        slos.append(slo)
+    with transaction.atomic():
+        SLO.objects.bulk_update(slos, ["latest_snapshot"])
+        good = [s.slo_id for s in snapshots if s.status == Snapshot.Status.OK]
+        if good:
+            SLO.objects.filter(pk__in=good).update(last_good_at=at)
+    for m in measurements:
+        if m.status != Snapshot.Status.OK:
+            log.warning("SLO %s poll %s (%s): %s", m.slo_id, m.status, m.fault, m.error)
+    return snapshots
+
+
+def poll(slos=None, at=None, max_workers=None, on_measured=None):
+    """Run one poll cycle over ``slos`` (default: all). Returns the new snapshots."""
+    at = at or timezone.now().replace(microsecond=0)
+    slos = list(SLO.objects.select_related("data_source").all() if slos is None else slos)
+    max_workers = max_workers or settings.SLO_POLL_CONCURRENCY
+    by_source = {}
+    for slo in slos:
+        by_source.setdefault(slo.data_source_id, (slo.data_source, []))[1].append(spec_for(slo))
+    stored = []
+    clients = {pk: source.client() for pk, (source, _) in by_source.items()}
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, len(by_source)),
+                                thread_name_prefix="slo-recorded") as sources, \
+                ThreadPoolExecutor(max_workers=max_workers,
+                                   thread_name_prefix="slo-raw") as pool:
+            recorded = {
+                sources.submit(_recorded_or_fault, specs, clients[pk], at): (pk, specs)
+                for pk, (_, specs) in by_source.items()
+            }
+            raw = {}
+            for future in as_completed(recorded):
+                pk, specs = recorded[future]
+                found, fault = future.result()
+                if fault is not None and not fault.no_data and fault.kind != "http_4xx":
+                    # The data source itself is down: every SLO on it says so, without
+                    # a queue of raw queries that would fail the same way.
+                    stored += store([failure(s.slo_id, fault) for s in specs], at)
+                    continue
+                stored += store(found.values(), at)
+                for spec in specs:
+                    if spec.slo_id not in found:
+                        raw[pool.submit(measure_raw, spec, clients[pk], at)] = spec
+            for future in as_completed(raw):
+                stored += store([future.result()], at)
+    finally:
+        for client in clients.values():
+            client.close()
+    if on_measured:
+        for snapshot in stored:
+            on_measured(snapshot)
+    return stored
+
+
+def _recorded_or_fault(specs, client, at):
+    try:
+        return read_recorded(specs, client, at), None
+    except QueryError as error:
+        return {}, error
+
+
+def check_queries(slo):
+    """Ask the data source whether it accepts the SLO's expressions (over 5m).
+
+    Returns (state, message): ok; failed with what Prometheus answered (bad PromQL); or
+    unchecked when Prometheus cannot be reached, so saving still works."""
+    with slo.data_source.client() as client:
+        for label, which in (("good", "good"), ("total", "total")):
+            try:
+                client.check(slo.query(which, "5m"))
+            except QueryError as error:
+                if error.kind in {"http_4xx", "prom_error"}:
+                    return SLO.QueryCheck.FAILED, f"{label} events: {error.message}"
+                return SLO.QueryCheck.UNCHECKED, f"not checked: {error.message}"
+    return SLO.QueryCheck.OK, "Prometheus accepts both expressions."
+
+
+def describe(snapshot, slo):
+    """One line for `manage.py poll_slos`."""
+    if snapshot.status == Snapshot.Status.OK:
+        burn = budget.burn_rate(snapshot.error_ratios.get("1h"), slo.budget)
+        burn_text = "n/a" if burn is None else f"{burn:.2f}"
+        return (f"{slo.slug}: ok SLI {snapshot.sli * 100:.4f}% target {slo.target}% "
+                f"budget remaining {snapshot.budget_remaining * 100:.1f}% burn(1h) {burn_text} "
+                f"[{snapshot.source}]")
+    return f"{slo.slug}: {snapshot.status} ({snapshot.fault}) {snapshot.error}"

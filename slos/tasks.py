@@ -1,0 +1,42 @@
+"""Celery tasks: thin wrappers over slos.poller, taking ids."""
+
+from celery import shared_task
+from django.conf import settings
+
+from slos import poller
+from slos.models import SLO, Snapshot
+
+
+@shared_task(name="slos.poll_all")
+def poll_all():
+    """The beat job: one poll cycle over every SLO. SLOs that failed for a reason that may
+    pass (refused, timeout, 5xx) are retried on their own with backoff."""
+    snapshots = poller.poll()
+    retry = [s.slo_id for s in snapshots
+             if s.status == Snapshot.Status.ERROR and s.fault in RETRY_FAULTS]
+    for slo_id in retry:
+        poll_one.apply_async((slo_id,), countdown=settings.SLO_RETRY_BACKOFF)
+    return {"polled": len(snapshots), "retrying": retry}
+
+
+RETRY_FAULTS = {"refused", "timeout", "http_5xx", "bad_response"}
+
+
+@shared_task(bind=True, name="slos.poll_one", max_retries=None)
+def poll_one(self, slo_id):
+    """Poll one SLO now; on a passing fault retry with exponential backoff."""
+    slo = SLO.objects.select_related("data_source").filter(pk=slo_id).first()
+    if slo is None:
+        return {"slo": slo_id, "status": "deleted"}
+    (snapshot,) = poller.poll([slo])
+    if snapshot.status == Snapshot.Status.ERROR and snapshot.fault in RETRY_FAULTS \
+            and self.request.retries < settings.SLO_MAX_RETRIES:
+        raise self.retry(countdown=settings.SLO_RETRY_BACKOFF * 2 ** self.request.retries)
+    return {"slo": slo_id, "status": snapshot.status, "fault": snapshot.fault,
+            "snapshot": snapshot.pk}
+
+
+@shared_task(name="slos.downsample")
+def downsample():
+    """Keep full resolution within each SLO's window, one snapshot a day beyond it."""
+    return {"deleted": Snapshot.objects.downsample()}
