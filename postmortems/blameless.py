@@ -1,0 +1,79 @@
+"""The blameless language check: wording that looks for someone to blame, and the systems
+question to ask instead. It advises; it never blocks saving.
+
+Each rule is a regular expression (case-insensitive) and a hint. Keep the rules here, with a
+positive and a negative case for each in tests/postmortems/test_blameless_rules.py.
+"""
+
+import re
+from dataclasses import dataclass
+
+SYSTEMS_QUESTION = "What conditions allowed this to happen?"
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    pattern: re.Pattern
+    hint: str
+
+
+def rule(name, pattern, hint):
+    return Rule(name, re.compile(pattern, re.IGNORECASE), hint)
+
+
+RULES = [
+    rule("who-caused", r"\bwho\s+(caused|broke|did|is\s+responsible|was\s+responsible)\b",
+         "Ask what conditions allowed this, not who caused it."),
+    rule("human-error", r"\b(human|operator|user|engineer)\s+error\b",
+         "“Human error” ends the inquiry: what made the mistake easy to make and hard to catch?"),
+    rule("should-have", r"\b(should|could|would)\s*(have|'ve)\b(?!\s+been\s+(alerted|paged))",
+         "Hindsight: describe what people knew at the time and why it made sense."),
+    rule("careless", r"\b(careless(ly|ness)?|negligen(t|ce)|sloppy|lazy|incompetent|stupid)\b",
+         "Describe the action and its context, not a judgement of the person."),
+    rule("fault-of", r"\b(fault\s+of|(?:his|her|their|[a-z]+'s)\s+fault|to\s+blame|blame[ds]?)\b",
+         "Look for the conditions behind the action instead of assigning fault."),
+    rule("failed-to", r"\b(failed|forgot|neglected)\s+to\b",
+         "Say what the system made easy or hard, not what a person failed to do."),
+]
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    phrase: str
+    hint: str
+
+
+PERSON_HINT = "A person is named as the cause: what about the system let this through?"
+BLAME_AFTER = (r"(?:'s)?\s+(?:mistake|error|typo|messed\s+up|screwed\s+up|broke|forgot|"
+               r"didn't|did\s+not|caused)")
+BLAME_BEFORE = r"(?:caused\s+by|because\s+of|due\s+to|thanks\s+to)\s+"
+
+
+def person_rule(people):
+    """"@bob broke it", "caused by Alice": an @mention or a known person's name as the cause."""
+    names = sorted({name for name in people if name and len(name) > 1}, key=len, reverse=True)
+    who = r"(?:@\w+" + "".join(rf"|\b{re.escape(name)}\b" for name in names) + ")"
+    return rule("person-as-cause", rf"{BLAME_BEFORE}{who}|{who}{BLAME_AFTER}", PERSON_HINT)
+
+
+def check(text, people=()):
+    """The blame-focused phrases found in ``text``, in order of appearance (one per rule).
+    ``people``: names and usernames of the site's users, to spot a person named as the cause."""
+    if not text:
+        return []
+    found = []
+    for item in [*RULES, person_rule(people)]:
+        match = item.pattern.search(text)
+        if match:
+            found.append((match.start(), Finding(item.name, match.group(0).strip(), item.hint)))
+    return [finding for _, finding in sorted(found, key=lambda pair: pair[0])]
+
+
+def known_people():
+    """First names and usernames of active users (one query), for person_rule."""
+    from django.contrib.auth import get_user_model
+
+    rows = get_user_model().objects.filter(is_active=True).values_list("username", "first_name")
+    return [name for row in rows for name in row if name]

@@ -1,0 +1,228 @@
+"""Forms: every time field is UTC, says so, and reads a datetime-local value as UTC."""
+
+from datetime import UTC, datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from postmortems.models import (
+    ActionItem,
+    ContributingFactor,
+    Incident,
+    Postmortem,
+    Service,
+    TimelineEntry,
+    Why,
+)
+
+UTC_INPUT_FORMATS = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+
+
+class UTCDateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"step": "1", **(attrs or {})}, format="%Y-%m-%dT%H:%M:%S")
+
+    def format_value(self, value):
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return super().format_value(value)
+
+
+class UTCDateTimeField(forms.DateTimeField):
+    """A datetime-local input whose value is UTC (whatever the browser's zone), kept to the
+    second. A trailing "Z" or "UTC" is accepted too."""
+
+    widget = UTCDateTimeInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", UTC_INPUT_FORMATS)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removesuffix("UTC").removesuffix("Z").strip()
+        if isinstance(value, datetime):
+            return value.astimezone(UTC).replace(microsecond=0)
+        for fmt in self.input_formats:
+            try:
+                parsed = datetime.strptime(value, fmt) if value else None
+            except (ValueError, TypeError):
+                continue
+            return parsed.replace(tzinfo=UTC) if parsed else None
+        if value in self.empty_values:
+            return None
+        raise forms.ValidationError(
+            "Enter a UTC date and time as YYYY-MM-DD HH:MM[:SS].", code="invalid"
+        )
+
+    def prepare_value(self, value):
+        return value
+
+
+def utc_label(label):
+    return f"{label} (UTC)"
+
+
+class IncidentForm(forms.ModelForm):
+    started_at = UTCDateTimeField(label=utc_label("Started"))
+    detected_at = UTCDateTimeField(label=utc_label("Detected"), required=False)
+    acknowledged_at = UTCDateTimeField(label=utc_label("Acknowledged"), required=False)
+    mitigated_at = UTCDateTimeField(label=utc_label("Mitigated"), required=False)
+    resolved_at = UTCDateTimeField(label=utc_label("Resolved"), required=False)
+
+    class Meta:
+        model = Incident
+        fields = [
+            "title", "severity", "status", "services", "owner", "customer_facing", "data_loss",
+            "security", "near_miss", "could_have_been_severe", "novel_failure_mode", "summary",
+            "started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at",
+        ]
+        widgets = {
+            "services": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True)
+        self.fields["services"].queryset = Service.objects.all()
+        for name in ["started_at", "detected_at", "acknowledged_at", "mitigated_at",
+                     "resolved_at"]:
+            self.fields[name].help_text = "UTC, to the second."
+
+
+class StandardPostmortemForm(forms.ModelForm):
+    class Meta:
+        model = Postmortem
+        fields = [
+            "executive_summary", "customers_affected", "impact_minutes", "revenue_impact",
+            "revenue_currency", "support_tickets", "impact_notes",
+        ]
+        widgets = {
+            "executive_summary": forms.Textarea(attrs={"rows": 5}),
+            "impact_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class QuickPostmortemForm(forms.ModelForm):
+    class Meta:
+        model = Postmortem
+        fields = [
+            "what_happened", "trigger", "detection", "resolution", "root_cause_sentence",
+            "immediate_fix", "long_term_fix_ticket",
+        ]
+        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in [
+            "what_happened", "trigger", "detection", "resolution", "root_cause_sentence",
+            "immediate_fix",
+        ]}
+
+
+class StartPostmortemForm(forms.Form):
+    template = forms.ChoiceField(choices=Postmortem.Template.choices, widget=forms.RadioSelect,
+                                 initial=Postmortem.Template.STANDARD)
+
+
+class TimelineEntryForm(forms.ModelForm):
+    at = UTCDateTimeField(label=utc_label("Time"), help_text="UTC, to the second.")
+
+    class Meta:
+        model = TimelineEntry
+        fields = ["at", "kind", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+
+class TimelinePasteForm(forms.Form):
+    lines = forms.CharField(
+        label="Paste timeline lines",
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "10:05 [alert] 5xx above 2%\n"
+                                     "2026-03-04T10:12:00Z Rolled back"}),
+        help_text="One entry a line: HH:MM[:SS] text (UTC, on the incident's start date) or an "
+                  "ISO-8601 time; an optional [kind] after the time.",
+    )
+
+
+class WhyForm(forms.ModelForm):
+    class Meta:
+        model = Why
+        fields = ["question", "answer", "is_root_cause"]
+        widgets = {
+            "question": forms.TextInput(),
+            "answer": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"is_root_cause": "This answer is the root cause"}
+
+
+class ContributingFactorForm(forms.ModelForm):
+    class Meta:
+        model = ContributingFactor
+        fields = ["text"]
+        widgets = {"text": forms.TextInput()}
+        labels = {"text": "Contributing factor"}
+
+
+class ActionItemForm(forms.ModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ["priority", "text", "owner", "due", "ticket", "status", "wont_do_reason",
+                  "addresses_why", "addresses_factor"]
+        widgets = {
+            "due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "wont_do_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"due": "Due date (UTC)"}
+
+    def __init__(self, *args, incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.incident = incident
+        self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True)
+        self.fields["owner"].empty_label = "— nobody yet —"
+        self.fields["owner"].label_from_instance = (
+            lambda user: user.get_full_name() or user.get_username()
+        )
+        self.fields["addresses_why"].queryset = Why.objects.filter(
+            postmortem__incident=incident
+        )
+        self.fields["addresses_why"].label_from_instance = (
+            lambda why: f"Why {why.position}: {why.answer or why.question}"[:120]
+        )
+        self.fields["addresses_factor"].queryset = ContributingFactor.objects.filter(
+            postmortem__incident=incident
+        )
+
+
+class IncidentFilterForm(forms.Form):
+    POSTMORTEM_CHOICES = [
+        ("", "Any"),
+        ("needed", "Required but missing or unpublished"),
+        ("none", "No postmortem"),
+        *Postmortem.State.choices,
+    ]
+    q = forms.CharField(label="Search", required=False,
+                        widget=forms.TextInput(attrs={"placeholder": "title, summary, whys"}))
+    severity = forms.TypedChoiceField(choices=[("", "Any"), *Incident.Severity.choices],
+                                      coerce=int, empty_value=None, required=False)
+    status = forms.ChoiceField(choices=[("", "Any"), *Incident.Status.choices], required=False)
+    service = forms.ModelChoiceField(Service.objects.all(), required=False, empty_label="Any")
+    started_from = forms.DateField(label="Started from (UTC)", required=False,
+                                   widget=forms.DateInput(attrs={"type": "date"}))
+    started_to = forms.DateField(label="Started until (UTC)", required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    postmortem = forms.ChoiceField(choices=POSTMORTEM_CHOICES, required=False)
+
+
+class ActionFilterForm(forms.Form):
+    SORTS = [("due", "Due date, soonest first"), ("-due", "Due date, latest first"),
+             ("priority", "Priority")]
+    status = forms.ChoiceField(
+        choices=[("", "Any"), ("active", "Open or in progress"), *ActionItem.Status.choices],
+        required=False,
+    )
+    owner = forms.ChoiceField(choices=[("", "Anyone"), ("mine", "Mine")], required=False)
+    priority = forms.ChoiceField(choices=[("", "Any"), *ActionItem.Priority.choices],
+                                 required=False)
+    service = forms.ModelChoiceField(Service.objects.all(), required=False, empty_label="Any")
+    orphaned = forms.BooleanField(required=False, label="Orphaned only")
+    overdue = forms.BooleanField(required=False, label="Overdue only")
+    sort = forms.ChoiceField(choices=SORTS, required=False)

@@ -1,0 +1,173 @@
+"""Recurring causes: earlier incidents whose root cause or contributing factors look like this
+one's (PostgreSQL trigram similarity; a difflib match elsewhere, e.g. the SQLite demo)."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+from difflib import SequenceMatcher
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from postmortems.models import ActionItem, ContributingFactor, Incident, Postmortem, Service, Why
+
+THRESHOLD = 0.3
+FALLBACK_CANDIDATES = 500
+
+# (model, text field, kind shown, extra filter)
+SOURCES = [
+    (Why, "answer", "root cause", {"is_root_cause": True}),
+    (Postmortem, "root_cause_sentence", "root cause", {"root_cause_sentence__gt": ""}),
+    (ContributingFactor, "text", "contributing factor", {}),
+]
+
+
+@dataclass
+class Match:
+    incident: Incident
+    text: str
+    kind: str
+    score: float
+    actions: str = ""
+
+
+def cause_texts(postmortem):
+    """This postmortem's root cause(s) and contributing factors, as plain strings."""
+    texts = [why.answer for why in postmortem.whys.all() if why.is_root_cause and why.answer]
+    if postmortem.root_cause_sentence:
+        texts.append(postmortem.root_cause_sentence)
+    texts += [factor.text for factor in postmortem.factors.all() if factor.text]
+    return [text.strip() for text in texts if text.strip()]
+
+
+def _incident_path(model):
+    return "incident" if model is Postmortem else "postmortem__incident"
+
+
+def _candidates(texts, exclude_incident_id):
+    """[(incident_id, text, kind, score)] over every source, best first."""
+    found = []
+    for model, field, kind, extra in SOURCES:
+        path = _incident_path(model)
+        qs = model.objects.filter(**extra).exclude(**{f"{path}_id": exclude_incident_id})
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import TrigramSimilarity
+
+            scores = [TrigramSimilarity(field, text) for text in texts]
+            score = scores[0] if len(scores) == 1 else Greatest(*scores)
+            rows = (qs.annotate(score=score).filter(score__gt=THRESHOLD)
+                    .values_list(f"{path}_id", field, "score"))
+        else:
+            rows = [
+                (incident_id, value, max(SequenceMatcher(None, value.lower(), t.lower()).ratio()
+                                         for t in texts))
+                for incident_id, value in qs.values_list(f"{path}_id", field)[:FALLBACK_CANDIDATES]
+            ]
+            rows = [row for row in rows if row[2] > THRESHOLD + 0.2]
+        found += [(incident_id, text, kind, score) for incident_id, text, score in rows]
+    return sorted(found, key=lambda row: -row[3])
+
+
+def action_summaries(incident_ids):
+    """{incident_id: "2 done, 1 won't do"} in one query."""
+    labels = dict(ActionItem.Status.choices)
+    counts = defaultdict(Counter)
+    rows = (ActionItem.objects.filter(incident_id__in=incident_ids).order_by()
+            .values_list("incident_id", "status").annotate(n=Count("pk")))
+    for incident_id, status, n in rows:
+        counts[incident_id][status] = n
+    order = [value for value, _ in ActionItem.Status.choices]
+    return {
+        incident_id: ", ".join(f"{counter[s]} {labels[s].lower()}" for s in order if counter[s])
+        for incident_id, counter in counts.items()
+    }
+
+
+def similar_incidents(postmortem, limit=5):
+    """Earlier incidents with a similar root cause or contributing factor, best match first,
+    each with the state of its action items. A fixed number of queries."""
+    texts = cause_texts(postmortem)
+    if not texts:
+        return []
+    best = {}
+    for incident_id, text, kind, score in _candidates(texts, postmortem.incident_id):
+        if incident_id not in best:
+            best[incident_id] = (text, kind, score)
+        if len(best) >= limit:
+            break
+    incidents = Incident.objects.in_bulk(best)
+    summaries = action_summaries(list(best))
+    return [
+        Match(incidents[incident_id], text, kind, round(score, 2),
+              summaries.get(incident_id, "no action items"))
+        for incident_id, (text, kind, score) in best.items()
+        if incident_id in incidents
+    ]
+
+
+RECURRING_SQL = """
+SELECT pa.incident_id, a.answer, array_agg(DISTINCT pb.incident_id)
+FROM postmortems_why a
+JOIN postmortems_postmortem pa ON pa.id = a.postmortem_id
+JOIN postmortems_incident ia ON ia.id = pa.incident_id
+JOIN postmortems_why b ON b.is_root_cause AND b.id <> a.id AND b.answer <> ''
+                      AND similarity(a.answer, b.answer) > %s
+JOIN postmortems_postmortem pb ON pb.id = b.postmortem_id AND pb.incident_id <> pa.incident_id
+WHERE a.is_root_cause AND a.answer <> '' AND ia.started_at >= %s
+GROUP BY pa.incident_id, a.id, a.answer
+ORDER BY count(DISTINCT pb.incident_id) DESC, pa.incident_id DESC
+LIMIT 100
+"""
+
+
+def _pg_groups(since):
+    with connection.cursor() as cursor:
+        cursor.execute(RECURRING_SQL, [THRESHOLD, since])
+        return [(text, [incident_id, *others]) for incident_id, text, others in cursor.fetchall()]
+
+
+def _python_groups(since):
+    started = "postmortem__incident__started_at"
+    rows = list(Why.objects.filter(is_root_cause=True).exclude(answer="")
+                .values_list("postmortem__incident_id", "answer", started)
+                .order_by(f"-{started}")[:200])
+    groups = []
+    for incident_id, text, started_at in rows:
+        if started_at < since:
+            continue
+        others = sorted({other_id for other_id, other, _ in rows if other_id != incident_id
+                         and SequenceMatcher(None, text.lower(), other.lower()).ratio() > 0.6})
+        if others:
+            groups.append((text, [incident_id, *others]))
+    return sorted(groups, key=lambda group: -len(group[1]))
+
+
+def recurring_root_causes(days=180, limit=5):
+    """Root causes of recent incidents that look like other incidents' root causes:
+    [(text, [incident, ...])], most repeated first; each group of incidents listed once.
+    Two queries."""
+    since = timezone.now() - timedelta(days=days)
+    raw = _pg_groups(since) if connection.vendor == "postgresql" else _python_groups(since)
+    groups, seen = [], set()
+    for text, ids in raw:
+        key = frozenset(ids)
+        if key in seen or any(key <= other for other in seen):
+            continue
+        seen.add(key)
+        groups.append((text, ids))
+        if len(groups) >= limit:
+            break
+    incidents = Incident.objects.in_bulk({i for _, ids in groups for i in ids})
+    return [(text, [incidents[i] for i in ids if i in incidents]) for text, ids in groups]
+
+
+def recurring_services(days=90, minimum=2, limit=5):
+    """Services hit by at least ``minimum`` incidents in the last ``days``: one query."""
+    since = timezone.now() - timedelta(days=days)
+    return list(
+        Service.objects.annotate(
+            recent=Count("incidents", filter=Q(incidents__started_at__gte=since), distinct=True)
+        ).filter(recent__gte=minimum).order_by("-recent", "name")[:limit]
+    )

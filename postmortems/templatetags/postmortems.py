@@ -1,0 +1,75 @@
+"""Template filters of the postmortems app. `markdown` is the ONE place rendered Markdown is
+marked safe."""
+
+import re
+from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
+
+from django import template
+from django.conf import settings
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from postmortems import blameless
+from postmortems import markdown as markdown_module
+
+register = template.Library()
+
+TICKET_KEY = re.compile(r"^[A-Z][A-Z0-9_]+-\d+$")
+
+
+@register.filter
+def markdown(text):
+    """Markdown → sanitized HTML (see postmortems/markdown.py)."""
+    return mark_safe(markdown_module.render(text))  # cleaned by the nh3 allow-list
+
+
+@register.filter
+def utc(value, fmt="%Y-%m-%d %H:%M:%S"):
+    """An aware datetime as "2026-03-04 10:05:00 UTC"; empty for None."""
+    if not isinstance(value, datetime):
+        return ""
+    return f"{value.astimezone(UTC).strftime(fmt)} UTC"
+
+
+@register.filter
+def duration(value):
+    """A timedelta as "2 h 05 min" / "4 min 30 s"; an em dash when unknown."""
+    if not isinstance(value, timedelta):
+        return "—"
+    seconds = int(value.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{sign}{days} d {hours} h"
+    if hours:
+        return f"{sign}{hours} h {minutes:02d} min"
+    if minutes:
+        return f"{sign}{minutes} min" + (f" {seconds} s" if seconds else "")
+    return f"{sign}{seconds} s"
+
+
+def ticket_url(ticket):
+    ticket = (ticket or "").strip()
+    if ticket.startswith(("https://", "http://")):
+        return ticket
+    if TICKET_KEY.match(ticket) and settings.TICKET_URL_TEMPLATE:
+        return settings.TICKET_URL_TEMPLATE.replace("{key}", quote(ticket))
+    return ""
+
+
+@register.filter
+def ticket_link(ticket):
+    """A ticket key or URL as a link (TICKET_URL_TEMPLATE turns keys into URLs)."""
+    url = ticket_url(ticket)
+    if url:
+        return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', url, ticket)
+    return ticket or ""
+
+
+@register.inclusion_tag("postmortems/partials/blameless_hints.html")
+def blameless_hints(text, people=()):
+    return {"findings": blameless.check(text, people)}

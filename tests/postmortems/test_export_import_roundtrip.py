@@ -1,0 +1,120 @@
+"""Export to Markdown in the standard section order; importing it creates the same postmortem."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from postmortems.export import MalformedDocument, export_markdown, import_markdown
+from postmortems.models import ActionItem, Incident, Postmortem, TimelineEntry
+from tests.postmortems.factories import T0
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def document(make, alice):
+    incident = make.incident(
+        "Checkout | payments down", severity=Incident.Severity.SEV2,
+        detected_at=T0 + timedelta(minutes=3), resolved_at=T0 + timedelta(hours=1, minutes=5),
+        status=Incident.Status.RESOLVED, owner=alice,
+    )
+    pm = make.postmortem(
+        incident, executive_summary="Payments failed for **65 minutes**.\n\nSecond paragraph.",
+        customers_affected=1200, impact_minutes=65, revenue_impact="1234.50",
+        revenue_currency="EUR", support_tickets=35, impact_notes="EU customers only.",
+    )
+    make.timeline_entry(pm, T0, "Bad config pushed", kind=TimelineEntry.Kind.TRIGGER)
+    make.timeline_entry(pm, T0 + timedelta(minutes=3), "5xx alert | paging",
+                        kind=TimelineEntry.Kind.ALERT)
+    make.timeline_entry(pm, T0 + timedelta(minutes=50), "Line one\nline two")
+    why1 = make.why(pm, 1, "Why did payments fail?", "The gateway rejected requests.")
+    make.why(pm, 2, "Why did the config pass review?", "No validation in CI.",
+             is_root_cause=True)
+    factor = pm.factors.create(position=1, text="Alert threshold too high")
+    make.action_item(incident, "Validate config in CI", owner=alice, due=date(2026, 4, 1),
+                     ticket="OPS-1", priority=ActionItem.Priority.P1, addresses_why=why1)
+    make.action_item(incident, "Lower the alert threshold", owner=None, owner_name="carol",
+                     due=None, ticket="", priority=ActionItem.Priority.P2,
+                     addresses_factor=factor)
+    make.action_item(incident, "Rewrite gateway", status=ActionItem.Status.WONT_DO,
+                     wont_do_reason="Too big; covered by CI check.",
+                     priority=ActionItem.Priority.P0)
+    return pm
+
+
+def test_the_export_follows_the_standard_section_order(document):
+    text = export_markdown(document)
+    lines = text.splitlines()
+    assert lines[0] == "# Checkout | payments down"
+    assert lines[2] == ("**Date:** 2026-03-04 10:00:00 UTC · **Duration:** 1 h 05 min · "
+                        "**Severity:** SEV2 – major")  # noqa: RUF001
+    headings = [line for line in lines if line.startswith("## ")]
+    assert headings == ["## Executive summary", "## Timeline", "## 5 whys", "## Impact",
+                        "## Action items"]
+    assert "| 2026-03-04 10:03:00 | Alert fired | 5xx alert \\| paging |" in lines
+    assert "### Why 2 (root cause): Why did the config pass review?" in lines
+    assert "- Revenue impact: 1234.50 EUR" in lines
+    assert ("| P2 | Lower the alert threshold | carol | — | — | Open | Factor 1 |" in lines)
+
+
+def test_importing_the_export_creates_the_same_postmortem(document):
+    text = export_markdown(document)
+    incident = import_markdown(text)
+    assert incident.pk != document.incident_id
+    assert export_markdown(Postmortem.objects.get(incident=incident)) == text
+    imported = {item.text: item for item in incident.action_items.all()}
+    assert imported["Validate config in CI"].owner.username == "alice"
+    assert imported["Validate config in CI"].addresses_why.position == 1
+    carol = imported["Lower the alert threshold"]
+    assert (carol.owner, carol.owner_name) == (None, "carol")
+    orphan = ActionItem.objects.orphaned().filter(incident=incident).get(pk=carol.pk)
+    assert orphan.orphan_reason == "owner is not a user, no due date, no ticket"
+
+
+def test_hh_mm_times_take_the_document_date(document):
+    text = export_markdown(document).replace("| 2026-03-04 10:03:00 |", "| 10:07 |")
+    incident = import_markdown(text)
+    times = [e.at for e in incident.postmortem.timeline.all()]
+    assert T0 + timedelta(minutes=7) in times
+
+
+@pytest.mark.parametrize(("change", "line", "reason"), [
+    (lambda t: t.replace("# Checkout", "Checkout", 1), 1, "first line must be the title"),
+    (lambda t: t.replace("**Severity:** SEV2", "**Severity:** SEV9"), 3, "Expected"),
+    (lambda t: t.replace("| 2026-03-04 10:03:00 |", "| yesterday |"), 16, "ISO-8601"),
+    (lambda t: t.replace("| Alert fired |", "| Party |"), 16, "Unknown timeline kind"),
+    (lambda t: t.replace("| P2 |", "| P9 |"), None, "Unknown priority"),
+    (lambda t: t.replace("2026-04-01", "2026-13-01"), None, "is not a date"),
+    (lambda t: t.replace("## Impact", "## Effects"), None, "Unknown section"),
+    (lambda t: t.replace("| Factor 1 |", "| Factor 7 |"), None, "Factor 7 does not exist"),
+])
+def test_a_malformed_file_is_refused_whole_with_line_and_reason(document, change, line, reason):
+    before = Incident.objects.count()
+    with pytest.raises(MalformedDocument) as caught:
+        import_markdown(change(export_markdown(document)))
+    assert reason in caught.value.reason
+    if line is not None:
+        assert caught.value.line == line
+    assert Incident.objects.count() == before
+
+
+def test_the_management_commands_round_trip(document, tmp_path, capsys):
+    call_command("export_postmortem", str(document.incident_id))
+    exported = capsys.readouterr().out
+    assert exported == export_markdown(document)
+    path = tmp_path / "pm.md"
+    path.write_text(exported)
+    call_command("import_postmortem", str(path))
+    new_id = int(capsys.readouterr().out.strip())
+    assert export_markdown(Postmortem.objects.get(incident_id=new_id)) == exported
+
+
+def test_the_import_command_names_the_bad_line(tmp_path):
+    path = tmp_path / "bad.md"
+    sections = "".join(f"## {name}\n\n" for name in
+                       ["Executive summary", "Timeline", "5 whys", "Impact", "Action items"])
+    path.write_text("# Title\n\nno meta\n\n" + sections)
+    with pytest.raises(CommandError, match=r"line 3: Expected “\*\*Date"):
+        call_command("import_postmortem", str(path))
+    assert not Incident.objects.exists()
