@@ -11,7 +11,7 @@ Threads only talk HTTP; the database is written from the calling thread.
 """
 
 import logging
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -153,25 +153,28 @@ def poll(slos=None, at=None, max_workers=None, on_measured=None):
                                 thread_name_prefix="slo-recorded") as sources, \
                 ThreadPoolExecutor(max_workers=max_workers,
                                    thread_name_prefix="slo-raw") as pool:
-            recorded = {
+            pending = {
                 sources.submit(_recorded_or_fault, specs, clients[pk], at): (pk, specs)
                 for pk, (_, specs) in by_source.items()
             }
-            raw = {}
-            for future in as_completed(recorded):
-                pk, specs = recorded[future]
-                found, fault = future.result()
-                if fault is not None and not fault.no_data and fault.kind != "http_4xx":
-                    # The data source itself is down: every SLO on it says so, without
-                    # a queue of raw queries that would fail the same way.
-                    stored += store([failure(s.slo_id, fault) for s in specs], at)
-                    continue
-                stored += store(found.values(), at)
-                for spec in specs:
-                    if spec.slo_id not in found:
-                        raw[pool.submit(measure_raw, spec, clients[pk], at)] = spec
-            for future in as_completed(raw):
-                stored += store([future.result()], at)
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    job = pending.pop(future)
+                    if isinstance(job, Spec):  # a raw measurement of one SLO
+                        stored += store([future.result()], at)
+                        continue
+                    pk, specs = job
+                    found, fault = future.result()
+                    if fault is not None and not fault.no_data and fault.kind != "http_4xx":
+                        # The data source itself is down: every SLO on it says so, without
+                        # a queue of raw queries that would fail the same way.
+                        stored += store([failure(s.slo_id, fault) for s in specs], at)
+                        continue
+                    stored += store(found.values(), at)
+                    for spec in specs:
+                        if spec.slo_id not in found:
+                            pending[pool.submit(measure_raw, spec, clients[pk], at)] = spec
     finally:
         for client in clients.values():
             client.close()

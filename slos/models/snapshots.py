@@ -79,7 +79,7 @@ class Snapshot(models.Model):
     objects = SnapshotQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-taken_at"]
+        ordering = ["-taken_at", "-pk"]
         get_latest_by = "taken_at"
         indexes = [models.Index(fields=["slo", "-taken_at"], name="slos_snapshot_slo_taken")]
         constraints = [
