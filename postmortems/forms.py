@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from postmortems.models import (
     ActionItem,
@@ -61,6 +62,22 @@ class UTCDateTimeField(forms.DateTimeField):
         return value
 
 
+def watch_for_blame(form, names, form_id=None):
+    """As the author types, ask the blameless check for hints (htmx; without JS the hints
+    appear after saving). ``form_id`` ties fields rendered outside their <form> to it."""
+    url = reverse("postmortems:blameless_check")
+    for name in names:
+        if name not in form.fields:
+            continue
+        attrs = form.fields[name].widget.attrs
+        attrs.update({
+            "hx-get": url, "hx-trigger": "input changed delay:600ms",
+            "hx-target": f"#hints-{form[name].auto_id}", "hx-swap": "innerHTML",
+        })
+        if form_id:
+            attrs["form"] = form_id
+
+
 def utc_label(label):
     return f"{label} (UTC)"
 
@@ -94,6 +111,12 @@ class IncidentForm(forms.ModelForm):
 
 
 class StandardPostmortemForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["form"] = "document-form"
+        watch_for_blame(self, ["executive_summary", "impact_notes"], "document-form")
+
     class Meta:
         model = Postmortem
         fields = [
@@ -107,6 +130,11 @@ class StandardPostmortemForm(forms.ModelForm):
 
 
 class QuickPostmortemForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        watch_for_blame(self, ["what_happened", "trigger", "detection", "resolution",
+                               "root_cause_sentence"])
+
     class Meta:
         model = Postmortem
         fields = [
@@ -127,6 +155,10 @@ class StartPostmortemForm(forms.Form):
 class TimelineEntryForm(forms.ModelForm):
     at = UTCDateTimeField(label=utc_label("Time"), help_text="UTC, to the second.")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        watch_for_blame(self, ["text"])
+
     class Meta:
         model = TimelineEntry
         fields = ["at", "kind", "text"]
@@ -144,6 +176,10 @@ class TimelinePasteForm(forms.Form):
 
 
 class WhyForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        watch_for_blame(self, ["question", "answer"])
+
     class Meta:
         model = Why
         fields = ["question", "answer", "is_root_cause"]

@@ -1,0 +1,131 @@
+"""Action items: add/edit, and the tracker across all incidents (filters, counts, CSV)."""
+
+import csv
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, F, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from postmortems.forms import ActionFilterForm, ActionItemForm
+from postmortems.models import ActionItem, Incident
+from postmortems.models.actions import ActionItemQuerySet
+
+PAGE_SIZE = 50
+CSV_COLUMNS = ["incident", "priority", "action", "owner", "due", "ticket", "status", "orphaned",
+               "orphan_reason", "overdue"]
+
+
+def safe_next(request, default):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
+                                                  request.is_secure()):
+        return target
+    return default
+
+
+@require_http_methods(["GET", "POST"])
+def action_add(request, pk):
+    incident = get_object_or_404(Incident, pk=pk)
+    form = ActionItemForm(request.POST or None, prefix="action", incident=incident)
+    if request.method == "POST" and form.is_valid():
+        item = form.save()
+        messages.success(request, f"Action item added: {item.text}")
+        return redirect(safe_next(request, incident.get_absolute_url() + "#actions"))
+    return render(request, "postmortems/action_form.html", {
+        "form": form, "incident": incident, "title": "New action item",
+        "next": safe_next(request, ""),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request, pk):
+    item = get_object_or_404(ActionItem.objects.select_related("incident"), pk=pk)
+    form = ActionItemForm(request.POST or None, instance=item, prefix="action",
+                          incident=item.incident)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Action item saved: {item.text}")
+        return redirect(safe_next(request, item.get_absolute_url()))
+    return render(request, "postmortems/action_form.html", {
+        "form": form, "incident": item.incident, "item": item, "title": "Edit action item",
+        "next": safe_next(request, ""),
+    }, status=400 if request.method == "POST" else 200)
+
+
+def filtered_items(request, form):
+    items = (ActionItem.objects.with_flags()
+             .select_related("incident", "owner", "addresses_why", "addresses_factor"))
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status")
+    if status == "active":
+        items = items.open()
+    elif status:
+        items = items.filter(status=status)
+    if data.get("owner") == "mine":
+        items = items.filter(owner=request.user)
+    if data.get("priority"):
+        items = items.filter(priority=data["priority"])
+    if data.get("service"):
+        items = items.filter(incident__services=data["service"])
+    if data.get("orphaned"):
+        items = items.filter(is_orphaned=True)
+    if data.get("overdue"):
+        items = items.filter(is_overdue=True)
+    sort = data.get("sort") or "due"
+    if sort == "-due":
+        order = [F("due").desc(nulls_last=True), "priority", "pk"]
+    elif sort == "priority":
+        order = ["priority", F("due").asc(nulls_last=True), "pk"]
+    else:
+        order = [F("due").asc(nulls_last=True), "priority", "pk"]
+    return items.order_by(*order)
+
+
+def filter_counts(user):
+    """How many items each filter would show, in one query."""
+    still_open = Q(status__in=ActionItem.OPEN_STATUSES)
+    return ActionItem.objects.aggregate(
+        all=Count("pk"),
+        active=Count("pk", filter=still_open),
+        **{status: Count("pk", filter=Q(status=status)) for status in ActionItem.Status.values},
+        **{p: Count("pk", filter=Q(priority=p)) for p in ActionItem.Priority.values},
+        mine=Count("pk", filter=Q(owner=user)),
+        orphaned=Count("pk", filter=ActionItemQuerySet._orphan_condition()),
+        overdue=Count("pk", filter=still_open & Q(due__lt=timezone.now().date())),
+    )
+
+
+@require_GET
+def action_list(request):
+    form = ActionFilterForm(request.GET or None)
+    items = filtered_items(request, form)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "postmortems/action_list.html", {
+        "form": form, "page": page, "counts": filter_counts(request.user),
+        "query": query.urlencode(), "filtered_total": page.paginator.count,
+    })
+
+
+@require_GET
+def action_csv(request):
+    form = ActionFilterForm(request.GET or None)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="action-items.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_COLUMNS)
+    for item in filtered_items(request, form).iterator(chunk_size=500):
+        writer.writerow([
+            f"#{item.incident_id} {item.incident.title}", item.priority, item.text,
+            item.owner.get_username() if item.owner_id else item.owner_name,
+            item.due.isoformat() if item.due else "", item.ticket, item.status,
+            "yes" if item.is_orphaned else "no", item.orphan_reason,
+            "yes" if item.is_overdue else "no",
+        ])
+    return response

@@ -1,0 +1,48 @@
+"""The dashboard (URL name "home"): what needs attention now, and what keeps coming back."""
+
+from datetime import timedelta
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.shortcuts import render
+from django.utils import timezone
+
+from postmortems import recurring
+from postmortems.models import ActionItem, Incident
+
+WINDOW_DAYS = 90
+LIST_SIZE = 8
+
+
+def mean_times(days=WINDOW_DAYS):
+    """MTTD and MTTR (start → detected, start → resolved) over incidents started in the last
+    ``days``: one query."""
+    since = timezone.now() - timedelta(days=days)
+    recent = Incident.objects.filter(started_at__gte=since)
+    return recent.aggregate(
+        incidents=Count("pk"),
+        mttd=Avg(ExpressionWrapper(F("detected_at") - F("started_at"),
+                                   output_field=DurationField())),
+        mttr=Avg(ExpressionWrapper(F("resolved_at") - F("started_at"),
+                                   output_field=DurationField()),
+                 filter=Q(resolved_at__isnull=False)),
+    )
+
+
+def dashboard(request):
+    flagged = ActionItem.objects.with_flags().select_related("incident", "owner")
+    return render(request, "home.html", {
+        "open_incidents": list(Incident.objects.open().select_related("owner")[:LIST_SIZE]),
+        "open_count": Incident.objects.open().count(),
+        "due": list(Incident.objects.needing_postmortem().select_related("postmortem")
+                    [:LIST_SIZE]),
+        "due_count": Incident.objects.needing_postmortem().count(),
+        "orphans": list(flagged.filter(is_orphaned=True).order_by("incident_id", "pk")
+                        [:LIST_SIZE]),
+        "orphan_count": ActionItem.objects.orphaned().count(),
+        "overdue": list(flagged.filter(is_overdue=True).order_by("due", "pk")[:LIST_SIZE]),
+        "overdue_count": ActionItem.objects.overdue().count(),
+        "times": mean_times(),
+        "window_days": WINDOW_DAYS,
+        "recurring_services": recurring.recurring_services(days=WINDOW_DAYS),
+        "recurring_causes": recurring.recurring_root_causes(),
+    })

@@ -1,0 +1,117 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from postmortems import blameless
+from postmortems.export import MalformedDocument, import_markdown
+from postmortems.forms import IncidentFilterForm, IncidentForm, StartPostmortemForm
+from postmortems.models import ActionItem, Incident, Postmortem, Service
+
+PAGE_SIZE = 25
+
+
+def filtered_incidents(form):
+    incidents = Incident.objects.select_related("owner", "postmortem").prefetch_related(
+        Prefetch("services", queryset=Service.objects.only("name", "slug"))
+    )
+    if not form.is_valid():
+        return incidents
+    data = form.cleaned_data
+    incidents = incidents.search(data["q"])
+    if data["severity"]:
+        incidents = incidents.filter(severity=data["severity"])
+    if data["status"]:
+        incidents = incidents.filter(status=data["status"])
+    if data["service"]:
+        incidents = incidents.filter(services=data["service"])
+    if data["started_from"]:
+        incidents = incidents.filter(started_at__date__gte=data["started_from"])
+    if data["started_to"]:
+        incidents = incidents.filter(started_at__date__lte=data["started_to"])
+    state = data["postmortem"]
+    if state == "needed":
+        incidents = incidents.needing_postmortem()
+    elif state == "none":
+        incidents = incidents.filter(postmortem__isnull=True)
+    elif state:
+        incidents = incidents.filter(postmortem__state=state)
+    return incidents
+
+
+def incident_list(request):
+    form = IncidentFilterForm(request.GET or None)
+    orphans = ActionItem.objects.orphaned().filter(incident=OuterRef("pk"))
+    incidents = filtered_incidents(form).annotate(has_orphans=Exists(orphans))
+    page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "postmortems/incident_list.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def incident_create(request):
+    form = IncidentForm(request.POST or None, initial={"owner": request.user})
+    if request.method == "POST" and form.is_valid():
+        incident = form.save()
+        messages.success(request, f"Incident #{incident.pk} created.")
+        return redirect(incident)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "postmortems/incident_form.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def incident_edit(request, pk):
+    incident = get_object_or_404(Incident, pk=pk)
+    form = IncidentForm(request.POST or None, instance=incident)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Incident saved.")
+        return redirect(incident)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "postmortems/incident_form.html",
+                  {"form": form, "incident": incident}, status=status)
+
+
+def incident_detail(request, pk):
+    incident = get_object_or_404(
+        Incident.objects.select_related("owner").prefetch_related("services"), pk=pk
+    )
+    postmortem = Postmortem.objects.filter(incident=incident).first()
+    items = (ActionItem.objects.filter(incident=incident).with_flags()
+             .select_related("owner", "addresses_why", "addresses_factor"))
+    return render(request, "postmortems/incident_detail.html", {
+        "incident": incident,
+        "postmortem": postmortem,
+        "items": items,
+        "start_form": StartPostmortemForm(),
+        "people": blameless.known_people(),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def incident_import(request):
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        text = request.POST.get("text", "")
+        if upload is not None:
+            try:
+                text = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                error = "The file is not UTF-8 text."
+        if not error and not text.strip():
+            error = "Choose a Markdown file or paste its text."
+        if not error:
+            try:
+                incident = import_markdown(text, owner=request.user)
+            except MalformedDocument as malformed:
+                error = f"Line {malformed.line}: {malformed.reason} Nothing was imported."
+            else:
+                messages.success(request, f"Imported as incident #{incident.pk}.")
+                return redirect(incident)
+    return render(request, "postmortems/incident_import.html", {"error": error},
+                  status=400 if error else 200)
