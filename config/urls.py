@@ -3,9 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config import views
+from postmortems.views import dashboard
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", dashboard.dashboard, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("metrics", views.metrics, name="metrics"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

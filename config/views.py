@@ -3,7 +3,6 @@ import hmac
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -38,6 +37,3 @@ def metrics(request):
     body, content_type = exposition()
     return HttpResponse(body, content_type=content_type)
 
-
-def home(request):
-    return render(request, "home.html")
