@@ -82,7 +82,8 @@ def export_markdown(postmortem):
     lines.append("")
 
     lines += ["## 5 whys", ""]
-    for why in postmortem.whys.all():
+    whys = list(postmortem.whys.all())
+    for why in whys:
         marker = " (root cause)" if why.is_root_cause else ""
         lines += [f"### Why {why.position}{marker}: {one_line(why.question)}", ""]
         if why.answer.strip():
@@ -107,15 +108,15 @@ def export_markdown(postmortem):
 
     lines += ["## Action items", "", "| " + " | ".join(ACTION_COLUMNS) + " |",
               "|" + " --- |" * len(ACTION_COLUMNS)]
-    whys = {why.pk: why.position for why in postmortem.whys.all()}
+    positions = {why.pk: why.position for why in whys}
     factor_positions = {factor.pk: index for index, factor in enumerate(factors, start=1)}
-    for item in postmortem.incident.action_items.order_by("pk"):
+    for item in postmortem.incident.action_items.select_related("owner").order_by("pk"):
         owner = f"@{item.owner.get_username()}" if item.owner_id else item.owner_name or NONE
         status = item.get_status_display()
         if item.status == ActionItem.Status.WONT_DO:
             status = f"{status}: {item.wont_do_reason}"
-        if item.addresses_why_id in whys:
-            addresses = f"Why {whys[item.addresses_why_id]}"
+        if item.addresses_why_id in positions:
+            addresses = f"Why {positions[item.addresses_why_id]}"
         elif item.addresses_factor_id in factor_positions:
             addresses = f"Factor {factor_positions[item.addresses_factor_id]}"
         else:

@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from postmortems import recurring
 from postmortems.models import ActionItem, Incident
@@ -28,6 +29,7 @@ def mean_times(days=WINDOW_DAYS):
     )
 
 
+@require_GET
 def dashboard(request):
     flagged = ActionItem.objects.with_flags().select_related("incident", "owner")
     return render(request, "home.html", {

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from postmortems import blameless
 from postmortems.export import MalformedDocument, import_markdown
@@ -40,6 +40,7 @@ def filtered_incidents(form):
     return incidents
 
 
+@require_GET
 def incident_list(request):
     form = IncidentFilterForm(request.GET or None)
     orphans = ActionItem.objects.orphaned().filter(incident=OuterRef("pk"))
@@ -76,6 +77,7 @@ def incident_edit(request, pk):
                   {"form": form, "incident": incident}, status=status)
 
 
+@require_GET
 def incident_detail(request, pk):
     incident = get_object_or_404(
         Incident.objects.select_related("owner").prefetch_related("services"), pk=pk
