@@ -265,3 +265,21 @@ def _finite(value):
         return math.isfinite(value)
     except TypeError:
         return False
+
+
+def budget_consumed_over(error_ratio, duration_seconds, window_seconds, target_budget):
+    """Share of a window's error budget spent by an interval (an incident), assuming the
+    traffic rate of the interval is the window's average: burn rate x duration / window."""
+    burn = burn_rate(error_ratio, target_budget)
+    if burn is None:
+        return None
+    return burn * duration_seconds / window_seconds
+
+
+POLICY_SEVERITY = [NORMAL, POSTPONE_RISKY, FREEZE_NON_CRITICAL, FEATURE_FREEZE, NO_DATA]
+
+
+def worst_policy(states):
+    """The strictest of several policy states (no data counts as the strictest)."""
+    states = list(states)
+    return max(states, key=POLICY_SEVERITY.index) if states else NO_DATA

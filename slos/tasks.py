@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from slos import poller
+from slos import impacts, poller
 from slos.models import SLO, Snapshot
 
 
@@ -16,7 +16,8 @@ def poll_all():
              if s.status == Snapshot.Status.ERROR and s.fault in RETRY_FAULTS]
     for slo_id in retry:
         poll_one.apply_async((slo_id,), countdown=settings.SLO_RETRY_BACKOFF)
-    return {"polled": len(snapshots), "retrying": retry}
+    measured = impacts.measure_pending()
+    return {"polled": len(snapshots), "retrying": retry, "impacts_measured": len(measured)}
 
 
 RETRY_FAULTS = {"refused", "timeout", "http_5xx", "bad_response"}
@@ -40,3 +41,9 @@ def poll_one(self, slo_id):
 def downsample():
     """Keep full resolution within each SLO's window, one snapshot a day beyond it."""
     return {"deleted": Snapshot.objects.downsample()}
+
+
+@shared_task(name="slos.measure_impacts")
+def measure_impacts():
+    """Measure the budget consumed by resolved incidents newly linked to SLOs."""
+    return {"measured": len(impacts.measure_pending())}

@@ -1,0 +1,101 @@
+from django import forms
+
+from slos.models import SLO, DataSource
+
+
+class SLOForm(forms.ModelForm):
+    class Meta:
+        model = SLO
+        fields = ["service", "name", "description", "kind", "data_source", "good_query",
+                  "total_query", "target", "window", "fast_burn_rate", "slow_burn_rate",
+                  "ticket_burn_rate", "fast_severity", "slow_severity", "ticket_severity"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "good_query": forms.Textarea(attrs={"rows": 2, "class": "font-monospace",
+                                                "spellcheck": "false"}),
+            "total_query": forms.Textarea(attrs={"rows": 2, "class": "font-monospace",
+                                                 "spellcheck": "false"}),
+            "target": forms.NumberInput(attrs={"step": "any", "inputmode": "decimal",
+                                               "aria-describedby": "target-note"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].widget.attrs.pop("max", None)
+        self.fields["data_source"].empty_label = None
+        if not self.instance.pk and not self.initial.get("data_source"):
+            first = DataSource.objects.order_by("pk").first()
+            if first:
+                self.initial["data_source"] = first.pk
+
+    @property
+    def high_target(self):
+        target = self.cleaned_data.get("target")
+        return target is not None and target > 99.99
+
+
+class DataSourceForm(forms.ModelForm):
+    """Secrets are write-only: never rendered back; blank keeps the stored one."""
+
+    url = forms.URLField(label="Prometheus URL", assume_scheme="http", max_length=200,
+                         help_text="e.g. http://prometheus:9090")
+
+    class Meta:
+        model = DataSource
+        fields = ["name", "url", "auth", "bearer_token", "username", "password",
+                  "timeout_seconds"]
+        widgets = {
+            "bearer_token": forms.PasswordInput(render_value=False,
+                                                attrs={"autocomplete": "off"}),
+            "password": forms.PasswordInput(render_value=False,
+                                            attrs={"autocomplete": "new-password"}),
+        }
+
+    SECRETS = ("bearer_token", "password")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.SECRETS:
+            self.fields[name].required = False
+            if self.instance.pk and getattr(self.instance, name):
+                self.fields[name].help_text = "A value is stored. Leave blank to keep it."
+        self._stored = {name: getattr(self.instance, name) for name in self.SECRETS}
+
+    def _post_clean(self):
+        # Blank secret fields keep what is stored, before the model's own validation.
+        for name in self.SECRETS:
+            if not self.cleaned_data.get(name) and self._stored[name]:
+                self.cleaned_data[name] = self._stored[name]
+        super()._post_clean()
+
+    def save(self, commit=True):
+        source = super().save(commit=False)
+        if source.auth != DataSource.Auth.BEARER:
+            source.bearer_token = ""
+        if source.auth != DataSource.Auth.BASIC:
+            source.username = source.password = ""
+        if commit:
+            source.save()
+        return source
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(required=False, label="YAML file",
+                           help_text="The SLO definitions format (see Export).")
+    text = forms.CharField(required=False, label="…or paste YAML",
+                           widget=forms.Textarea(attrs={"rows": 10, "class": "font-monospace",
+                                                        "spellcheck": "false"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload:
+            try:
+                cleaned["yaml"] = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                raise forms.ValidationError({"file": "The file is not UTF-8 text."}) from None
+        elif cleaned.get("text", "").strip():
+            cleaned["yaml"] = cleaned["text"]
+        else:
+            raise forms.ValidationError("Choose a file or paste the YAML.")
+        return cleaned

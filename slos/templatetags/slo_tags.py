@@ -1,0 +1,61 @@
+"""Presentation of SLO figures: percentages, durations, burn rates."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def percent(value, digits=2):
+    """0.99975 -> "99.98%"; None -> "—"."""
+    if value is None:
+        return "—"
+    return f"{value * 100:.{int(digits)}f}%"
+
+
+@register.filter
+def duration(seconds):
+    """Allowed downtime and time to exhaustion in words: 2592 -> "43.2 min"."""
+    if seconds is None:
+        return "—"
+    seconds = float(seconds)
+    for limit, unit, size in ((60, "s", 1), (3600, "min", 60), (172800, "h", 3600)):
+        if seconds < limit:
+            return f"{_trim(seconds / size)} {unit}"
+    return f"{_trim(seconds / 86400)} days"
+
+
+@register.filter
+def days_left(seconds):
+    """ "~12 days at the current burn rate" wording for a time to exhaustion."""
+    if seconds is None:
+        return "never at the current burn rate"
+    if seconds <= 0:
+        return "spent"
+    days = seconds / 86400
+    if days < 1:
+        return f"~{_trim(seconds / 3600)} h at the current burn rate"
+    return f"~{days:.0f} days at the current burn rate"
+
+
+@register.filter
+def burn(value):
+    return "—" if value is None else f"{value:.2f}×"  # noqa: RUF001
+
+
+@register.filter
+def bar_width(remaining):
+    """Width of the budget bar in percent, clamped to the bar."""
+    if remaining is None:
+        return 0
+    return max(0, min(100, round(remaining * 100)))
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+def _trim(value):
+    text = f"{value:.3g}" if value < 100 else f"{value:.0f}"
+    return text

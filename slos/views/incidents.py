@@ -1,0 +1,32 @@
+"""Incidents name the SLOs they hit."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from postmortems.models import Incident
+from slos import impacts
+from slos.models import SLO
+
+
+@require_http_methods(["GET", "POST"])
+def incident_slos(request, incident_pk):
+    incident = get_object_or_404(Incident, pk=incident_pk)
+    service_ids = list(incident.services.values_list("pk", flat=True))
+    slos = list(SLO.objects.select_related("service").annotate(
+        affected=Case(When(service__in=service_ids, then=Value(0)), default=Value(1),
+                      output_field=IntegerField()),
+    ).order_by("affected", "service__name", "name"))
+    if request.method == "POST":
+        wanted = {int(pk) for pk in request.POST.getlist("slos") if pk.isdigit()}
+        impacts.set_slos(incident, [slo for slo in slos if slo.pk in wanted])
+        from slos.tasks import measure_impacts
+
+        transaction.on_commit(measure_impacts.delay)
+        messages.success(request, "Saved the SLOs this incident hit.")
+        return redirect(incident)
+    links = {impact.slo_id: impact for impact in incident.slo_impacts.all()}
+    return render(request, "slos/incident_slos.html", {
+        "incident": incident, "slos": slos, "chosen": set(links), "impacts": links})

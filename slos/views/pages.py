@@ -1,0 +1,118 @@
+"""SLO pages: dashboard, SLO panel, form, import/export, rules. Thin function views."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from slos import budget, chart, definitions, impacts, poller, rules
+from slos.forms import ImportForm, SLOForm
+from slos.models import SLO
+
+
+@require_GET
+def dashboard(request):
+    now = timezone.now()
+    slos = [(slo, slo.figures(now)) for slo in SLO.objects.for_panels()]
+    return render(request, "slos/dashboard.html", {"rows": slos})
+
+
+@require_GET
+def detail(request, pk):
+    slo = get_object_or_404(SLO.objects.for_panels(), pk=pk)
+    now = timezone.now()
+    start = now - timedelta(seconds=slo.window_seconds)
+    figures = slo.figures(now)
+    incidents = impacts.for_slo(slo, start)
+    points = [(row["hour"], row["remaining"])
+              for row in slo.snapshots.within(start).hourly_budget()]
+    marks = [(item["started_at"], item["ended_at"], item["title"]) for item in incidents]
+    burn_rows = [
+        {"window": w, "burn": figures["burn_rates"][w],
+         "alerts": [a for a in slo.alert_rows() if w in (a["long_window"], a["short_window"])]}
+        for w in budget.BURN_WINDOWS
+    ]
+    return render(request, "slos/detail.html", {
+        "slo": slo, "figures": figures, "gate": slo.gate(now), "burn_rows": burn_rows,
+        "alerts": slo.alert_rows(), "downtime": slo.downtime_table(),
+        "chart": chart.burn_down(points, start, now, marks), "incidents": incidents,
+        "window_start": start,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def create(request):
+    return _edit(request, SLO())
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    return _edit(request, get_object_or_404(SLO, pk=pk))
+
+
+def _edit(request, slo):
+    form = SLOForm(request.POST or None, instance=slo)
+    if request.method == "POST" and form.is_valid():
+        state, message = poller.check_queries(form.instance)
+        if state == SLO.QueryCheck.FAILED:
+            field = "good_query" if message.startswith("good") else "total_query"
+            form.add_error(field, f"Prometheus refused it: {message}")
+        else:
+            slo = form.save(commit=False)
+            slo.query_check, slo.query_check_message = state, message
+            slo.query_checked_at = timezone.now() if state == SLO.QueryCheck.OK else None
+            slo.save()
+            messages.success(request, f"Saved “{slo.name}”.")
+            if state == SLO.QueryCheck.UNCHECKED:
+                messages.warning(request, f"The expressions were not checked: Prometheus "
+                                          f"could not be asked ({message}). They will be "
+                                          "checked by the next poll.")
+            if form.high_target:
+                messages.warning(request, "The target is above 99.99%: that allows under "
+                                          "4.32 minutes of downtime a month.")
+            return redirect(slo)
+    return render(request, "slos/form.html", {"form": form, "slo": slo})
+
+
+@require_POST
+def poll_now(request, pk):
+    slo = get_object_or_404(SLO, pk=pk)
+    from slos.tasks import poll_one
+
+    transaction.on_commit(lambda: poll_one.delay(slo.pk))
+    messages.info(request, "A poll was queued; reload in a few seconds.")
+    return redirect(slo)
+
+
+@require_http_methods(["GET", "POST"])
+def import_slos(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = definitions.import_text(form.cleaned_data["yaml"])
+        except definitions.ImportRefused as refused:
+            errors = refused.errors
+        else:
+            messages.success(request, f"Imported {len(saved)} SLO(s).")
+            return redirect("slos:dashboard")
+    return render(request, "slos/import.html", {"form": form, "errors": errors},
+                  status=400 if errors else 200)
+
+
+@require_GET
+def export(request):
+    response = HttpResponse(definitions.export(SLO.objects.select_related("service")),
+                            content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="slos.yml"'
+    return response
+
+
+@require_GET
+def rules_yml(request):
+    return HttpResponse(rules.to_yaml(SLO.objects.select_related("service")),
+                        content_type="text/plain; charset=utf-8")
