@@ -18,9 +18,15 @@ trap stop INT TERM EXIT
 $BIN/celery -A config worker --loglevel=INFO --concurrency=2 &
 $BIN/celery -A config beat --loglevel=INFO &
 
+# The demo workload the demo SLOs measure (http_requests_total and a latency histogram).
+WORKLOAD_PORT=${WORKLOAD_PORT:-9101}
+$BIN/python manage.py demo_workload --port "$WORKLOAD_PORT" &
+
 if command -v prometheus >/dev/null; then
+  # Recording and alerting rules of the SLOs; rule_files paths are relative to the config.
+  $BIN/python manage.py slo_rules >var/prometheus/slo-rules.yml
   $BIN/python manage.py prometheus_config --site "127.0.0.1:$PORT" \
-    --rules var/prometheus/slo-rules.yml >var/prometheus/prometheus.yml
+    --workload "127.0.0.1:$WORKLOAD_PORT" --rules slo-rules.yml >var/prometheus/prometheus.yml
   prometheus --config.file=var/prometheus/prometheus.yml --storage.tsdb.path=var/prometheus/data \
     --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" --log.level=warn &
   echo "Prometheus on http://127.0.0.1:$PROMETHEUS_PORT"
