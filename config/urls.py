@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("postmortems.urls")),
+    path("", include("postmortems.meeting_urls")),
     path("", include("slos.urls")),
 ]
 
