@@ -87,3 +87,7 @@ class ActionItemAdmin(SimpleHistoryAdmin):
     search_fields = ["text", "ticket", "owner_name"]
     raw_id_fields = ["incident", "addresses_why", "addresses_factor"]
     autocomplete_fields = ["owner"]
+
+
+# The review meeting records live in their own module.
+from postmortems import meeting_admin  # noqa: E402, F401

@@ -3,7 +3,8 @@
 - catalogue: the small service catalogue incidents and SLOs refer to;
 - incidents: incidents, their UTC key times and the "postmortem required?" rules;
 - documents: the postmortem document, its timeline, 5 whys and contributing factors;
-- actions: action items and the orphaned/overdue rules, written once in SQL.
+- actions: action items and the orphaned/overdue rules, written once in SQL;
+- meetings: the review meeting, its record, accepted orphans and refused edit conflicts.
 """
 
 from postmortems.models.actions import ActionItem, ActionItemQuerySet
@@ -16,13 +17,33 @@ from postmortems.models.documents import (
     Why,
 )
 from postmortems.models.incidents import Incident, IncidentQuerySet
+from postmortems.models.meetings import (
+    Agenda,
+    Attendee,
+    Decision,
+    DissentingView,
+    EditConflict,
+    Meeting,
+    MeetingCloseBlocked,
+    MeetingSection,
+    OrphanAcceptance,
+)
 
 __all__ = [
     "ActionItem",
     "ActionItemQuerySet",
+    "Agenda",
+    "Attendee",
     "ContributingFactor",
+    "Decision",
+    "DissentingView",
+    "EditConflict",
     "Incident",
     "IncidentQuerySet",
+    "Meeting",
+    "MeetingCloseBlocked",
+    "MeetingSection",
+    "OrphanAcceptance",
     "Postmortem",
     "PublishBlocked",
     "Service",

@@ -1,0 +1,76 @@
+"""History pages (per postmortem, per action item) and restoring a deleted object."""
+
+from django.contrib import messages
+from django.db import IntegrityError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from postmortems import history
+from postmortems.concurrency import restore_deleted
+from postmortems.models import (
+    ActionItem,
+    ContributingFactor,
+    Decision,
+    DissentingView,
+    Postmortem,
+    TimelineEntry,
+    Why,
+)
+from postmortems.permissions import can_edit, postmortem_of, require_edit
+
+RESTORE_MODELS = {model._meta.model_name: model for model in [
+    TimelineEntry, Why, ContributingFactor, ActionItem, DissentingView, Decision,
+]}
+
+
+@require_GET
+def postmortem_history(request, incident_id):
+    postmortem = get_object_or_404(Postmortem.objects.select_related("incident"),
+                                   incident_id=incident_id)
+    return render(request, "postmortems/history/postmortem.html", {
+        "postmortem": postmortem, "incident": postmortem.incident,
+        "can_edit": can_edit(request.user, postmortem),
+        **history.history_of_postmortem(postmortem),
+    })
+
+
+@require_GET
+def action_item_history(request, item_id):
+    found = history.history_of_action_item(item_id)
+    if found["last"] is None:
+        raise Http404("No such action item.")
+    item = ActionItem.objects.filter(pk=item_id).select_related("incident").first()
+    incident_id = found["last"].incident_id
+    postmortem = Postmortem.objects.filter(incident_id=incident_id).first()
+    return render(request, "postmortems/history/action_item.html", {
+        "item": item, "last": found["last"], "incident_id": incident_id,
+        "postmortem": postmortem,
+        "can_edit": can_edit(request.user, item or found["last"].instance), **found,
+    })
+
+
+@require_POST
+def restore(request, model, history_id):
+    """Bring back a deleted object from its last history row."""
+    model_class = RESTORE_MODELS.get(model)
+    if model_class is None:
+        raise Http404("Nothing of that kind can be restored.")
+    record = get_object_or_404(model_class.history, history_id=history_id, history_type="-")
+    instance = record.instance
+    require_edit(request.user, instance)
+    try:
+        restore_deleted(record)
+    except IntegrityError:
+        messages.error(request, "It cannot be restored: what it belonged to is gone too.")
+    else:
+        messages.success(request, f"Restored: {instance}.")
+    postmortem = postmortem_of(instance)
+    if model_class is ActionItem:
+        url = reverse("meetings:action_item_history", args=[record.id])
+    elif postmortem is not None:
+        url = reverse("meetings:postmortem_history", args=[postmortem.incident_id])
+    else:
+        url = reverse("home")
+    return HttpResponseRedirect(url, status=303)

@@ -1,0 +1,36 @@
+"""Template helpers of the review meeting and the history pages."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template (None when missing)."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None
+
+
+@register.filter
+def mmss(seconds):
+    """Seconds as MM:SS."""
+    try:
+        seconds = int(seconds)
+    except (TypeError, ValueError):
+        return "00:00"
+    return f"{seconds // 60:02d}:{seconds % 60:02d}"
+
+
+@register.inclusion_tag("postmortems/meeting/summaries.html")
+def meeting_summaries(postmortem):
+    """The closed review meetings of a postmortem: summary and dissenting views (two queries)."""
+    from postmortems.models import DissentingView, Meeting
+
+    meetings = list(Meeting.objects.filter(postmortem=postmortem, closed_at__isnull=False)
+                    .order_by("started_at"))
+    dissent = list(DissentingView.objects.filter(meeting__in=[m.pk for m in meetings])
+                   .select_related("user"))
+    return {"meetings": meetings, "dissent": dissent, "postmortem": postmortem}

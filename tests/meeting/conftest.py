@@ -1,0 +1,59 @@
+"""Personas and a postmortem under review, for the meeting, concurrency and history tests."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from postmortems.models import Meeting
+from tests.postmortems import factories
+
+
+@pytest.fixture
+def make():
+    return factories
+
+
+def _user(django_user_model, name, role=None, **fields):
+    user = django_user_model.objects.create_user(
+        name, f"{name}@example.com", f"{name}-password", first_name=name.capitalize(), **fields
+    )
+    if role:
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return _user(django_user_model, "erin", "editor")
+
+
+@pytest.fixture
+def viewer(django_user_model):
+    return _user(django_user_model, "victor", "viewer")
+
+
+@pytest.fixture
+def admin_user(django_user_model):
+    return _user(django_user_model, "ada", "admin")
+
+
+@pytest.fixture
+def owner(django_user_model):
+    """A viewer who owns the incident: edits their own."""
+    return _user(django_user_model, "olga", "viewer")
+
+
+@pytest.fixture
+def postmortem(make, owner):
+    incident = make.incident(title="Checkout errors", owner=owner)
+    return make.postmortem(incident)
+
+
+@pytest.fixture
+def meeting(postmortem, editor):
+    return Meeting.start(postmortem, editor)
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
