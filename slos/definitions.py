@@ -17,6 +17,8 @@ Import is all or nothing: every entry is validated first (the model's own ``clea
 any error refuses the whole file with field-level messages such as ``slos[2].target: …``.
 """
 
+from decimal import Decimal
+
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -121,7 +123,7 @@ def _build(entry, services, default_service, data_source):
     if isinstance(target, bool) or not isinstance(target, int | float):
         problems.append(("target", "a number of percent is required, e.g. 99.9"))
         target = None
-    slo.target = target
+    slo.target = None if target is None else Decimal(str(target))
     sli = entry.get("sli")
     if not isinstance(sli, dict):
         problems.append(("sli", "a mapping with `good` and `total` PromQL expressions"))

@@ -32,10 +32,11 @@ def days_left(seconds):
         return "never at the current burn rate"
     if seconds <= 0:
         return "spent"
-    days = seconds / 86400
-    if days < 1:
-        return f"~{_trim(seconds / 3600)} h at the current burn rate"
-    return f"~{days:.0f} days at the current burn rate"
+    if seconds < 3600:
+        return f"~{seconds / 60:.0f} min at the current burn rate"
+    if seconds < 2 * 86400:
+        return f"~{seconds / 3600:.0f} h at the current burn rate"
+    return f"~{seconds / 86400:.0f} days at the current burn rate"
 
 
 @register.filter
@@ -59,3 +60,9 @@ def get(mapping, key):
 def _trim(value):
     text = f"{value:.3g}" if value < 100 else f"{value:.0f}"
     return text
+
+
+@register.filter
+def factor(value):
+    """A burn-rate factor without trailing zeros: 14.4, 6, 0.933."""
+    return "—" if value is None else f"{value:.3g}"

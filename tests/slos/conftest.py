@@ -326,3 +326,35 @@ HISTORY_TOTAL = "sum(increase(slo_history_requests_total[$window]))"
 
 def utc(timestamp):
     return datetime.fromtimestamp(timestamp, UTC)
+
+
+@pytest.fixture
+def offline_source(make_source, closed_port_url):
+    """A data source nobody answers for: pages and maths tests need no Prometheus."""
+    return make_source(closed_port_url, name="offline")
+
+
+@pytest.fixture
+def record_poll(db):
+    """Store a snapshot as the poller would, for panel tests."""
+    from django.utils import timezone
+
+    from slos import budget
+    from slos.models import SLO, Snapshot
+
+    def record(slo, error_ratio=None, ratios=None, status="ok", at=None, fault="", error=""):
+        at = at or timezone.now()
+        ok = status == Snapshot.Status.OK
+        snapshot = Snapshot.objects.create(
+            slo=slo, taken_at=at, status=status, fault=fault, error=error,
+            sli=1 - error_ratio if ok else None,
+            budget_remaining=budget.budget_remaining(error_ratio, slo.budget) if ok else None,
+            error_ratios=(ratios or dict.fromkeys(budget.BURN_WINDOWS, error_ratio))
+            if ok else {},
+        )
+        SLO.objects.filter(pk=slo.pk).update(latest_snapshot=snapshot,
+                                             **({"last_good_at": at} if ok else {}))
+        slo.refresh_from_db()
+        return snapshot
+
+    return record
