@@ -272,6 +272,9 @@ def choice_value(choices, text, number, what):
 def parse_document(text):
     """Markdown → a plain dict of everything to create, or MalformedDocument."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(lines, start=1):
+        if "\x00" in line:
+            raise MalformedDocument(number, "The line contains a NUL character.")
     title, meta_line, sections = split_sections(lines)
     if meta_line is None:
         raise MalformedDocument(2, "The date/duration/severity line is missing.")

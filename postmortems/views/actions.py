@@ -20,6 +20,12 @@ CSV_COLUMNS = ["incident", "priority", "action", "owner", "due", "ticket", "stat
                "orphan_reason", "overdue"]
 
 
+def csv_cell(value):
+    """Spreadsheets run cells starting with = + - @ as formulas: quote them."""
+    value = "" if value is None else str(value)
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def safe_next(request, default):
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
@@ -121,11 +127,11 @@ def action_csv(request):
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
     for item in filtered_items(request, form).iterator(chunk_size=500):
-        writer.writerow([
+        writer.writerow([csv_cell(value) for value in (
             f"#{item.incident_id} {item.incident.title}", item.priority, item.text,
             item.owner.get_username() if item.owner_id else item.owner_name,
             item.due.isoformat() if item.due else "", item.ticket, item.status,
             "yes" if item.is_orphaned else "no", item.orphan_reason,
             "yes" if item.is_overdue else "no",
-        ])
+        )])
     return response
