@@ -37,9 +37,6 @@ class SLOForm(forms.ModelForm):
 class DataSourceForm(forms.ModelForm):
     """Secrets are write-only: never rendered back; blank keeps the stored one."""
 
-    url = forms.URLField(label="Prometheus URL", assume_scheme="http", max_length=200,
-                         help_text="e.g. http://prometheus:9090")
-
     class Meta:
         model = DataSource
         fields = ["name", "url", "auth", "bearer_token", "username", "password",

@@ -8,6 +8,19 @@ from django.db.models import Q
 from slos.prometheus import PrometheusClient
 
 
+def validate_http_url(value):
+    """http(s)://host[:port][/path]: single-label hosts (http://prometheus:9090) are fine."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises on a bad port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValidationError("Enter an http:// or https:// URL, e.g. http://prometheus:9090.")
+
+
 class DataSource(models.Model):
     class Auth(models.TextChoices):
         NONE = "none", "No authentication"
@@ -15,7 +28,8 @@ class DataSource(models.Model):
         BASIC = "basic", "Basic auth (user name and password)"
 
     name = models.CharField(max_length=100, unique=True)
-    url = models.URLField("Prometheus URL", help_text="e.g. http://prometheus:9090")
+    url = models.CharField("Prometheus URL", max_length=300, validators=[validate_http_url],
+                           help_text="e.g. http://prometheus:9090")
     auth = models.CharField("authentication", max_length=10, choices=Auth, default=Auth.NONE)
     # Secrets: write-only in forms, never rendered back, never logged.
     bearer_token = models.CharField(max_length=500, blank=True)

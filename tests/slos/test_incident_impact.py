@@ -1,0 +1,114 @@
+"""Incidents name the SLOs they hit: the budget each consumed is measured from Prometheus over
+the incident's start → resolve, listed on the SLO page, marked on the chart, and shown in the
+postmortem's impact section."""
+
+import math
+from datetime import timedelta
+
+import pytest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from postmortems.models import Incident
+from slos import budget, impacts
+from slos.models import IncidentImpact
+from tests.slos.conftest import HISTORY_GOOD, HISTORY_TOTAL, utc
+
+pytestmark = pytest.mark.django_db
+
+
+def make_incident(service, start, end, title="Checkout 5xx"):
+    incident = Incident.objects.create(title=title, started_at=start, resolved_at=end,
+                                       status=Incident.Status.RESOLVED)
+    incident.services.set([service])
+    return incident
+
+
+@pytest.mark.prometheus
+@pytest.mark.xdist_group("prometheus")
+def test_the_budget_an_incident_consumed_comes_from_prometheus(prometheus, make_source,
+                                                               make_slo, service):
+    slo = make_slo(make_source(prometheus.url), name="History", good=HISTORY_GOOD,
+                   total=HISTORY_TOTAL)
+    end = prometheus.history.times[-1]
+    # The known bad afternoon: 5% errors for three hours, 20 days ago.
+    incident = make_incident(service, utc(end - 20.125 * 86400), utc(end - 20 * 86400))
+    impacts.set_slos(incident, [slo])
+
+    (impact,) = impacts.measure_pending()
+
+    assert impact.status == IncidentImpact.Status.OK, impact.error
+    seconds = 3 * 3600
+    ratio = prometheus.history.error_ratio(incident.resolved_at, seconds)
+    expected = budget.budget_consumed_over(ratio, seconds, 28 * budget.DAY, 0.001)
+    assert math.isclose(impact.budget_consumed, expected, rel_tol=1e-9)
+    assert 0.2 < impact.budget_consumed < 0.25  # 5% x 3 h / (0.1% x 672 h) ≈ 0.22
+
+
+def test_an_unreachable_prometheus_leaves_the_impact_unmeasured(offline_source, make_slo,
+                                                                service):
+    slo = make_slo(offline_source)
+    now = timezone.now()
+    incident = make_incident(service, now - timedelta(hours=2), now - timedelta(hours=1))
+    impacts.set_slos(incident, [slo])
+    (impact,) = impacts.measure_pending()
+    assert impact.status == IncidentImpact.Status.ERROR and "cannot connect" in impact.error
+    assert impact.budget_consumed is None
+
+
+def test_the_postmortem_impact_section_names_the_budget_consumed(offline_source, make_slo,
+                                                                 service):
+    slo = make_slo(offline_source, name="Checkout availability")
+    now = timezone.now()
+    incident = make_incident(service, now - timedelta(hours=2), now - timedelta(hours=1))
+    IncidentImpact.objects.create(slo=slo, incident=incident, budget_consumed=0.123,
+                                  status=IncidentImpact.Status.OK)
+    html = render_to_string("slos/partials/incident_impact.html", {"incident": incident})
+    assert "Consumed <strong>12.3%</strong> of the" in html
+    assert "Checkout availability</a> error budget" in html
+
+
+def test_the_impact_section_degrades_cleanly(service):
+    assert render_to_string("slos/partials/incident_impact.html", {}).strip() == ""
+    now = timezone.now()
+    incident = make_incident(service, now - timedelta(hours=2), now)
+    html = render_to_string("slos/partials/incident_impact.html", {"incident": incident})
+    assert "No SLO is linked to this incident." in html
+
+
+def test_the_slo_page_lists_and_marks_incidents_in_the_window(alice_client, offline_source,
+                                                              make_slo, service, record_poll):
+    slo = make_slo(offline_source)
+    record_poll(slo, error_ratio=0.0003)
+    now = timezone.now()
+    recent = make_incident(service, now - timedelta(days=3), now - timedelta(days=3, hours=-2),
+                           title="Recent outage")
+    old = make_incident(service, now - timedelta(days=40), now - timedelta(days=39),
+                        title="Old outage")
+    for incident, consumed in ((recent, 0.05), (old, 0.5)):
+        IncidentImpact.objects.create(slo=slo, incident=incident, budget_consumed=consumed,
+                                      status=IncidentImpact.Status.OK)
+    response = alice_client.get(f"/slos/{slo.pk}/")
+    text = response.content.decode()
+    assert "Recent outage" in text and "5.0%" in text
+    assert "Old outage" not in text
+    (mark,) = response.context["chart"].marks
+    assert mark["label"] == "Recent outage"
+    assert 'class="incident-mark"' in text
+
+
+def test_an_incident_names_its_slos_on_its_page(alice_client, offline_source, make_slo,
+                                               service):
+    first = make_slo(offline_source, name="First")
+    second = make_slo(offline_source, name="Second")
+    now = timezone.now()
+    incident = make_incident(service, now - timedelta(hours=2), now - timedelta(hours=1))
+    page = alice_client.get(f"/slos/incidents/{incident.pk}/")
+    assert page.status_code == 200 and "First" in page.content.decode()
+
+    response = alice_client.post(f"/slos/incidents/{incident.pk}/",
+                                 {"slos": [first.pk, second.pk]})
+    assert response.status_code == 302
+    assert set(incident.slo_impacts.values_list("slo__name", flat=True)) == {"First", "Second"}
+    alice_client.post(f"/slos/incidents/{incident.pk}/", {"slos": [second.pk]})
+    assert list(incident.slo_impacts.values_list("slo__name", flat=True)) == ["Second"]
