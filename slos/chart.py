@@ -4,7 +4,7 @@ the snapshots, with incidents marked. Pure: takes plain values, returns coordina
 from dataclasses import dataclass
 
 WIDTH, HEIGHT = 720, 240
-LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 28
+LEFT, RIGHT, TOP, BOTTOM = 48, 24, 12, 28
 
 
 @dataclass
@@ -37,13 +37,14 @@ def burn_down(points, start, end, incidents=()):
     path = " ".join(f"{'M' if i == 0 else 'L'}{x(t):.1f},{y(v):.1f}"
                     for i, (t, v) in enumerate((t, v) for t, v in points if v is not None))
     ticks = [(y(v), f"{v * 100:.0f}%") for v in _ticks(low, high)]
-    x_labels = [(x(start + (end - start) * f), (start + (end - start) * f).strftime("%d %b"))
-                for f in (0, 0.25, 0.5, 0.75, 1)]
+    x_labels = [(x(start + (end - start) * f), (start + (end - start) * f).strftime("%d %b"),
+                 anchor) for f, anchor in ((0, "start"), (0.25, "middle"), (0.5, "middle"),
+                                           (0.75, "middle"), (1, "end"))]
     marks = []
     for begin, finish, label in incidents:
         left = x(begin)
         right = x(finish or end)
-        marks.append({"x": left, "width": max(right - left, 2), "label": label})
+        marks.append({"x": left, "width": max(right - left, 4), "label": label})
     return Chart(WIDTH, HEIGHT, path, y(0), y(1), ticks, x_labels, marks, len(values))
 
 

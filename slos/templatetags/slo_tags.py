@@ -65,4 +65,13 @@ def _trim(value):
 @register.filter
 def factor(value):
     """A burn-rate factor without trailing zeros: 14.4, 6, 0.933."""
-    return "—" if value is None else f"{value:.3g}"
+    return "—" if value is None else f"{value:.4g}"
+
+
+@register.filter
+def target(value):
+    """A target percentage without trailing zeros: Decimal("99.9000") -> "99.9"."""
+    if value is None:
+        return "—"
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -1,0 +1,60 @@
+"""The SLO panel in a real Chromium: figures, budget bar, burn table, burn-down chart with the
+incident marked, and the dashboard."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from postmortems.models import Incident
+from slos.models import IncidentImpact
+from tests.slos import conftest as slo_fixtures
+
+# The SLO fixtures, shared with tests/slos.
+closed_port_url = slo_fixtures.closed_port_url
+make_slo = slo_fixtures.make_slo
+make_source = slo_fixtures.make_source
+offline_source = slo_fixtures.offline_source
+record_poll = slo_fixtures.record_poll
+service = slo_fixtures.service
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_panel_shows_the_budget_and_its_history(live_server, page, login, alice, service,
+                                                    offline_source, make_slo, record_poll,
+                                                    screenshot):
+    slo = make_slo(offline_source, name="Checkout availability", target="99.9")
+    latency = make_slo(offline_source, name="Checkout latency", target="99")
+    now = timezone.now()
+    # Budget falling through an incident four days ago, then burning slowly.
+    for hours in range(14 * 24, -1, -3):
+        consumed = 0.01 * (14 * 24 - hours) / 24 + (0.35 if hours < 4 * 24 else 0)
+        record_poll(slo, error_ratio=0.001 * consumed * 28 / 14,
+                    ratios={"5m": 0.0004, "30m": 0.0005, "1h": 0.0006, "6h": 0.0008,
+                            "3d": 0.0009},
+                    at=now - timedelta(hours=hours))
+    record_poll(latency, status="error", fault="timeout", error="prometheus did not answer")
+    incident = Incident.objects.create(
+        title="Checkout 5xx after connection pool exhaustion",
+        started_at=now - timedelta(days=4, hours=2), resolved_at=now - timedelta(days=4),
+        status=Incident.Status.RESOLVED)
+    IncidentImpact.objects.create(slo=slo, incident=incident, budget_consumed=0.35,
+                                  status=IncidentImpact.Status.OK)
+    login(alice)
+
+    page.goto(f"{live_server.url}/slos/{slo.pk}/")
+    assert page.get_by_role("heading", name="Checkout availability").is_visible()
+    assert page.get_by_role("progressbar", name="Error budget remaining").is_visible()
+    assert page.locator(".burn-down path").count() == 1
+    assert page.locator(".incident-mark").count() == 1
+    assert page.get_by_role("link", name="Checkout 5xx after connection pool exhaustion") \
+        .is_visible()
+    assert page.get_by_text("at the current burn rate").is_visible()
+    screenshot(page, "slo-panel")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="SLOs").click()
+    page.wait_for_url("**/slos/")
+    assert page.get_by_text("stale").is_visible()
+    assert page.get_by_text("prometheus did not answer").is_visible()
+    screenshot(page, "slo-dashboard")
