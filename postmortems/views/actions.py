@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from postmortems.concurrency import save_or_conflict
 from postmortems.forms import ActionFilterForm, ActionItemForm
 from postmortems.models import ActionItem, Incident
 from postmortems.models.actions import ActionItemQuerySet
+from postmortems.permissions import require_edit
 
 PAGE_SIZE = 50
 CSV_COLUMNS = ["incident", "priority", "action", "owner", "due", "ticket", "status", "orphaned",
@@ -37,9 +39,10 @@ def safe_next(request, default):
 @require_http_methods(["GET", "POST"])
 def action_add(request, pk):
     incident = get_object_or_404(Incident, pk=pk)
+    require_edit(request.user, incident)
     form = ActionItemForm(request.POST or None, prefix="action", incident=incident)
     if request.method == "POST" and form.is_valid():
-        item = form.save()
+        item = form.save_versioned(request.user)
         messages.success(request, f"Action item added: {item.text}")
         return redirect(safe_next(request, incident.get_absolute_url() + "#actions"))
     return render(request, "postmortems/action_form.html", {
@@ -51,10 +54,12 @@ def action_add(request, pk):
 @require_http_methods(["GET", "POST"])
 def action_edit(request, pk):
     item = get_object_or_404(ActionItem.objects.select_related("incident"), pk=pk)
+    require_edit(request.user, item)
     form = ActionItemForm(request.POST or None, instance=item, prefix="action",
                           incident=item.incident)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        if (conflict := save_or_conflict(request, form)) is not None:
+            return conflict
         messages.success(request, f"Action item saved: {item.text}")
         return redirect(safe_next(request, item.get_absolute_url()))
     return render(request, "postmortems/action_form.html", {

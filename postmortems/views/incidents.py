@@ -5,9 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from postmortems import blameless
+from postmortems.concurrency import save_or_conflict
 from postmortems.export import MalformedDocument, import_markdown
 from postmortems.forms import IncidentFilterForm, IncidentForm, StartPostmortemForm
 from postmortems.models import ActionItem, Incident, Postmortem, Service
+from postmortems.permissions import EDITOR, require_edit, require_role
 
 PAGE_SIZE = 25
 
@@ -55,6 +57,7 @@ def incident_list(request):
 
 @require_http_methods(["GET", "POST"])
 def incident_create(request):
+    require_role(request.user, EDITOR)
     form = IncidentForm(request.POST or None, initial={"owner": request.user})
     if request.method == "POST" and form.is_valid():
         incident = form.save()
@@ -67,9 +70,11 @@ def incident_create(request):
 @require_http_methods(["GET", "POST"])
 def incident_edit(request, pk):
     incident = get_object_or_404(Incident, pk=pk)
+    require_edit(request.user, incident)
     form = IncidentForm(request.POST or None, instance=incident)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        if (conflict := save_or_conflict(request, form)) is not None:
+            return conflict
         messages.success(request, "Incident saved.")
         return redirect(incident)
     status = 400 if request.method == "POST" else 200
@@ -96,6 +101,7 @@ def incident_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def incident_import(request):
+    require_role(request.user, EDITOR)
     error = None
     if request.method == "POST":
         upload = request.FILES.get("file")

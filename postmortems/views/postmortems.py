@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from postmortems import blameless, recurring
+from postmortems.concurrency import create_tracked, delete_versioned, save_or_conflict
 from postmortems.export import export_markdown
 from postmortems.forms import (
     ActionItemForm,
@@ -29,6 +30,7 @@ from postmortems.models import (
     TimelineEntry,
     Why,
 )
+from postmortems.permissions import require_edit
 from postmortems.timeline_parser import parse_lines
 from postmortems.views import is_htmx
 
@@ -106,6 +108,7 @@ def render_editor(request, postmortem, status=200, **forms):
 @require_POST
 def postmortem_start(request, pk):
     incident = get_object_or_404(Incident, pk=pk)
+    require_edit(request.user, incident)
     form = StartPostmortemForm(request.POST)
     template = form.cleaned_data["template"] if form.is_valid() else Postmortem.Template.STANDARD
     postmortem, created = Postmortem.objects.get_or_create(
@@ -120,9 +123,11 @@ def postmortem_start(request, pk):
 def postmortem_edit(request, pk):
     postmortem = get_postmortem(pk)
     if request.method == "POST":
+        require_edit(request.user, postmortem)
         form = document_form_class(postmortem)(request.POST, instance=postmortem)
         if form.is_valid():
-            form.save()
+            if (conflict := save_or_conflict(request, form)) is not None:
+                return conflict
             messages.success(request, "Postmortem saved.")
             return redirect(editor_url(postmortem, "document"))
         return render_editor(request, postmortem, status=400, document_form=form)
@@ -132,6 +137,7 @@ def postmortem_edit(request, pk):
 @require_POST
 def postmortem_switch(request, pk):
     postmortem = get_postmortem(pk)
+    require_edit(request.user, postmortem)
     postmortem.switch_to_standard()
     messages.success(request, "Switched to the standard template; nothing was lost.")
     return redirect(editor_url(postmortem))
@@ -140,6 +146,7 @@ def postmortem_switch(request, pk):
 @require_POST
 def postmortem_state(request, pk):
     postmortem = get_postmortem(pk)
+    require_edit(request.user, postmortem)
     action = request.POST.get("action")
     if action == "publish":
         try:
@@ -203,10 +210,11 @@ def timeline_response(request, postmortem, status=200, **extra):
 @require_POST
 def timeline_add(request, pk):
     postmortem = get_postmortem(pk)
+    require_edit(request.user, postmortem)
     form = TimelineEntryForm(request.POST, prefix="entry")
     if form.is_valid():
         form.instance.postmortem = postmortem
-        form.save()
+        form.save_versioned(request.user)
         return timeline_response(request, postmortem)
     return timeline_response(request, postmortem, status=400, entry_form=form)
 
@@ -214,14 +222,14 @@ def timeline_add(request, pk):
 @require_POST
 def timeline_paste(request, pk):
     postmortem = get_postmortem(pk)
+    require_edit(request.user, postmortem)
     form = TimelinePasteForm(request.POST, prefix="paste")
     if not form.is_valid():
         return timeline_response(request, postmortem, status=400, paste_form=form)
     parsed, bad = parse_lines(form.cleaned_data["lines"], postmortem.incident.started_at.date())
-    TimelineEntry.objects.bulk_create(
-        TimelineEntry(postmortem=postmortem, at=line.at, kind=line.kind, text=line.text)
-        for line in parsed
-    )
+    for line in parsed:  # one by one, so that each entry is in the history
+        create_tracked(TimelineEntry(postmortem=postmortem, at=line.at, kind=line.kind,
+                                     text=line.text))
     if not bad:
         return timeline_response(request, postmortem)
     # Bad lines come back in the box, with their reasons, for fixing; good ones were added.
@@ -240,10 +248,13 @@ def entry_and_postmortem(pk):
 @require_http_methods(["GET", "POST"])
 def timeline_edit(request, pk):
     entry, postmortem = entry_and_postmortem(pk)
+    if request.method == "POST":
+        require_edit(request.user, postmortem)
     form = TimelineEntryForm(request.POST or None, instance=entry, prefix=f"edit-{pk}")
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            if (conflict := save_or_conflict(request, form)) is not None:
+                return conflict
             return timeline_response(request, postmortem)
         status = 400
     else:
@@ -270,7 +281,8 @@ def timeline_row(request, pk):
 @require_POST
 def timeline_delete(request, pk):
     entry, postmortem = entry_and_postmortem(pk)
-    entry.delete()
+    require_edit(request.user, postmortem)
+    delete_versioned(entry, None)
     if not is_htmx(request):
         messages.success(request, "Timeline entry deleted (it stays in the history).")
     return timeline_response(request, postmortem)
@@ -281,6 +293,7 @@ def timeline_delete(request, pk):
 @require_POST
 def why_add(request, pk):
     postmortem = get_postmortem(pk)
+    require_edit(request.user, postmortem)
     form = WhyForm(request.POST, prefix="why")
     if not form.is_valid():
         return render_editor(request, postmortem, status=400, why_form=form)
@@ -288,7 +301,7 @@ def why_add(request, pk):
         last = postmortem.whys.aggregate(last=Max("position"))["last"] or 0
         form.instance.postmortem = postmortem
         form.instance.position = last + 1
-        why = form.save()
+        why = form.save_versioned(request.user)
         if why.is_root_cause:
             postmortem.whys.exclude(pk=why.pk).filter(is_root_cause=True).update(
                 is_root_cause=False)
@@ -299,10 +312,14 @@ def why_add(request, pk):
 def why_edit(request, pk):
     why = get_object_or_404(Why.objects.select_related("postmortem__incident"), pk=pk)
     postmortem = why.postmortem
+    if request.method == "POST":
+        require_edit(request.user, postmortem)
     form = WhyForm(request.POST or None, instance=why, prefix="why")
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
-            why = form.save()
+            if (conflict := save_or_conflict(request, form)) is not None:
+                return conflict
+            why = form.instance
             if why.is_root_cause:
                 postmortem.whys.exclude(pk=why.pk).filter(is_root_cause=True).update(
                     is_root_cause=False)
@@ -316,6 +333,7 @@ def why_edit(request, pk):
 def why_delete(request, pk):
     why = get_object_or_404(Why.objects.select_related("postmortem"), pk=pk)
     postmortem = why.postmortem
+    require_edit(request.user, postmortem)
     with transaction.atomic():
         why.delete()
         # Close the gap so the chain reads 1, 2, 3 … again.
@@ -330,13 +348,14 @@ def why_delete(request, pk):
 @require_POST
 def factor_add(request, pk):
     postmortem = get_postmortem(pk)
+    require_edit(request.user, postmortem)
     form = ContributingFactorForm(request.POST, prefix="factor")
     if not form.is_valid():
         return render_editor(request, postmortem, status=400, factor_form=form)
     last = postmortem.factors.aggregate(last=Max("position"))["last"] or 0
     form.instance.postmortem = postmortem
     form.instance.position = last + 1
-    form.save()
+    form.save_versioned(request.user)
     return redirect(editor_url(postmortem, "whys"))
 
 
@@ -344,6 +363,7 @@ def factor_add(request, pk):
 def factor_delete(request, pk):
     factor = get_object_or_404(ContributingFactor.objects.select_related("postmortem"), pk=pk)
     postmortem = factor.postmortem
+    require_edit(request.user, postmortem)
     factor.delete()
     messages.success(request, "Contributing factor deleted (it stays in the history).")
     return redirect(editor_url(postmortem, "whys"))
