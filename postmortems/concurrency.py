@@ -255,15 +255,21 @@ def restore_deleted(history_record, reason="restored from history"):
 # --- Forms ---------------------------------------------------------------------------------
 
 class VersionedFormMixin(forms.Form):
-    """Adds the hidden ``version`` the edit is based on, and ``save_versioned``."""
+    """Adds the hidden ``version`` the edit is based on, and ``save_versioned``.
+
+    A form rendered by the site always carries the version. A post without one (a script, an
+    old page) is based on the version loaded with the request: it cannot detect a conflict,
+    but it still bumps the version and is recorded in the history."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     def __init__(self, *args, **kwargs):
+        # The extra constructor arguments (incident=..., users=...) rebuild the merge form.
+        self._extra_kwargs = {key: value for key, value in kwargs.items()
+                              if key not in FORM_KWARGS}
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
         if instance is not None and instance.pk is not None:
-            self.fields["version"].required = True
             self.initial.setdefault("version", instance.version)
 
     def save_versioned(self, user=None, reason=None):
@@ -277,8 +283,8 @@ class VersionedFormMixin(forms.Form):
         names = [name for name in self.fields if name != "version"
                  and _model_field(instance, name) is not None and name in self.cleaned_data]
         values = {name: self.cleaned_data[name] for name in names}
-        saved = save_versioned(instance, self.cleaned_data["version"], values, user=user,
-                               reason=reason, form=self)
+        base = self.cleaned_data.get("version") or self.initial.get("version")
+        saved = save_versioned(instance, base, values, user=user, reason=reason, form=self)
         self.instance = saved
         return saved
 
@@ -287,17 +293,40 @@ class VersionedFormMixin(forms.Form):
         based on the current version: submitting it is the merge."""
         return type(self)(instance=conflict.current, prefix=self.prefix, initial={
             **conflict.yours, "version": conflict.current.version,
-        }, **self.merge_form_kwargs())
+        }, **self._extra_kwargs)
 
-    def merge_form_kwargs(self):
-        """Extra constructor arguments the merge form needs (e.g. incident=...)."""
-        return {}
+
+FORM_KWARGS = {"data", "files", "auto_id", "prefix", "initial", "error_class", "label_suffix",
+               "empty_permitted", "instance", "use_required_attribute", "renderer"}
+
+
+def save_or_conflict(request, form, reason=None, template=None, context=None):
+    """``form.save_versioned(request.user)``; on a conflict, the response to return (409, or
+    the conflict shown in the page's main area for htmx). None when saved.
+
+        if (response := save_or_conflict(request, form)) is not None:
+            return response
+    """
+    try:
+        form.save_versioned(request.user, reason=reason)
+    except Conflict as conflict:
+        response = conflict_response(request, conflict, template=template, context=context)
+        if request.headers.get("HX-Request") == "true" and template is None:
+            # htmx does not swap error answers by default: show the page's main area instead.
+            response.status_code = 200
+            response["HX-Retarget"] = "#main"
+            response["HX-Reswap"] = "innerHTML"
+            response["HX-Push-Url"] = "false"
+        return response
+    return None
 
 
 def conflict_response(request, conflict, form=None, template=None, context=None):
     """The conflict page (HTTP 409): theirs beside yours, and the merge form."""
     form = form if form is not None else conflict.form
     merge = form.merge_form(conflict) if form is not None else None
+    if template is None and request.headers.get("HX-Request") == "true":
+        template = "postmortems/history/conflict_body.html"
     return render(request, template or "postmortems/history/conflict.html", {
         "conflict": conflict,
         "rows": conflict.rows(),

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from postmortems.concurrency import VersionedFormMixin
 from postmortems.models import (
     ActionItem,
     ContributingFactor,
@@ -82,7 +83,7 @@ def utc_label(label):
     return f"{label} (UTC)"
 
 
-class IncidentForm(forms.ModelForm):
+class IncidentForm(VersionedFormMixin, forms.ModelForm):
     started_at = UTCDateTimeField(label=utc_label("Started"))
     detected_at = UTCDateTimeField(label=utc_label("Detected"), required=False)
     acknowledged_at = UTCDateTimeField(label=utc_label("Acknowledged"), required=False)
@@ -110,7 +111,7 @@ class IncidentForm(forms.ModelForm):
             self.fields[name].help_text = "UTC, to the second."
 
 
-class StandardPostmortemForm(forms.ModelForm):
+class StandardPostmortemForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
@@ -129,7 +130,7 @@ class StandardPostmortemForm(forms.ModelForm):
         }
 
 
-class QuickPostmortemForm(forms.ModelForm):
+class QuickPostmortemForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         watch_for_blame(self, ["what_happened", "trigger", "detection", "resolution",
@@ -152,7 +153,7 @@ class StartPostmortemForm(forms.Form):
                                  initial=Postmortem.Template.STANDARD)
 
 
-class TimelineEntryForm(forms.ModelForm):
+class TimelineEntryForm(VersionedFormMixin, forms.ModelForm):
     at = UTCDateTimeField(label=utc_label("Time"), help_text="UTC, to the second.")
 
     def __init__(self, *args, **kwargs):
@@ -175,7 +176,7 @@ class TimelinePasteForm(forms.Form):
     )
 
 
-class WhyForm(forms.ModelForm):
+class WhyForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         watch_for_blame(self, ["question", "answer"])
@@ -190,7 +191,7 @@ class WhyForm(forms.ModelForm):
         labels = {"is_root_cause": "This answer is the root cause"}
 
 
-class ContributingFactorForm(forms.ModelForm):
+class ContributingFactorForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ContributingFactor
         fields = ["text"]
@@ -198,7 +199,7 @@ class ContributingFactorForm(forms.ModelForm):
         labels = {"text": "Contributing factor"}
 
 
-class ActionItemForm(forms.ModelForm):
+class ActionItemForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = ActionItem
         fields = ["priority", "text", "owner", "due", "ticket", "status", "wont_do_reason",

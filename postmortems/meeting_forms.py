@@ -115,16 +115,13 @@ class DecisionForm(forms.ModelForm):
         self.instance.meeting = meeting
 
 
-class MeetingTimelineEntryForm(VersionedFormMixin, TimelineEntryForm):
+class MeetingTimelineEntryForm(TimelineEntryForm):
     """A timeline entry edited in the meeting (the postmortem page's form, versioned)."""
 
     def __init__(self, *args, postmortem=None, **kwargs):
         super().__init__(*args, **kwargs)
         if postmortem is not None:
             self.instance.postmortem = postmortem
-
-    def merge_form_kwargs(self):
-        return {"postmortem": self.instance.postmortem}
 
 
 class MeetingActionItemForm(VersionedFormMixin, forms.ModelForm):
@@ -142,11 +139,7 @@ class MeetingActionItemForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, incident, users, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.incident = incident
-        self._users = users
         self.fields["owner"] = UserChoiceField(choices=users, required=False, label="Owner")
-
-    def merge_form_kwargs(self):
-        return {"incident": self.instance.incident, "users": self._users}
 
 
 class AcceptOrphanForm(forms.ModelForm):
