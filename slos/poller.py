@@ -138,8 +138,9 @@ def store(measurements, at):
     return snapshots
 
 
-def poll(slos=None, at=None, max_workers=None, on_measured=None):
-    """Run one poll cycle over ``slos`` (default: all). Returns the new snapshots."""
+def poll(slos=None, at=None, max_workers=None, stats=None):
+    """Run one poll cycle over ``slos`` (default: all). Returns the new snapshots; ``stats``
+    (a dict), if given, receives the number of queries sent and of SLOs read each way."""
     at = at or timezone.now().replace(microsecond=0)
     slos = list(SLO.objects.select_related("data_source").all() if slos is None else slos)
     max_workers = max_workers or settings.SLO_POLL_CONCURRENCY
@@ -178,9 +179,10 @@ def poll(slos=None, at=None, max_workers=None, on_measured=None):
     finally:
         for client in clients.values():
             client.close()
-    if on_measured:
-        for snapshot in stored:
-            on_measured(snapshot)
+    if stats is not None:
+        stats["queries"] = sum(client.queries for client in clients.values())
+        stats["recorded"] = sum(s.source == Snapshot.Source.RECORDED for s in stored)
+        stats["raw"] = len(stored) - stats["recorded"]
     return stored
 
 

@@ -56,6 +56,7 @@ class PrometheusClient:
             headers["Authorization"] = f"Bearer {bearer_token}"
         self.url = url.rstrip("/")
         self.timeout = timeout
+        self.queries = 0  # sent so far: a poll cycle's cost
         self._http = httpx.Client(
             base_url=self.url, headers=headers, auth=basic_auth,
             timeout=httpx.Timeout(timeout), follow_redirects=False,
@@ -82,6 +83,7 @@ class PrometheusClient:
         params = {"query": promql}
         if at is not None:
             params["time"] = f"{at.timestamp():.3f}"
+        self.queries += 1
         try:
             response = self._http.post("/api/v1/query", data=params)
         except httpx.TimeoutException:

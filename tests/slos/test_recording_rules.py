@@ -67,11 +67,14 @@ def test_the_poll_reads_recorded_series_once_the_rules_are_loaded(
                           wait_for=f'slo:sli_error:ratio_rate1h{{slo="{live.slug}"}}')
     prometheus.load_rules(rules.to_yaml(slos),
                           wait_for=f'slo:sli_error:ratio_window{{slo="{history.slug}"}}')
+    stats = {}
     try:
-        recorded = {s.slo_id: s for s in poller.poll(slos)}
+        recorded = {s.slo_id: s for s in poller.poll(slos, stats=stats)}
     finally:
         prometheus.unload_rules()
 
+    # One query per window for all the SLOs of the data source, none per SLO.
+    assert stats == {"queries": len(rules.RECORDED_METRICS), "recorded": 2, "raw": 0}
     for snapshot in recorded.values():
         assert snapshot.status == Snapshot.Status.OK, snapshot.error
         assert snapshot.source == Snapshot.Source.RECORDED

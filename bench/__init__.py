@@ -1,0 +1,1 @@
+"""Speed benchmarks (`make bench`). Speed targets live here, never in the test suite."""
