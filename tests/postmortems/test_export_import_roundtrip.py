@@ -118,3 +118,19 @@ def test_the_import_command_names_the_bad_line(tmp_path):
     with pytest.raises(CommandError, match=r"line 3: Expected “\*\*Date"):
         call_command("import_postmortem", str(path))
     assert not Incident.objects.exists()
+
+
+def test_the_import_page_takes_a_file_and_refuses_a_bad_one(alice_client, alice, document):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = export_markdown(document)
+    upload = SimpleUploadedFile("pm.md", text.encode(), content_type="text/markdown")
+    response = alice_client.post("/incidents/import/", {"file": upload})
+    incident = Incident.objects.latest("pk")
+    assert response["Location"] == f"/incidents/{incident.pk}/"
+    assert incident.owner == alice
+    bad = SimpleUploadedFile("bad.md", b"no title", content_type="text/markdown")
+    response = alice_client.post("/incidents/import/", {"file": bad})
+    assert response.status_code == 400
+    assert "Line 1: The first line must be the title" in response.content.decode()
+    assert Incident.objects.latest("pk") == incident
