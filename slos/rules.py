@@ -63,7 +63,8 @@ def generate(slos):
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data):
+        return True  # write every label set out: no &id001 anchors in the rules file
 
 
 def _text(dumper, value):

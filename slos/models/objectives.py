@@ -176,7 +176,9 @@ class SLO(models.Model):
             raise ValidationError(errors)
 
     def _unique_slug(self):
-        base = slugify(f"{self.service.slug}-{self.name}")[:140] or "slo"
+        name = slugify(self.name)
+        base = (name if name.startswith(self.service.slug)
+                else slugify(f"{self.service.slug}-{self.name}"))[:140] or "slo"
         slug, n = base, 2
         while SLO.objects.filter(slug=slug).exclude(pk=self.pk).exists():
             slug, n = f"{base}-{n}", n + 1
