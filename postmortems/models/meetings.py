@@ -129,6 +129,12 @@ class Meeting(models.Model):
         return reverse("meetings:run", args=[self.pk])
 
     @property
+    def facilitator_name(self):
+        if self.facilitator_id is None:
+            return "—"
+        return self.facilitator.get_full_name() or self.facilitator.get_username()
+
+    @property
     def is_closed(self):
         return self.closed_at is not None
 
