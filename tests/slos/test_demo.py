@@ -1,0 +1,27 @@
+"""The demo SLOs load once, on the demo workload's metrics."""
+
+import pytest
+
+from slos import demo
+from slos.models import SLO, IncidentImpact
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_loads_two_slos_and_twice_changes_nothing(alice):
+    demo.load(alice)
+    demo.load(alice)
+    slos = list(SLO.objects.order_by("name"))
+    assert [slo.name for slo in slos] == ["Checkout availability", "Checkout latency"]
+    assert all('job="demo-workload"' in slo.total_query for slo in slos)
+    for slo in slos:
+        slo.full_clean()
+
+
+def test_the_demo_links_a_checkout_incident_when_there_is_one(alice):
+    from postmortems import demo as postmortems_demo
+
+    postmortems_demo.load(alice)
+    demo.load(alice)
+    demo.load(alice)
+    assert IncidentImpact.objects.count() == 1
