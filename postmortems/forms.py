@@ -109,6 +109,7 @@ class IncidentForm(VersionedFormMixin, forms.ModelForm):
         for name in ["started_at", "detected_at", "acknowledged_at", "mitigated_at",
                      "resolved_at"]:
             self.fields[name].help_text = "UTC, to the second."
+        watch_for_blame(self, ["summary"])
 
 
 class StandardPostmortemForm(VersionedFormMixin, forms.ModelForm):

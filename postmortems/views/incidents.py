@@ -64,7 +64,8 @@ def incident_create(request):
         messages.success(request, f"Incident #{incident.pk} created.")
         return redirect(incident)
     status = 400 if request.method == "POST" else 200
-    return render(request, "postmortems/incident_form.html", {"form": form}, status=status)
+    return render(request, "postmortems/incident_form.html",
+                  {"form": form, "people": blameless.known_people()}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -78,8 +79,9 @@ def incident_edit(request, pk):
         messages.success(request, "Incident saved.")
         return redirect(incident)
     status = 400 if request.method == "POST" else 200
-    return render(request, "postmortems/incident_form.html",
-                  {"form": form, "incident": incident}, status=status)
+    return render(request, "postmortems/incident_form.html", {
+        "form": form, "incident": incident, "people": blameless.known_people(),
+    }, status=status)
 
 
 @require_GET
