@@ -163,7 +163,7 @@ def poll(slos=None, at=None, max_workers=None, stats=None):
                 for future in done:
                     job = pending.pop(future)
                     if isinstance(job, Spec):  # a raw measurement of one SLO
-                        stored += store([future.result()], at)
+                        stored += store([_result_or_failure(future, job)], at)
                         continue
                     pk, specs = job
                     found, fault = future.result()
@@ -184,6 +184,16 @@ def poll(slos=None, at=None, max_workers=None, stats=None):
         stats["recorded"] = sum(s.source == Snapshot.Source.RECORDED for s in stored)
         stats["raw"] = len(stored) - stats["recorded"]
     return stored
+
+
+def _result_or_failure(future, spec):
+    """A bug while measuring one SLO is that SLO's error, never the cycle's crash."""
+    try:
+        return future.result()
+    except Exception as exc:
+        log.exception("SLO %s poll failed", spec.slo_id)
+        return Measurement(spec.slo_id, Snapshot.Status.ERROR,
+                           error=f"the poll failed: {type(exc).__name__}: {exc}")
 
 
 def _recorded_or_fault(specs, client, at):
