@@ -78,23 +78,37 @@ PAGES = [
     "/actions/",
     "/actions/?status=active&orphaned=on&sort=priority",
     "/actions/export.csv",
+    "/actions/{item}/edit/",
+    "/incidents/new/",
+    "/incidents/import/",
+    "/timeline/{entry}/edit/",
+    "/whys/{why}/edit/",
+    "/blameless-check/?text=who+caused+it",
 ]
+HTMX_FRAGMENTS = ["/timeline/{entry}/", "/timeline/{entry}/edit/"]
 
 
-def count_queries(client, url):
+def urls(first):
+    postmortem = first.postmortem
+    return {"pk": first.pk, "entry": postmortem.timeline.first().pk,
+            "why": postmortem.whys.first().pk, "item": first.action_items.first().pk}
+
+
+def count_queries(client, url, **headers):
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
+        response = client.get(url, **headers)
     assert response.status_code == 200, url
     return len(captured)
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_the_query_count_does_not_grow_with_rows(alice_client, alice, page,
+@pytest.mark.parametrize(("page", "headers"), [(page, {}) for page in PAGES] + [
+    (page, {"HTTP_HX_REQUEST": "true"}) for page in HTMX_FRAGMENTS])
+def test_the_query_count_does_not_grow_with_rows(alice_client, alice, page, headers,
                                                  django_assert_num_queries):
     first = populate(10, alice, "small")
-    small = count_queries(alice_client, page.format(pk=first.pk))
+    small = count_queries(alice_client, page.format(**urls(first)), **headers)
     assert small <= BUDGET
-    first = populate(200, alice, "large")
+    url = page.format(**urls(populate(200, alice, "large")))
     with django_assert_num_queries(small):
-        response = alice_client.get(page.format(pk=first.pk))
+        response = alice_client.get(url, **headers)
     assert response.status_code == 200
