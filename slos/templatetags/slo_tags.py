@@ -75,3 +75,14 @@ def target(value):
         return "—"
     text = f"{value:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.simple_tag
+def slo_impacts(incident):
+    """The SLOs an incident hit with the budget each lost, in one query."""
+    from slos.models import IncidentImpact
+
+    if incident is None or not getattr(incident, "pk", None):
+        return []
+    return list(IncidentImpact.objects.filter(incident=incident).select_related("slo")
+                .order_by("slo__name"))

@@ -112,3 +112,17 @@ def test_an_incident_names_its_slos_on_its_page(alice_client, offline_source, ma
     assert set(incident.slo_impacts.values_list("slo__name", flat=True)) == {"First", "Second"}
     alice_client.post(f"/slos/incidents/{incident.pk}/", {"slos": [second.pk]})
     assert list(incident.slo_impacts.values_list("slo__name", flat=True)) == ["Second"]
+
+
+def test_the_impact_section_costs_one_query_however_many_slos(offline_source, make_slo,
+                                                              service,
+                                                              django_assert_num_queries):
+    now = timezone.now()
+    incident = make_incident(service, now - timedelta(hours=2), now - timedelta(hours=1))
+    for i in range(4):
+        IncidentImpact.objects.create(slo=make_slo(offline_source, name=f"SLO {i}"),
+                                      incident=incident, budget_consumed=0.01 * i,
+                                      status=IncidentImpact.Status.OK)
+    with django_assert_num_queries(1):
+        html = render_to_string("slos/partials/incident_impact.html", {"incident": incident})
+    assert html.count("Consumed <strong>") == 4

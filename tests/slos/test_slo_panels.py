@@ -81,3 +81,32 @@ def test_the_slo_page_draws_the_burn_down_from_hourly_points(alice_client, offli
         response = alice_client.get(f"/slos/{slo.pk}/")
     path = response.context["chart"].path
     assert path.startswith("M") and path.count("L") == 47
+
+
+def test_the_slo_page_query_count_does_not_grow_with_history(alice_client, offline_source,
+                                                             make_slo, record_poll, service,
+                                                             django_assert_num_queries):
+    from postmortems.models import Incident
+    from slos.models import IncidentImpact
+
+    slo = make_slo(offline_source)
+    now = timezone.now()
+
+    def add_history(start_hours):
+        for hours in range(start_hours, start_hours + 24, 2):
+            record_poll(slo, error_ratio=0.0001, at=now - timedelta(hours=hours))
+        incident = Incident.objects.create(
+            title=f"Outage {start_hours}", started_at=now - timedelta(hours=start_hours + 1),
+            resolved_at=now - timedelta(hours=start_hours), status="resolved")
+        IncidentImpact.objects.create(slo=slo, incident=incident, budget_consumed=0.01,
+                                      status="ok")
+
+    add_history(100)
+    # session, user, SLO with latest snapshot, hourly points, incidents
+    with django_assert_num_queries(5):
+        alice_client.get(f"/slos/{slo.pk}/")
+    add_history(10)
+    add_history(50)
+    with django_assert_num_queries(5):
+        response = alice_client.get(f"/slos/{slo.pk}/")
+    assert len(response.context["incidents"]) == 3
