@@ -14,6 +14,8 @@ Views need two lines: ``VersionedFormMixin`` on the ModelForm (a hidden ``versio
 ``conflict_response``.
 """
 
+import datetime
+
 from django import forms
 from django.db import models, transaction
 from django.shortcuts import render
@@ -53,7 +55,7 @@ class Conflict(Exception):
                      else field.verbose_name) or name
             result.append({
                 "name": name,
-                "label": str(label).capitalize(),
+                "label": str(label)[:1].upper() + str(label)[1:],
                 "theirs": _display(self.current, field, _current_value(self.current, field)),
                 "yours": _display(self.current, field, self.yours[name]),
                 "conflicting": name in self.fields,
@@ -114,6 +116,10 @@ def _display(instance, field, value):
         return dict(field.flatchoices).get(value, value)
     if value in (None, ""):
         return "—"
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     return value
 
 

@@ -126,6 +126,7 @@
 
   // --- Polling --------------------------------------------------------------------------
   var cursor = root.dataset.cursor;
+  var renderedAt = Date.parse(cursor);
   var seen = {};
   var pending = {};
   var notice = document.getElementById("meeting-notice");
@@ -172,7 +173,10 @@
       .then(function (data) {
         if (!data) { return; }
         cursor = data.cursor;
-        var fresh = data.changes.filter(function (c) { return !seen[c.key]; });
+        // What happened before this page was rendered is on it already.
+        var fresh = data.changes.filter(function (c) {
+          return !seen[c.key] && Date.parse(c.at) > renderedAt;
+        });
         fresh.forEach(function (c) { seen[c.key] = true; });
         var sectionsToRefresh = {};
         Object.keys(pending).forEach(function (k) { sectionsToRefresh[k] = true; });
