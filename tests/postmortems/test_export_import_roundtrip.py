@@ -134,3 +134,18 @@ def test_the_import_page_takes_a_file_and_refuses_a_bad_one(alice_client, alice,
     assert response.status_code == 400
     assert "Line 1: The first line must be the title" in response.content.decode()
     assert Incident.objects.latest("pk") == incident
+
+
+def test_a_quick_postmortem_round_trips_too(make):
+    pm = make.postmortem(
+        template=Postmortem.Template.QUICK, what_happened="Prices were | stale.",
+        trigger="Bulk update", detection="Customer report", resolution="Cache flush",
+        root_cause_sentence="The cache ignores bulk updates.", immediate_fix="Flush\nby hand",
+        long_term_fix_ticket="OPS-7")
+    text = export_markdown(pm)
+    assert "## Quick template" in text
+    imported = Postmortem.objects.get(incident=import_markdown(text))
+    assert imported.template == Postmortem.Template.QUICK
+    assert (imported.what_happened, imported.immediate_fix, imported.long_term_fix_ticket) == (
+        "Prices were | stale.", "Flush\nby hand", "OPS-7")
+    assert export_markdown(imported) == text
