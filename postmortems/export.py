@@ -222,7 +222,9 @@ def split_sections(lines):
     meta_line = None
     sections = []
     for number, text in enumerate(lines[1:], start=2):
-        if text.startswith("## "):
+        # A "## " line starts a section when it names one; inside a section any other "## "
+        # line is the author's own sub-heading (e.g. in the executive summary).
+        if text.startswith("## ") and (text[3:].strip() in SECTION_ORDER or not sections):
             sections.append(Section(text[3:].strip(), number))
         elif sections:
             sections[-1].body.append((number, text))
@@ -321,7 +323,7 @@ def parse_document(text):
             in_factors = False
         elif line.strip() == "### Contributing factors":
             in_factors, current = True, None
-        elif line.startswith("### "):
+        elif line.startswith("### ") and current is None:
             raise MalformedDocument(number, "Expected “### Why N: question” or "
                                     "“### Contributing factors”.")
         elif in_factors:

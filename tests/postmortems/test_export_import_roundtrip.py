@@ -20,7 +20,8 @@ def document(make, alice):
         status=Incident.Status.RESOLVED, owner=alice,
     )
     pm = make.postmortem(
-        incident, executive_summary="Payments failed for **65 minutes**.\n\nSecond paragraph.",
+        incident, executive_summary="Payments failed for **65 minutes**.\n\n## Details\n\n"
+                                    "Second paragraph.",
         customers_affected=1200, impact_minutes=65, revenue_impact="1234.50",
         revenue_currency="EUR", support_tickets=35, impact_notes="EU customers only.",
     )
@@ -28,7 +29,8 @@ def document(make, alice):
     make.timeline_entry(pm, T0 + timedelta(minutes=3), "5xx alert | paging",
                         kind=TimelineEntry.Kind.ALERT)
     make.timeline_entry(pm, T0 + timedelta(minutes=50), "Line one\nline two")
-    why1 = make.why(pm, 1, "Why did payments fail?", "The gateway rejected requests.")
+    why1 = make.why(pm, 1, "Why did payments fail?",
+                    "The gateway rejected requests.\n\n### Gateway log\n\n    HTTP 403")
     make.why(pm, 2, "Why did the config pass review?", "No validation in CI.",
              is_root_cause=True)
     factor = pm.factors.create(position=1, text="Alert threshold too high")
@@ -49,7 +51,7 @@ def test_the_export_follows_the_standard_section_order(document):
     assert lines[0] == "# Checkout | payments down"
     assert lines[2] == ("**Date:** 2026-03-04 10:00:00 UTC · **Duration:** 1 h 05 min · "
                         "**Severity:** SEV2 – major")  # noqa: RUF001
-    headings = [line for line in lines if line.startswith("## ")]
+    headings = [line for line in lines if line.startswith("## ") and line != "## Details"]
     assert headings == ["## Executive summary", "## Timeline", "## 5 whys", "## Impact",
                         "## Action items"]
     assert "| 2026-03-04 10:03:00 | Alert fired | 5xx alert \\| paging |" in lines
@@ -82,11 +84,12 @@ def test_hh_mm_times_take_the_document_date(document):
 @pytest.mark.parametrize(("change", "line", "reason"), [
     (lambda t: t.replace("# Checkout", "Checkout", 1), 1, "first line must be the title"),
     (lambda t: t.replace("**Severity:** SEV2", "**Severity:** SEV9"), 3, "Expected"),
-    (lambda t: t.replace("| 2026-03-04 10:03:00 |", "| yesterday |"), 16, "ISO-8601"),
-    (lambda t: t.replace("| Alert fired |", "| Party |"), 16, "Unknown timeline kind"),
+    (lambda t: t.replace("| 2026-03-04 10:03:00 |", "| yesterday |"), 18, "ISO-8601"),
+    (lambda t: t.replace("| Alert fired |", "| Party |"), 18, "Unknown timeline kind"),
     (lambda t: t.replace("| P2 |", "| P9 |"), None, "Unknown priority"),
     (lambda t: t.replace("2026-04-01", "2026-13-01"), None, "is not a date"),
-    (lambda t: t.replace("## Impact", "## Effects"), None, "Unknown section"),
+    (lambda t: t.replace("## Impact", "## Effects"), None, "Missing section “Impact”"),
+    (lambda t: t.replace("## Executive summary", "## Overview"), 5, "Unknown section"),
     (lambda t: t.replace("| Factor 1 |", "| Factor 7 |"), None, "Factor 7 does not exist"),
 ])
 def test_a_malformed_file_is_refused_whole_with_line_and_reason(document, change, line, reason):
