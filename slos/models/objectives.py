@@ -17,6 +17,7 @@ from slos import budget
 
 WINDOW_PLACEHOLDER = "$window"
 _RANGE = re.compile(r"\[\s*(\d+[smhdw])\s*\]")
+_LE_INTEGER = re.compile(r'\ble\s*=\s*"(\d+)"')
 
 
 def with_window(expression, window):
@@ -33,6 +34,12 @@ def placeholder_from_literal(expression, window):
         else match.group(0),
         expression,
     )
+
+
+def normalise_le(expression):
+    """Whole-number bucket bounds (le="1") also match their float form (le="1.0"), which
+    client libraries and Prometheus 3 write."""
+    return _LE_INTEGER.sub(lambda match: budget.le_matcher(match.group(1)), expression)
 
 
 class SLOQuerySet(models.QuerySet):
@@ -219,6 +226,8 @@ class SLO(models.Model):
 
     def query(self, which, window):
         expression = self.good_query if which == "good" else self.total_query
+        if self.kind == self.Kind.LATENCY:
+            expression = normalise_le(expression)
         return with_window(expression, window)
 
     def error_ratio_query(self, window):

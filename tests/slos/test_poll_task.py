@@ -56,3 +56,20 @@ def test_a_latency_slo_counts_requests_under_the_threshold(
     assert snapshot.status == Snapshot.Status.OK, snapshot.error
     # 1% of the workload's requests take 1 s, above the 0.5 s bucket.
     assert math.isclose(1 - snapshot.sli, 0.01, abs_tol=2e-3)
+
+
+def test_a_whole_number_bucket_bound_matches_its_float_form(
+        celery_worker_process, prometheus, make_source, make_slo):
+    # The exporter writes le="1.0"; the SLO says le="1" and still finds the bucket.
+    slo = make_slo(
+        make_source(prometheus.url), name="Latency 1s", kind=SLO.Kind.LATENCY, target="99",
+        good='sum(rate(http_request_duration_seconds_bucket{job="workload",le="1"}[$window]))',
+        total='sum(rate(http_request_duration_seconds_count{job="workload"}[$window]))',
+    )
+    assert 'le=~"1(\\\\.0)?"' in slo.error_ratio_query("5m")
+
+    poll_all.delay().get(timeout=60)
+
+    snapshot = SLO.objects.get(pk=slo.pk).latest_snapshot
+    assert snapshot.status == Snapshot.Status.OK, snapshot.error
+    assert snapshot.sli == 1.0  # every request takes 1 s or less
