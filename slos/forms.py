@@ -77,11 +77,20 @@ class DataSourceForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
+    service = forms.ModelChoiceField(
+        queryset=None, required=False, label="Service",
+        help_text="For entries that name no service.")
     file = forms.FileField(required=False, label="YAML file",
                            help_text="The SLO definitions format (see Export).")
     text = forms.CharField(required=False, label="…or paste YAML",
                            widget=forms.Textarea(attrs={"rows": 10, "class": "font-monospace",
                                                         "spellcheck": "false"}))
+
+    def __init__(self, *args, **kwargs):
+        from postmortems.models import Service
+
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = Service.objects.all()
 
     def clean(self):
         cleaned = super().clean()

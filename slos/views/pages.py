@@ -94,7 +94,8 @@ def import_slos(request):
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            saved = definitions.import_text(form.cleaned_data["yaml"])
+            saved = definitions.import_text(form.cleaned_data["yaml"],
+                                            default_service=form.cleaned_data["service"])
         except definitions.ImportRefused as refused:
             errors = refused.errors
         else:

@@ -140,3 +140,17 @@ def test_the_import_command_refuses_a_bad_file(tmp_path, service, offline_source
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_slos", str(path))
     assert not SLO.objects.exists()
+
+
+def test_the_import_page_can_give_the_service(alice_client, service, offline_source):
+    text = TEMPLATE.replace("    service: checkout\n", "")
+    response = alice_client.post("/slos/import/", {"text": text, "service": service.pk})
+    assert response.status_code == 302
+    assert set(SLO.objects.values_list("service__slug", flat=True)) == {"checkout"}
+
+
+def test_an_entry_without_a_service_is_refused_when_none_is_given(alice_client, service,
+                                                                  offline_source):
+    text = TEMPLATE.replace("    service: checkout\n", "")
+    response = alice_client.post("/slos/import/", {"text": text})
+    assert "slos[0] (Checkout availability).service: required" in response.content.decode()
