@@ -269,10 +269,15 @@ class VersionedFormMixin(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
-    def __init__(self, *args, **kwargs):
-        # The extra constructor arguments (incident=..., users=...) rebuild the merge form.
-        self._extra_kwargs = {key: value for key, value in kwargs.items()
+    def __new__(cls, *args, **kwargs):
+        # The extra constructor arguments (incident=..., users=...), kept to rebuild the form
+        # for the merge; read here because a subclass __init__ may consume them.
+        form = super().__new__(cls)
+        form._extra_kwargs = {key: value for key, value in kwargs.items()
                               if key not in FORM_KWARGS}
+        return form
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         instance = getattr(self, "instance", None)
         if instance is not None and instance.pk is not None:
