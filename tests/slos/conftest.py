@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -208,6 +209,7 @@ class FakePrometheus(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), FakeHandler)
         self.calls = {}
         self.lock = threading.Lock()
+        self.in_flight = self.max_in_flight = 0
 
     @property
     def url(self):
@@ -226,13 +228,16 @@ def vector(value):
 
 class FakeHandler(BaseHTTPRequestHandler):
     """The first path segment picks the behaviour: /sleep/, /503/, /status-error/, /html/,
-    /flaky-<key>/ (503 once per key, then a 0.1% error ratio)."""
+    /flaky-<key>/ (503 once per key, then a 0.1% error ratio), /concurrency/ (no recorded
+    series; slow raw queries whose overlap is counted)."""
 
     def do_POST(self):
         length = int(self.headers.get("Content-Length") or 0)
-        self.rfile.read(length)
+        form = parse_qs(self.rfile.read(length).decode())
         mode = self.path.strip("/").split("/")[0]
         calls = self.server.count(mode)
+        if mode == "concurrency":
+            return self._measure_concurrency(form.get("query", [""])[0])
         if mode == "sleep":
             time.sleep(3)
             return self._json(200, vector(0.001))
@@ -251,6 +256,20 @@ class FakeHandler(BaseHTTPRequestHandler):
             return self.wfile.write(body)
         if mode.startswith("flaky") and calls == 1:
             return self._json(503, {"status": "error", "error": "restarting"})
+        return self._json(200, vector(0.001))
+
+    def _measure_concurrency(self, query):
+        """Recorded series: none. Raw queries: slow, counting how many run at once."""
+        if query.startswith("slo:"):
+            return self._json(200, {"status": "success",
+                                    "data": {"resultType": "vector", "result": []}})
+        server = self.server
+        with server.lock:
+            server.in_flight += 1
+            server.max_in_flight = max(server.max_in_flight, server.in_flight)
+        time.sleep(0.05)
+        with server.lock:
+            server.in_flight -= 1
         return self._json(200, vector(0.001))
 
     def _json(self, status, payload):

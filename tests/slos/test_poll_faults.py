@@ -105,3 +105,13 @@ def test_a_failing_slo_does_not_hold_back_the_others(fake_prometheus, prometheus
     assert by_slo[slow.pk].fault == "timeout"
     # The good SLO was stored while the slow one was still waiting for its answer.
     assert by_slo[good.pk].pk < by_slo[slow.pk].pk
+
+
+def test_raw_queries_run_with_bounded_concurrency(fake_prometheus, make_source, make_slo):
+    source = make_source(f"{fake_prometheus.url}/concurrency")
+    slos = [make_slo(source, name=f"SLO {i}") for i in range(6)]
+
+    snapshots = poller.poll(list(SLO.objects.select_related("data_source")), max_workers=2)
+
+    assert [s.status for s in snapshots] == ["ok"] * len(slos)
+    assert fake_prometheus.max_in_flight == 2
