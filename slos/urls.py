@@ -10,6 +10,7 @@ urlpatterns = [
     path("slos/<int:pk>/", pages.detail, name="detail"),
     path("slos/<int:pk>/edit/", pages.edit, name="edit"),
     path("slos/<int:pk>/poll/", pages.poll_now, name="poll"),
+    path("slos/<int:pk>/delete/", pages.delete, name="delete"),
     path("slos/import/", pages.import_slos, name="import"),
     path("slos/export.yml", pages.export, name="export"),
     path("slos/rules.yml", pages.rules_yml, name="rules"),

@@ -79,6 +79,15 @@ def _edit(request, slo):
 
 
 @require_POST
+def delete(request, pk):
+    slo = get_object_or_404(SLO, pk=pk)
+    slo.delete()
+    messages.success(request, f"Deleted “{slo.name}” and its history. Regenerate the "
+                              "Prometheus rules to drop its recording rules.")
+    return redirect("slos:dashboard")
+
+
+@require_POST
 def poll_now(request, pk):
     slo = get_object_or_404(SLO, pk=pk)
     from slos.tasks import poll_one
