@@ -259,7 +259,9 @@ def timeline_edit(request, pk):
         status = 400
     else:
         status = 200
-    context = {"entry": entry, "form": form, "postmortem": postmortem}
+    form.fields["text"].widget.attrs["autofocus"] = True  # keyboard: straight into the text
+    context = {"entry": entry, "form": form, "postmortem": postmortem,
+               "people": blameless.known_people()}
     if is_htmx(request):
         response = render(request, "postmortems/partials/timeline_row_form.html", context,
                           status=status)
