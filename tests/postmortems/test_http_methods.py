@@ -1,0 +1,44 @@
+"""Every postmortems URL answers only the methods it is for: 405 for the others."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+POST_ONLY = [
+    "/incidents/{i}/postmortem/start/", "/incidents/{i}/postmortem/switch/",
+    "/incidents/{i}/postmortem/state/", "/incidents/{i}/timeline/",
+    "/incidents/{i}/timeline/paste/", "/timeline/{e}/delete/", "/incidents/{i}/whys/",
+    "/whys/{w}/delete/", "/incidents/{i}/factors/", "/factors/{f}/delete/",
+]
+GET_ONLY = [
+    "/", "/incidents/", "/incidents/{i}/", "/incidents/{i}/postmortem/export.md",
+    "/incidents/{i}/postmortem/print/", "/timeline/{e}/", "/actions/", "/actions/export.csv",
+    "/blameless-check/",
+]
+GET_AND_POST = [
+    "/incidents/new/", "/incidents/import/", "/incidents/{i}/edit/", "/incidents/{i}/postmortem/",
+    "/timeline/{e}/edit/", "/whys/{w}/edit/", "/incidents/{i}/actions/new/", "/actions/{a}/edit/",
+]
+
+
+@pytest.fixture
+def ids(make, alice):
+    pm = make.postmortem()
+    return {"i": pm.incident_id, "e": make.timeline_entry(pm).pk, "w": make.why(pm).pk,
+            "f": pm.factors.create(text="f").pk, "a": make.action_item(pm.incident).pk}
+
+
+@pytest.mark.parametrize("url", POST_ONLY)
+def test_post_only_urls_refuse_get(alice_client, ids, url):
+    assert alice_client.get(url.format(**ids)).status_code == 405
+
+
+@pytest.mark.parametrize("url", GET_ONLY)
+def test_get_only_urls_refuse_post(alice_client, ids, url):
+    assert alice_client.post(url.format(**ids)).status_code == 405
+
+
+@pytest.mark.parametrize("url", GET_AND_POST)
+def test_form_urls_refuse_put_and_delete(alice_client, ids, url):
+    assert alice_client.put(url.format(**ids)).status_code == 405
+    assert alice_client.delete(url.format(**ids)).status_code == 405
