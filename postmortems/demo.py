@@ -130,6 +130,16 @@ INCIDENTS = [
         "minutes": {"detected": 3},
         "summary": "A price cache kept old values after a bulk update.",
         "postmortem": None,
+        "quick": {
+            "what_happened": "Product pages showed old prices for 10 minutes after a bulk "
+                             "price update.",
+            "trigger": "Bulk price update through the admin import.",
+            "detection": "A customer asked why the basket total differed from the page.",
+            "resolution": "Flushed the price cache by hand.",
+            "root_cause_sentence": "The price cache is not invalidated by bulk updates.",
+            "immediate_fix": "Cache flush added to the import runbook.",
+            "long_term_fix_ticket": "PRICE-42",
+        },
     },
 ]
 
@@ -162,6 +172,9 @@ def load(user):
             resolved_at=at_minutes(started_at, minutes.get("resolved")),
         )
         incident.services.set([services[slug] for slug in spec["services"]])
+        if spec.get("quick"):
+            Postmortem.objects.create(incident=incident, author=user,
+                                      template=Postmortem.Template.QUICK, **spec["quick"])
         document = spec["postmortem"]
         if document is None:
             continue
