@@ -87,7 +87,7 @@ def section_context(meeting, user, keys=None, bound=None):
     if Agenda.OPENING in keys or Agenda.CLOSING in keys:
         context["attendees"] = list(meeting.attendees.select_related("user"))
         context["attendee_form"] = bound.get("attendee") or meeting_forms.AttendeeForm(
-            users=users, meeting=meeting)
+            users=users, meeting=meeting, prefix="attendee")
     if Agenda.TIMELINE in keys:
         entries = list(postmortem.timeline.all())
         context["timeline"] = [
@@ -102,7 +102,7 @@ def section_context(meeting, user, keys=None, bound=None):
         context["factors"] = list(postmortem.factors.all())
         context["dissent"] = list(meeting.dissenting_views.select_related("user"))
         context["dissent_form"] = bound.get("dissent") or meeting_forms.DissentForm(
-            users=users, meeting=meeting)
+            users=users, meeting=meeting, prefix="dissent")
     if Agenda.ACTIONS in keys or Agenda.CLOSING in keys:
         orphans = {item.pk: item for item in meeting.orphaned_items()}
         items = list(ActionItem.objects.filter(incident_id=incident.pk).with_flags()
@@ -123,7 +123,7 @@ def section_context(meeting, user, keys=None, bound=None):
     if Agenda.CLOSING in keys:
         context["decisions"] = list(meeting.decisions.all())
         context["decision_form"] = bound.get("decision") or meeting_forms.DecisionForm(
-            meeting=meeting)
+            meeting=meeting, prefix="decision")
     return context
 
 
@@ -267,18 +267,26 @@ def section_notes(request, pk, key):
     return _done(request, meeting, key, "Notes saved.")
 
 
+def _save_timing(meeting, data):
+    """Seconds spent per section ({key: seconds}) as the screen measured them; never goes
+    back. Returns the form (check is_valid)."""
+    sections = list(meeting.sections.all())
+    form = meeting_forms.TimingForm(data, sections=sections)
+    if form.is_valid():
+        for section in sections:
+            seconds = form.cleaned_data.get(section.key)
+            if seconds is not None and seconds > section.actual_seconds:
+                MeetingSection.objects.filter(pk=section.pk).update(actual_seconds=seconds)
+    return form
+
+
 @require_POST
 def meeting_timing(request, pk):
-    """The screen reports the seconds spent per section ({key: seconds}); never goes back."""
+    """The screen reports the seconds spent per section."""
     meeting = _open_meeting(request, pk)
-    sections = list(meeting.sections.all())
-    form = meeting_forms.TimingForm(request.POST, sections=sections)
+    form = _save_timing(meeting, request.POST)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
-    for section in sections:
-        seconds = form.cleaned_data.get(section.key)
-        if seconds is not None and seconds > section.actual_seconds:
-            MeetingSection.objects.filter(pk=section.pk).update(actual_seconds=seconds)
     return JsonResponse({"saved": True})
 
 
@@ -286,7 +294,7 @@ def meeting_timing(request, pk):
 def attendee_add(request, pk):
     meeting = _open_meeting(request, pk)
     form = meeting_forms.AttendeeForm(request.POST, users=meeting_forms.user_choices(),
-                                      meeting=meeting)
+                                      meeting=meeting, prefix="attendee")
     if not form.is_valid():
         return _invalid(request, meeting, Agenda.OPENING, "attendee", form)
     form.save()
@@ -304,7 +312,7 @@ def attendee_remove(request, pk, attendee_id):
 def dissent_add(request, pk):
     meeting = _open_meeting(request, pk)
     form = meeting_forms.DissentForm(request.POST, users=meeting_forms.user_choices(),
-                                     meeting=meeting)
+                                     meeting=meeting, prefix="dissent")
     if not form.is_valid():
         return _invalid(request, meeting, Agenda.ANALYSIS, "dissent", form)
     form.save()
@@ -322,7 +330,7 @@ def dissent_delete(request, pk, dissent_id):
 @require_POST
 def decision_add(request, pk):
     meeting = _open_meeting(request, pk)
-    form = meeting_forms.DecisionForm(request.POST, meeting=meeting)
+    form = meeting_forms.DecisionForm(request.POST, meeting=meeting, prefix="decision")
     if not form.is_valid():
         return _invalid(request, meeting, Agenda.CLOSING, "decision", form)
     form.save()
@@ -430,6 +438,7 @@ def item_accept_orphan(request, pk, item_id):
 @require_POST
 def meeting_close(request, pk):
     meeting = _open_meeting(request, pk)
+    _save_timing(meeting, request.POST)  # the screen's final times, when it sent them
     try:
         meeting.close(request.user)
     except MeetingCloseBlocked as blocked:

@@ -110,6 +110,21 @@
     }).catch(function () { /* retried at the next report */ });
   }
   setInterval(report, REPORT_MS);
+  // Closing ends the meeting: the close form carries the final times itself.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.id !== "close-form") { return; }
+    keys.forEach(function (k) {
+      var input = form.querySelector('input[name="' + k + '"]');
+      if (!input) {
+        input = document.createElement("input");
+        input.type = "hidden";
+        input.name = k;
+        form.appendChild(input);
+      }
+      input.value = String(elapsed[k]);
+    });
+  }, true);
   window.addEventListener("pagehide", report);
 
   // --- Keyboard -------------------------------------------------------------------------
@@ -143,13 +158,14 @@
     var body = document.getElementById("body-" + key);
     if (!body) { return; }
     if (busy(body)) { pending[key] = true; return; }
-    var openDetails = Array.prototype.map.call(body.querySelectorAll("details[open]"), function (d) {
-      return d.querySelector("form") ? d.querySelector("form").getAttribute("action") : null;
-    });
     fetch(root.dataset.sectionUrl.replace("KEY", key), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : null; })
       .then(function (html) {
         if (html === null || busy(body)) { pending[key] = true; return; }
+        // Keep open what the user opened (read now: they may have clicked meanwhile).
+        var openDetails = Array.prototype.map.call(body.querySelectorAll("details[open]"), function (d) {
+          return d.querySelector("form") ? d.querySelector("form").getAttribute("action") : null;
+        });
         var before = {};
         body.querySelectorAll("[data-entry]").forEach(function (e) { before[e.dataset.entry] = true; });
         body.innerHTML = html;

@@ -45,27 +45,27 @@ def test_reading_views_refuse_post(editor_client, meeting):
 
 def test_a_dissenting_view_is_recorded_and_shown(editor_client, meeting):
     response = editor_client.post(url("dissent_add", meeting.pk),
-                                  {"name": "Sam", "text": "The canary would not help"}, **HTMX)
+                                  {"dissent-name": "Sam", "dissent-text": "The canary would not help"}, **HTMX)
     assert response.status_code == 200
     assert "The canary would not help" in response.content.decode()
     assert meeting.dissenting_views.get().who == "Sam"
 
 
 def test_a_dissenting_view_without_text_is_refused_with_a_message(editor_client, meeting):
-    response = editor_client.post(url("dissent_add", meeting.pk), {"name": "Sam", "text": ""})
+    response = editor_client.post(url("dissent_add", meeting.pk), {"dissent-name": "Sam", "dissent-text": ""})
     assert response.status_code == 400
     assert "This field is required" in response.content.decode()
     assert not meeting.dissenting_views.exists()
 
 
 def test_an_attendee_needs_a_user_or_a_name(editor_client, meeting):
-    response = editor_client.post(url("attendee_add", meeting.pk), {"name": " "}, **HTMX)
+    response = editor_client.post(url("attendee_add", meeting.pk), {"attendee-name": " "}, **HTMX)
     assert response.status_code == 400
     assert "Pick a user or write a name." in response.content.decode()
 
 
 def test_a_guest_attends_by_name(editor_client, meeting):
-    editor_client.post(url("attendee_add", meeting.pk), {"name": "Vendor rep"})
+    editor_client.post(url("attendee_add", meeting.pk), {"attendee-name": "Vendor rep"})
     assert "Vendor rep" in [a.display for a in meeting.attendees.all()]
 
 
@@ -174,7 +174,7 @@ def test_closing_writes_the_summary_and_freezes_the_record(editor_client, meetin
     assert response.status_code == 303
     meeting.refresh_from_db()
     assert "Accepted as orphaned: Tune alert (No team owns it yet)" in meeting.summary
-    assert editor_client.post(url("decision_add", meeting.pk), {"text": "late"}
+    assert editor_client.post(url("decision_add", meeting.pk), {"decision-text": "late"}
                               ).status_code == 403
     assert editor_client.get(url("run", meeting.pk))["Location"] == url("record", meeting.pk)
 

@@ -67,7 +67,7 @@ def test_the_summary_has_learnings_owners_decisions_and_dissent(meeting, make, e
     assert "Make the canary mandatory: Erin, due 2099-01-01, OPS-1" in summary
     assert "Freeze Friday deploys for a month" in summary
     assert "Sam: The canary would not have caught it" in summary
-    assert "Opening 5→0" in summary
+    assert "Opening 5 min → 00:00" in summary
 
 
 def test_the_record_lists_the_items_changed_during_the_meeting(meeting, make, postmortem):
