@@ -45,14 +45,16 @@ def test_reading_views_refuse_post(editor_client, meeting):
 
 def test_a_dissenting_view_is_recorded_and_shown(editor_client, meeting):
     response = editor_client.post(url("dissent_add", meeting.pk),
-                                  {"dissent-name": "Sam", "dissent-text": "The canary would not help"}, **HTMX)
+                                  {"dissent-name": "Sam",
+                                   "dissent-text": "The canary would not help"}, **HTMX)
     assert response.status_code == 200
     assert "The canary would not help" in response.content.decode()
     assert meeting.dissenting_views.get().who == "Sam"
 
 
 def test_a_dissenting_view_without_text_is_refused_with_a_message(editor_client, meeting):
-    response = editor_client.post(url("dissent_add", meeting.pk), {"dissent-name": "Sam", "dissent-text": ""})
+    response = editor_client.post(url("dissent_add", meeting.pk),
+                                  {"dissent-name": "Sam", "dissent-text": ""})
     assert response.status_code == 400
     assert "This field is required" in response.content.decode()
     assert not meeting.dissenting_views.exists()
