@@ -202,6 +202,9 @@ def save_versioned(instance, base_version, values, user=None, reason=None, form=
                 setattr(current, name, value)
             current.version = current.version + 1
             current._change_reason = _reason(current, reason, merged_from)
+            if getattr(user, "is_authenticated", False):
+                current._history_user = user  # outside a request too (commands, tests)
+                _mark_merged(current, user)
             current.save()
             for name, value in m2m.items():
                 getattr(current, name).set(value)
@@ -210,6 +213,16 @@ def save_versioned(instance, base_version, values, user=None, reason=None, form=
         record = record_conflict(current, user, base_version, clashing, values)
         raise Conflict(current, values, clashing, base_version, record=record, form=form)
     return current
+
+
+def _mark_merged(instance, user):
+    """A user who saves an object after a refused edit of it has merged that edit."""
+    from postmortems.models.meetings import EditConflict
+
+    EditConflict.objects.filter(
+        model=instance._meta.label, object_id=instance.pk, user=user,
+        outcome=EditConflict.Outcome.PENDING,
+    ).update(outcome=EditConflict.Outcome.MERGED)
 
 
 def _reason(instance, reason, merged_from):

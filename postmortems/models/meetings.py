@@ -410,4 +410,14 @@ class EditConflict(models.Model):
         indexes = [models.Index(fields=["model", "object_id"], name="postmortems_conflict_obj")]
 
     def __str__(self):
-        return f"Conflict on {self.model}#{self.object_id} v{self.base_version}"
+        return f"Conflict on {self.object_label} v{self.base_version}"
+
+    @property
+    def object_label(self):
+        from django.apps import apps
+
+        try:
+            name = apps.get_model(self.model)._meta.verbose_name
+        except LookupError:
+            name = self.model
+        return f"{name} #{self.object_id}"

@@ -97,9 +97,18 @@ def test_the_same_field_gives_the_second_a_conflict_and_nothing_is_lost(
     texts = list(TimelineEntry.history.filter(id=first.pk).order_by("history_id")
                  .values_list("version", "text"))
     assert texts[-2:] == [(2, "Alice: alert fired on the checkout SLO"), (3, merged)]
+    # The postmortem's history tells the story: both saves, before → after, and the refusal.
+    page_b.goto(f"{live_server.url}/incidents/{meeting.postmortem.incident_id}"
+                "/postmortem/history/")
+    events = page_b.get_by_test_id("history-events")
+    expect(events).to_contain_text("Alice changed timeline entry")
+    expect(events.locator("ins").filter(has_text=merged)).to_be_visible()
+    expect(page_b.get_by_test_id("conflicts")).to_contain_text("bob edited")
+    screenshot(page_b, "postmortem-history")
     refused = EditConflict.objects.get()
     assert refused.attempted["text"] == "Bob: alert fired at 2% (threshold too high)"
     assert (refused.user, refused.base_version, refused.current_version) == (bob, 1, 2)
+    assert refused.outcome == EditConflict.Outcome.MERGED
 
 
 def test_a_new_timeline_entry_appears_on_the_other_screen(live_server, page_as, alice, bob,
