@@ -176,6 +176,12 @@ if TICKET_URL_TEMPLATE and "{key}" not in TICKET_URL_TEMPLATE:
         f"TICKET_URL_TEMPLATE={TICKET_URL_TEMPLATE!r} must contain {{key}}, e.g. "
         "https://jira.example.com/browse/{key}."
     )
+# The role of a user in none of the groups viewer/editor/admin (postmortems/permissions.py).
+POSTMORTEMS_DEFAULT_ROLE = env_str("POSTMORTEMS_DEFAULT_ROLE", "editor")
+if POSTMORTEMS_DEFAULT_ROLE not in ("viewer", "editor", "admin"):
+    raise ImproperlyConfigured(
+        f"POSTMORTEMS_DEFAULT_ROLE={POSTMORTEMS_DEFAULT_ROLE!r} must be viewer, editor or admin."
+    )
 
 # The site's own Prometheus metrics. When METRICS_TOKEN is set, /metrics wants
 # "Authorization: Bearer <token>".
