@@ -6,6 +6,7 @@ Answers to a form: 200 + the section body for htmx, 303 to the meeting page othe
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
@@ -42,7 +43,7 @@ def _is_htmx(request):
     return request.headers.get("HX-Request") == "true"
 
 
-def _meeting(pk, for_update=False):
+def _meeting(pk):
     return get_object_or_404(
         Meeting.objects.select_related("postmortem__incident", "facilitator"), pk=pk
     )
@@ -247,8 +248,6 @@ def meeting_record(request, pk):
 def _open_meeting(request, pk):
     meeting = _editable_meeting(request, pk)
     if meeting.is_closed:
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied("This meeting is closed; its record can no longer change.")
     return meeting
 

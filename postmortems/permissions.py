@@ -41,6 +41,19 @@ def role_of(user):
     return role
 
 
+def set_role(user, role):
+    """Put ``user`` in the group of ``role`` (and out of the other role groups); ``None``
+    leaves them in none, so POSTMORTEMS_DEFAULT_ROLE applies."""
+    from django.contrib.auth.models import Group
+
+    if role is not None and role not in RANK:
+        raise ValueError(f"Unknown role {role!r}: use one of {', '.join(ROLES)}.")
+    user.groups.remove(*Group.objects.filter(name__in=ROLES))
+    if role is not None:
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+    user.__dict__.pop("_postmortems_role", None)
+
+
 def has_role(user, role):
     current = role_of(user)
     return current is not None and RANK[current] >= RANK[role]
