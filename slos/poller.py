@@ -132,6 +132,10 @@ def store(measurements, at):
         good = [s.slo_id for s in snapshots if s.status == Snapshot.Status.OK]
         if good:
             SLO.objects.filter(pk__in=good).update(last_good_at=at)
+            # Saved while Prometheus was down: a good poll shows the expressions work.
+            SLO.objects.filter(pk__in=good, query_check=SLO.QueryCheck.UNCHECKED).update(
+                query_check=SLO.QueryCheck.OK, query_checked_at=at,
+                query_check_message="Accepted by Prometheus at the first good poll.")
     for m in measurements:
         if m.status != Snapshot.Status.OK:
             log.warning("SLO %s poll %s (%s): %s", m.slo_id, m.status, m.fault, m.error)
@@ -215,7 +219,7 @@ def check_queries(slo):
             except QueryError as error:
                 if error.kind in {"http_4xx", "prom_error"}:
                     return SLO.QueryCheck.FAILED, f"{label} events: {error.message}"
-                return SLO.QueryCheck.UNCHECKED, f"not checked: {error.message}"
+                return SLO.QueryCheck.UNCHECKED, error.message
     return SLO.QueryCheck.OK, "Prometheus accepts both expressions."
 
 

@@ -89,6 +89,8 @@ def test_the_next_good_poll_recovers(closed_port_url, prometheus, make_source, m
     assert slo.figures()["stale"] is False
     assert slo.last_good_at == snapshot.taken_at
     assert list(slo.snapshots.values_list("status", flat=True)) == ["ok", "error"]
+    # Saved while unreachable, the expressions count as checked once a poll succeeds.
+    assert slo.query_check == SLO.QueryCheck.OK
 
 
 def test_a_failing_slo_does_not_hold_back_the_others(fake_prometheus, prometheus, make_source,
