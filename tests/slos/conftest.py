@@ -18,6 +18,7 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
+from slos import budget
 from slos.workload import Workload
 
 # A failed poll is retried after 1 s in the tests' Celery worker (it reads the environment).
@@ -26,6 +27,7 @@ os.environ.setdefault("SLO_RETRY_BACKOFF", "1")
 HISTORY_STEP = 120  # seconds between backfilled samples
 HISTORY_DAYS = 29
 HISTORY_PER_STEP = 2000  # requests per step
+RESTART_DAYS_AGO = 10
 WORKLOAD_ERROR_RATIO = 0.02
 
 
@@ -46,7 +48,8 @@ def promtool_binary():
 @dataclass
 class History:
     """A known 29-day history of slo_history_requests_total{code}: a steady low error ratio,
-    a bad afternoon 20 days ago and a worse last two days."""
+    a bad afternoon 20 days ago, a restart 10 days ago (the counters reset to zero) and a
+    worse last two days."""
 
     times: list = field(default_factory=list)
     good: list = field(default_factory=list)
@@ -57,9 +60,13 @@ class History:
         history = cls()
         steps = HISTORY_DAYS * 86400 // HISTORY_STEP
         good = bad = 1_000_000  # far from zero: no extrapolation to zero at the window start
+        restarted = False
         for i in range(steps):
             t = end - (steps - 1 - i) * HISTORY_STEP
             age_days = (end - t) / 86400
+            if age_days < RESTART_DAYS_AGO and not restarted:
+                good = bad = 0  # the service restarted: its counters start again
+                restarted = True
             if 20 <= age_days < 20.125:
                 errors = 100  # 5% for three hours
             elif age_days < 2:
@@ -89,9 +96,9 @@ class History:
         inside = [i for i, ts in enumerate(self.times) if t - window_seconds <= ts <= t]
         if len(inside) < 2:
             return None
-        first, last = inside[0], inside[-1]
-        good = self.good[last] - self.good[first]
-        total = good + self.bad[last] - self.bad[first]
+        first, last = inside[0], inside[-1] + 1
+        good = budget.counter_increase(self.good[first:last])
+        total = good + budget.counter_increase(self.bad[first:last])
         return None if total == 0 else 1 - good / total
 
 

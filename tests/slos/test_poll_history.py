@@ -1,6 +1,8 @@
 """Polling a real Prometheus with a backfilled 28-day history: every stored figure equals
-what the maths gives for the known history at the poll's evaluation time."""
+what the maths gives for the known history at the poll's evaluation time, across a counter
+reset."""
 
+import itertools
 import math
 
 import pytest
@@ -47,3 +49,19 @@ def test_a_seven_day_window_leaves_the_old_incident_out(prometheus, make_source,
     expected_ratio = prometheus.history.error_ratio(snapshot.taken_at, 7 * budget.DAY)
     assert math.isclose(snapshot.sli, 1 - expected_ratio, abs_tol=1e-12)
     assert expected_ratio < prometheus.history.error_ratio(snapshot.taken_at, 28 * budget.DAY)
+
+
+def test_a_counter_reset_inside_the_window_is_not_a_drop_in_traffic(prometheus, make_source,
+                                                                    make_slo):
+    history = prometheus.history
+    assert any(later < earlier for earlier, later in itertools.pairwise(history.good))
+    slo = make_slo(make_source(prometheus.url), name="Across the restart", good=HISTORY_GOOD,
+                   total=HISTORY_TOTAL, window="28d")
+
+    (snapshot,) = poller.poll([slo])
+
+    # Reading last minus first would give a negative count: the maths corrects the reset as
+    # Prometheus does, and both agree exactly.
+    expected = history.error_ratio(snapshot.taken_at, 28 * budget.DAY)
+    assert 0 < expected < 0.01
+    assert math.isclose(1 - snapshot.sli, expected, abs_tol=1e-12)
