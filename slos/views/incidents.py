@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from postmortems.models import Incident
+from postmortems.permissions import require_edit
 from slos import impacts
 from slos.models import SLO
 
@@ -14,6 +15,8 @@ from slos.models import SLO
 @require_http_methods(["GET", "POST"])
 def incident_slos(request, incident_pk):
     incident = get_object_or_404(Incident, pk=incident_pk)
+    if request.method == "POST":
+        require_edit(request.user, incident)
     service_ids = list(incident.services.values_list("pk", flat=True))
     slos = list(SLO.objects.select_related("service").annotate(
         affected=Case(When(service__in=service_ids, then=Value(0)), default=Value(1),

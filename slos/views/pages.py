@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from postmortems.permissions import ADMIN, EDITOR, require_role
 from slos import budget, chart, definitions, impacts, poller, rules
 from slos.forms import ImportForm, SLOForm
 from slos.models import SLO
@@ -55,6 +56,7 @@ def edit(request, pk):
 
 
 def _edit(request, slo):
+    require_role(request.user, EDITOR)
     form = SLOForm(request.POST or None, instance=slo)
     if request.method == "POST" and form.is_valid():
         state, message = poller.check_queries(form.instance)
@@ -80,6 +82,7 @@ def _edit(request, slo):
 
 @require_POST
 def delete(request, pk):
+    require_role(request.user, ADMIN)
     slo = get_object_or_404(SLO, pk=pk)
     slo.delete()
     messages.success(request, f"Deleted “{slo.name}” and its history. Regenerate the "
@@ -89,6 +92,7 @@ def delete(request, pk):
 
 @require_POST
 def poll_now(request, pk):
+    require_role(request.user, EDITOR)
     slo = get_object_or_404(SLO, pk=pk)
     from slos.tasks import poll_one
 
@@ -99,6 +103,7 @@ def poll_now(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def import_slos(request):
+    require_role(request.user, EDITOR)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from postmortems.permissions import EDITOR, require_role
 from slos.forms import DataSourceForm
 from slos.models import DataSource
 
@@ -16,6 +17,7 @@ def data_sources(request):
 
 @require_http_methods(["GET", "POST"])
 def data_source_edit(request, pk=None):
+    require_role(request.user, EDITOR)
     source = get_object_or_404(DataSource, pk=pk) if pk else DataSource()
     form = DataSourceForm(request.POST or None, instance=source)
     if request.method == "POST" and form.is_valid():

@@ -1,0 +1,42 @@
+"""Viewers read the SLO pages; editors change SLOs and data sources; deleting needs an admin."""
+
+import pytest
+
+from postmortems.permissions import set_role
+from slos.models import SLO
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def viewer_client(client, bob):
+    set_role(bob, "viewer")
+    client.force_login(bob)
+    return client
+
+
+def test_a_viewer_reads_the_panels(viewer_client, offline_source, make_slo, record_poll):
+    slo = make_slo(offline_source)
+    record_poll(slo, error_ratio=0.0001)
+    assert viewer_client.get("/slos/").status_code == 200
+    assert viewer_client.get(f"/slos/{slo.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/slos/new/", "/slos/import/", "/slos/data-sources/new/"])
+def test_a_viewer_cannot_open_the_editing_pages(viewer_client, path):
+    assert viewer_client.get(path).status_code == 403
+
+
+def test_a_viewer_cannot_change_an_slo(viewer_client, offline_source, make_slo):
+    slo = make_slo(offline_source)
+    assert viewer_client.post(f"/slos/{slo.pk}/edit/", {"name": "x"}).status_code == 403
+    assert viewer_client.post(f"/slos/{slo.pk}/poll/").status_code == 403
+    assert SLO.objects.get().name == "Availability"
+
+
+def test_deleting_an_slo_needs_an_admin(alice_client, offline_source, make_slo, alice):
+    slo = make_slo(offline_source)
+    assert alice_client.post(f"/slos/{slo.pk}/delete/").status_code == 403
+    set_role(alice, "admin")
+    assert alice_client.post(f"/slos/{slo.pk}/delete/").status_code == 302
+    assert not SLO.objects.exists()
