@@ -146,11 +146,21 @@
   var pending = {};
   var notice = document.getElementById("meeting-notice");
 
+  // A form somebody typed into is "dirty" until it is saved (and swapped) or reset.
+  function markDirty(event) {
+    var form = event.target.closest && event.target.closest("form");
+    if (form && root.contains(form)) { form.setAttribute("data-dirty", "1"); }
+  }
+  document.addEventListener("input", markDirty, true);
+  document.addEventListener("change", markDirty, true);
+
   function busy(body) {
-    // Don't pull the rug: somebody is typing here, or a conflict/merge is shown.
+    // Don't pull the rug: somebody is typing here or has unsaved input, a request is on its
+    // way, or a conflict/merge is shown. The section refreshes once that is over.
     var active = document.activeElement;
     if (active && active !== document.body && body.contains(active) &&
         active.matches("input, textarea, select")) { return true; }
+    if (body.querySelector("form[data-dirty]")) { return true; }
     return !!body.querySelector("[data-hold]") || !!body.querySelector(".htmx-request");
   }
 
@@ -207,6 +217,8 @@
             " changed: " + Object.keys(parts).join(", ") + " (" + new Date().toISOString().slice(11, 19) + " UTC)";
         }
         Object.keys(sectionsToRefresh).forEach(refresh);
+        var held = Object.keys(pending);
+        notice.title = held.length ? "Not refreshed while you edit: " + held.join(", ") : "";
         if (data.closed) { window.location.reload(); }
       })
       .catch(function () { /* the next poll tries again */ })
