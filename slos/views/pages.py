@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from postmortems.permissions import ADMIN, EDITOR, require_role
+from postmortems.permissions import ADMIN, EDITOR, has_role, require_role
 from slos import budget, chart, definitions, impacts, poller, rules
 from slos.forms import ImportForm, SLOForm
 from slos.models import SLO
@@ -19,7 +19,8 @@ from slos.models import SLO
 def dashboard(request):
     now = timezone.now()
     slos = [(slo, slo.figures(now)) for slo in SLO.objects.for_panels()]
-    return render(request, "slos/dashboard.html", {"rows": slos})
+    return render(request, "slos/dashboard.html",
+                  {"rows": slos, "can_edit": has_role(request.user, EDITOR)})
 
 
 @require_GET
@@ -41,7 +42,7 @@ def detail(request, pk):
         "slo": slo, "figures": figures, "gate": slo.gate(now), "burn_rows": burn_rows,
         "alerts": slo.alert_rows(), "downtime": slo.downtime_table(),
         "chart": chart.burn_down(points, start, now, marks), "incidents": incidents,
-        "window_start": start,
+        "window_start": start, "can_edit": has_role(request.user, EDITOR),
     })
 
 

@@ -40,3 +40,9 @@ def test_deleting_an_slo_needs_an_admin(alice_client, offline_source, make_slo, 
     set_role(alice, "admin")
     assert alice_client.post(f"/slos/{slo.pk}/delete/").status_code == 302
     assert not SLO.objects.exists()
+
+
+def test_a_viewer_sees_no_editing_buttons(viewer_client, offline_source, make_slo):
+    slo = make_slo(offline_source)
+    assert "New SLO" not in viewer_client.get("/slos/").content.decode()
+    assert "Poll now" not in viewer_client.get(f"/slos/{slo.pk}/").content.decode()

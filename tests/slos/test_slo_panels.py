@@ -34,11 +34,12 @@ def test_the_dashboard_query_count_does_not_grow_with_slos(alice_client, offline
                                                             django_assert_num_queries):
     for i in range(3):
         record_poll(make_slo(offline_source, name=f"SLO {i}"), error_ratio=0.0001)
-    with django_assert_num_queries(3):  # session, user, SLOs with their latest snapshot
+    # session, user, the user's role, SLOs with their latest snapshot
+    with django_assert_num_queries(4):
         alice_client.get("/slos/")
     for i in range(3, 8):
         record_poll(make_slo(offline_source, name=f"SLO {i}"), error_ratio=0.0001)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         alice_client.get("/slos/")
 
 
@@ -102,11 +103,11 @@ def test_the_slo_page_query_count_does_not_grow_with_history(alice_client, offli
                                       status="ok")
 
     add_history(100)
-    # session, user, SLO with latest snapshot, hourly points, incidents
-    with django_assert_num_queries(5):
+    # session, user, the user's role, SLO with latest snapshot, hourly points, incidents
+    with django_assert_num_queries(6):
         alice_client.get(f"/slos/{slo.pk}/")
     add_history(10)
     add_history(50)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = alice_client.get(f"/slos/{slo.pk}/")
     assert len(response.context["incidents"]) == 3
