@@ -337,7 +337,7 @@ def why_delete(request, pk):
     postmortem = why.postmortem
     require_edit(request.user, postmortem)
     with transaction.atomic():
-        why.delete()
+        delete_versioned(why, None)
         # Close the gap so the chain reads 1, 2, 3 … again.
         for position, remaining in enumerate(postmortem.whys.order_by("position"), start=1):
             if remaining.position != position:
@@ -366,6 +366,6 @@ def factor_delete(request, pk):
     factor = get_object_or_404(ContributingFactor.objects.select_related("postmortem"), pk=pk)
     postmortem = factor.postmortem
     require_edit(request.user, postmortem)
-    factor.delete()
+    delete_versioned(factor, None)
     messages.success(request, "Contributing factor deleted (it stays in the history).")
     return redirect(editor_url(postmortem, "whys"))

@@ -53,3 +53,28 @@ def test_a_section_body_query_count_does_not_grow_with_rows(
 def test_an_unknown_section_is_a_404(editor_client, meeting):
     assert editor_client.get(reverse("meetings:section", args=[meeting.pk, "lunch"])
                              ).status_code == 404
+
+
+@pytest.mark.parametrize("meetings", [1, 8])
+def test_the_meetings_list_query_count_does_not_grow(
+        editor_client, postmortem, editor, meetings, django_assert_num_queries):
+    from postmortems.models import Meeting
+
+    for _ in range(meetings):
+        meeting = Meeting.start(postmortem, editor)
+        meeting.dissenting_views.create(name="Sam", text="No")
+        meeting.close()
+    url = reverse("meetings:list", args=[postmortem.incident_id])
+    with django_assert_num_queries(7):
+        response = editor_client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("Full meeting record") == meetings
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_meeting_record_query_count_does_not_grow(
+        editor_client, meeting, make, rows, django_assert_num_queries):
+    fill(make, meeting.postmortem, rows)
+    url = reverse("meetings:record", args=[meeting.pk])
+    with django_assert_num_queries(17):
+        assert editor_client.get(url).status_code == 200
