@@ -78,3 +78,14 @@ def test_the_meeting_record_query_count_does_not_grow(
     url = reverse("meetings:record", args=[meeting.pk])
     with django_assert_num_queries(17):
         assert editor_client.get(url).status_code == 200
+
+
+def test_a_viewer_follows_the_meeting_read_only(client, viewer, meeting):
+    client.force_login(viewer)
+    response = client.get(reverse("meetings:run", args=[meeting.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-can-edit="0"' in page
+    for button in ("Save notes", "Add attendee", "Record view", "Close meeting"):
+        assert button not in page
+    assert client.get(reverse("meetings:changes", args=[meeting.pk])).status_code == 200
