@@ -143,9 +143,19 @@ def _base_values(model, pk, version, names):
     for name in names:
         field = model._meta.get_field(name)
         if field.many_to_many:
-            return None  # m2m is not in the row history: treat any stale m2m edit as conflict
-        values[name] = getattr(record, field.attname)
+            values[name] = _base_m2m(record, field)
+        else:
+            values[name] = getattr(record, field.attname)
     return values
+
+
+def _base_m2m(record, field):
+    """The related pks of an m2m field at that version, when the history tracks the field
+    (HistoricalRecords(m2m_fields=...)); UNSET otherwise (a stale change is then a conflict)."""
+    rows = getattr(record, field.name, None)
+    if rows is None or not hasattr(rows, "values_list"):
+        return UNSET
+    return sorted(rows.values_list(field.m2m_reverse_field_name(), flat=True))
 
 
 # --- The rule ------------------------------------------------------------------------------
@@ -181,8 +191,9 @@ def save_versioned(instance, base_version, values, user=None, reason=None, form=
                 field = fields[name]
                 theirs = _normalise(field, _current_value(current, field))
                 yours = _normalise(field, value)
-                if base is None:
+                if base is None or base[name] is UNSET:
                     if yours != theirs:
+                        changed_by_you.add(name)
                         clashing.add(name)
                     continue
                 original = _normalise(field, base[name])

@@ -87,3 +87,24 @@ def test_a_deleted_entry_is_restored_from_the_history(postmortem, make):
     assert restored.pk == entry.pk
     assert TimelineEntry.objects.get(pk=entry.pk).text == "keep me"
     assert restored.version == 2
+
+
+def test_a_stale_incident_edit_of_another_field_merges_even_with_services(make, postmortem):
+    from postmortems.models import Incident
+
+    incident = postmortem.incident
+    checkout = make.service("Checkout")
+    save_versioned(incident, 1, {"title": "Checkout 5xx", "services": [checkout]})
+    saved = save_versioned(incident, 1, {"summary": "Config error", "title": incident.title,
+                                         "services": []})
+    incident = Incident.objects.get(pk=incident.pk)
+    assert (incident.title, incident.summary) == ("Checkout 5xx", "Config error")
+    assert saved.version == 3
+    assert list(incident.services.all()) == [checkout]
+    # Both change the services from version 3: the second is a conflict on that field.
+    payments = make.service("Payments")
+    save_versioned(incident, 3, {"services": [checkout, payments]})
+    with pytest.raises(Conflict) as caught:
+        save_versioned(incident, 3, {"services": []})
+    assert caught.value.fields == ["services"]
+    assert set(incident.services.all()) == {checkout, payments}
