@@ -291,7 +291,8 @@ class VersionedFormMixin(forms.Form):
     old page) is based on the version loaded with the request: it cannot detect a conflict,
     but it still bumps the version and is recorded in the history."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1,
+                                 required=False)
 
     def __new__(cls, *args, **kwargs):
         # The extra constructor arguments (incident=..., users=...), kept to rebuild the form

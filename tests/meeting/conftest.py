@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from postmortems.models import Meeting
+from postmortems.models import Meeting, TimelineEntry
 from tests.postmortems import factories
 
 
@@ -57,3 +57,29 @@ def meeting(postmortem, editor):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def world(make, django_user_model):
+    """An incident owned by a viewer, its postmortem with one of everything, an open meeting."""
+    owner = django_user_model.objects.create_user("olga", first_name="Olga")
+    owner.groups.add(Group.objects.get_or_create(name="viewer")[0])
+    incident = make.incident(owner=owner)
+    postmortem = make.postmortem(incident)
+    entry = make.timeline_entry(postmortem)
+    gone = make.timeline_entry(postmortem, text="deleted")
+    gone_pk = gone.pk
+    gone.delete()
+    why = make.why(postmortem)
+    factor = postmortem.factors.create(text="No canary")
+    item = make.action_item(incident, owner=None)
+    meeting = Meeting.start(postmortem, None)
+    attendee = meeting.attendees.create(name="Guest")
+    dissent = meeting.dissenting_views.create(name="Sam", text="Disagree")
+    decision = meeting.decisions.create(text="Decided")
+    return {
+        "owner": owner, "incident": incident, "postmortem": postmortem, "entry": entry,
+        "why": why, "factor": factor, "item": item, "meeting": meeting,
+        "attendee": attendee, "dissent": dissent, "decision": decision,
+        "deleted_entry": TimelineEntry.history.get(id=gone_pk, history_type="-"),
+    }

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from postmortems.models import Meeting, TimelineEntry
+from postmortems.models import TimelineEntry
 from tests.site.test_login_wall import all_patterns
 
 pytestmark = pytest.mark.django_db
@@ -37,32 +37,6 @@ def mutating_url_names():
         if methods is None or "POST" in methods:
             names.add(name)
     return names
-
-
-@pytest.fixture
-def world(make, django_user_model):
-    """An incident owned by a viewer, its postmortem with one of everything, an open meeting."""
-    owner = django_user_model.objects.create_user("olga", first_name="Olga")
-    owner.groups.add(Group.objects.get_or_create(name="viewer")[0])
-    incident = make.incident(owner=owner)
-    postmortem = make.postmortem(incident)
-    entry = make.timeline_entry(postmortem)
-    gone = make.timeline_entry(postmortem, text="deleted")
-    gone_pk = gone.pk
-    gone.delete()
-    why = make.why(postmortem)
-    factor = postmortem.factors.create(text="No canary")
-    item = make.action_item(incident, owner=None)
-    meeting = Meeting.start(postmortem, None)
-    attendee = meeting.attendees.create(name="Guest")
-    dissent = meeting.dissenting_views.create(name="Sam", text="Disagree")
-    decision = meeting.decisions.create(text="Decided")
-    return {
-        "owner": owner, "incident": incident, "postmortem": postmortem, "entry": entry,
-        "why": why, "factor": factor, "item": item, "meeting": meeting,
-        "attendee": attendee, "dissent": dissent, "decision": decision,
-        "deleted_entry": TimelineEntry.history.get(id=gone_pk, history_type="-"),
-    }
 
 
 def incident(w):
