@@ -177,7 +177,7 @@ def meeting_list(request, incident_id):
 def meeting_start(request, incident_id):
     postmortem = get_object_or_404(Postmortem, incident_id=incident_id)
     require_edit(request.user, postmortem)
-    meeting = Meeting.start(postmortem, request.user)
+    meeting = Meeting.start_or_join(postmortem, request.user)
     return HttpResponseRedirect(reverse("meetings:run", args=[meeting.pk]), status=303)
 
 

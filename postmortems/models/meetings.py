@@ -152,6 +152,16 @@ class Meeting(models.Model):
             Attendee.objects.create(meeting=meeting, user=facilitator)
         return meeting
 
+    @classmethod
+    @transaction.atomic
+    def start_or_join(cls, postmortem, facilitator):
+        """The postmortem's meeting in progress, or a new one: one review at a time."""
+        from postmortems.models.documents import Postmortem
+
+        Postmortem.objects.select_for_update().filter(pk=postmortem.pk).first()
+        running = cls.objects.open().filter(postmortem=postmortem).first()
+        return running or cls.start(postmortem, facilitator)
+
     # --- Orphans ------------------------------------------------------------------------
 
     def orphaned_items(self):

@@ -28,6 +28,12 @@ def test_starting_a_meeting_lays_out_the_agenda(editor_client, postmortem, edito
     assert [a.user for a in meeting.attendees.all()] == [editor]
 
 
+def test_starting_while_a_meeting_runs_joins_it(editor_client, meeting):
+    response = editor_client.post(url("start", meeting.postmortem.incident_id))
+    assert response["Location"] == url("run", meeting.pk)
+    assert Meeting.objects.count() == 1
+
+
 @pytest.mark.parametrize("name,args", [
     ("start", lambda m: [m.postmortem.incident_id]),
     ("close", lambda m: [m.pk]),
