@@ -327,9 +327,14 @@ class VersionedFormMixin(forms.Form):
     def merge_form(self, conflict):
         """The same form, unbound, prefilled with your values over the current object and
         based on the current version: submitting it is the merge."""
-        return type(self)(instance=conflict.current, prefix=self.prefix, initial={
+        form = type(self)(instance=conflict.current, prefix=self.prefix, initial={
             **conflict.yours, "version": conflict.current.version,
         }, **self._extra_kwargs)
+        for field in form.fields.values():
+            # The merge form is its own <form>: fields tied to another form by id would not
+            # be sent with it.
+            field.widget.attrs.pop("form", None)
+        return form
 
 
 FORM_KWARGS = {"data", "files", "auto_id", "prefix", "initial", "error_class", "label_suffix",

@@ -50,6 +50,7 @@ def test_a_stale_save_is_refused_with_both_versions(editor_client, postmortem, m
     body = html.unescape(response.content.decode())
     assert "theirs" in body and "mine" in body
     assert "Save merged version" in body
+    assert ' form="' not in body  # every merge field is sent with the merge form
     assert getattr(model.objects.get(pk=pk), field) == "theirs"
     assert EditConflict.objects.get().attempted[field] == "mine"
 
