@@ -14,6 +14,7 @@ from postmortems.models import (
     ContributingFactor,
     Decision,
     DissentingView,
+    EditConflict,
     Postmortem,
     TimelineEntry,
     Why,
@@ -49,6 +50,30 @@ def action_item_history(request, item_id):
         "postmortem": postmortem,
         "can_edit": can_edit(request.user, item or found["last"].instance), **found,
     })
+
+
+@require_POST
+def conflict_discard(request, pk):
+    """"Keep theirs, drop mine": the refused edit is closed as discarded (it stays on record)."""
+    from django.apps import apps
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    conflict = get_object_or_404(EditConflict, pk=pk)
+    try:
+        model_class = apps.get_model(conflict.model)
+    except LookupError:
+        raise Http404("Unknown kind of object.") from None
+    target = model_class._default_manager.filter(pk=conflict.object_id).first()
+    if target is not None:
+        require_edit(request.user, target)
+    if conflict.user_id != request.user.pk:
+        raise Http404("Not your edit.")
+    EditConflict.objects.filter(pk=conflict.pk, outcome=EditConflict.Outcome.PENDING).update(
+        outcome=EditConflict.Outcome.DISCARDED)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("home")
+    return HttpResponseRedirect(back, status=303)
 
 
 @require_POST

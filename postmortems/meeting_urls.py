@@ -44,4 +44,6 @@ urlpatterns = [
          name="action_item_history"),
     path("history/<slug:model>/<int:history_id>/restore", history_views.restore,
          name="restore"),
+    path("conflicts/<int:pk>/discard", history_views.conflict_discard,
+         name="conflict_discard"),
 ]

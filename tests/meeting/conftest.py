@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from postmortems.models import Meeting, TimelineEntry
+from postmortems.models import EditConflict, Meeting, TimelineEntry
 from tests.postmortems import factories
 
 
@@ -82,4 +82,7 @@ def world(make, django_user_model):
         "why": why, "factor": factor, "item": item, "meeting": meeting,
         "attendee": attendee, "dissent": dissent, "decision": decision,
         "deleted_entry": TimelineEntry.history.get(id=gone_pk, history_type="-"),
+        "conflict": EditConflict.objects.create(
+            model="postmortems.TimelineEntry", object_id=entry.pk, user=owner,
+            base_version=1, current_version=2, fields=["text"], attempted={"text": "x"}),
     }

@@ -15,7 +15,8 @@ FIELDS = ["version", "at", "kind", "text", "owner", "user", "name", "due", "tick
           "priority", "reason", "notes", "wont_do_reason"]
 # Deleting and restoring take no input beyond the URL: nothing malformed to send.
 NO_INPUT = {"meetings:attendee_remove", "meetings:dissent_delete", "meetings:decision_delete",
-            "meetings:timeline_delete", "meetings:restore", "meetings:start"}
+            "meetings:timeline_delete", "meetings:restore", "meetings:start",
+            "meetings:conflict_discard"}
 
 
 def junk_data(world, junk):

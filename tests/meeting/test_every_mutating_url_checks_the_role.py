@@ -84,6 +84,7 @@ MUTATING = {
                                     {"accept-x-reason": "fine"}),
     "meetings:close": (lambda w: [w["meeting"].pk], {}),
     "meetings:restore": (lambda w: ["timelineentry", w["deleted_entry"].history_id], {}),
+    "meetings:conflict_discard": (lambda w: [w["conflict"].pk], {"next": "/"}),
 }
 # Creating incidents is not "editing one's own": it needs the editor role.
 NEEDS_EDITOR_ROLE = {"postmortems:incident_create", "postmortems:incident_import"}
