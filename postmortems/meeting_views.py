@@ -27,6 +27,7 @@ from postmortems.models import (
     TimelineEntry,
 )
 from postmortems.permissions import can_edit, require_edit
+from postmortems.views import is_htmx
 
 SECTION_OF_PART = {
     # a changed part of the document → the sections of the meeting screen that show it
@@ -37,10 +38,6 @@ SECTION_OF_PART = {
     "actions": [Agenda.ACTIONS, Agenda.CLOSING],
     "meeting": Agenda.KEYS,
 }
-
-
-def _is_htmx(request):
-    return request.headers.get("HX-Request") == "true"
 
 
 def _meeting(pk):
@@ -136,7 +133,7 @@ def _section_response(request, meeting, key, status=200, bound=None):
 
 
 def _done(request, meeting, key, message=None):
-    if _is_htmx(request):
+    if is_htmx(request):
         return _section_response(request, meeting, key)
     if message:
         messages.success(request, message)
@@ -146,13 +143,13 @@ def _done(request, meeting, key, message=None):
 
 def _invalid(request, meeting, key, form_key, form):
     """400 with the form's errors: inside the section (htmx) or on the meeting page."""
-    if _is_htmx(request):
+    if is_htmx(request):
         return _section_response(request, meeting, key, status=400, bound={form_key: form})
     return _run_page(request, meeting, key, status=400, bound={form_key: form})
 
 
 def _conflict(request, meeting, key, conflict):
-    template = ("postmortems/history/conflict_partial.html" if _is_htmx(request)
+    template = ("postmortems/history/conflict_partial.html" if is_htmx(request)
                 else "postmortems/history/conflict.html")
     back = reverse("meetings:run", args=[meeting.pk]) + f"?section={key}#{key}"
     return conflict_response(request, conflict, template=template,
@@ -441,14 +438,14 @@ def meeting_close(request, pk):
     try:
         meeting.close(request.user)
     except MeetingCloseBlocked as blocked:
-        if _is_htmx(request):
+        if is_htmx(request):
             response = _section_response(request, meeting, Agenda.CLOSING, status=400)
             return response
         messages.error(request, str(blocked))
         return _run_page(request, meeting, Agenda.ACTIONS, status=400)
     messages.success(request, "Meeting closed; its summary is now part of the postmortem.")
     url = postmortem_url(meeting.postmortem)
-    if _is_htmx(request):
+    if is_htmx(request):
         response = JsonResponse({"closed": True, "redirect": url})
         response["HX-Redirect"] = url
         return response
