@@ -17,8 +17,15 @@ RESTORABLE = {"timelineentry", "why", "contributingfactor", "actionitem", "disse
               "decision"}
 
 
-def _short(record):
+def _short(record, users):
     """A short label for a history row, from its own columns (no query)."""
+    kind = record.instance_type._meta.model_name
+    if kind == "postmortem":
+        return "the document"
+    if kind == "meeting":
+        return f"review meeting of {record.started_at:%Y-%m-%d %H:%M} UTC"
+    if kind == "attendee" and record.user_id:
+        return users.get(record.user_id, f"user #{record.user_id}")
     for name in ("title", "text", "question", "name", "key"):
         value = getattr(record, name, None)
         if value:
@@ -62,7 +69,7 @@ def _events_for(records, users, exclude_m2m):
             "record": record,
             "model": model._meta.model_name,
             "model_label": str(model._meta.verbose_name).capitalize(),
-            "label": _short(record),
+            "label": _short(record, users),
             "kind": KINDS.get(record.history_type, record.history_type),
             "who": users.get(record.history_user_id, "—") if record.history_user_id else "—",
             "when": record.history_date,
