@@ -83,7 +83,8 @@ def document_scopes(postmortem, meeting_ids):
 
 def _history_querysets(postmortem, meeting_ids, since):
     for model, scope in document_scopes(postmortem, meeting_ids):
-        yield model.history.filter(history_date__gt=since, **scope).annotate(
+        # No ORDER BY inside the parts of a UNION (SQLite refuses it): the union is ordered.
+        yield model.history.filter(history_date__gt=since, **scope).order_by().annotate(
             model_name=Value(model._meta.model_name, output_field=CharField()),
             who=F("history_user__username"),
         ).values_list("model_name", "id", "history_id", "history_type", "history_date", "who")

@@ -108,3 +108,11 @@ def test_a_stale_incident_edit_of_another_field_merges_even_with_services(make, 
         save_versioned(incident, 3, {"services": []})
     assert caught.value.fields == ["services"]
     assert set(incident.services.all()) == {checkout, payments}
+
+
+def test_the_same_edit_made_twice_is_not_a_conflict(postmortem, make):
+    entry = make.timeline_entry(postmortem, text="typo")
+    save_versioned(entry, 1, {"text": "fixed"})
+    save_versioned(entry, 1, {"text": "fixed"})
+    assert not EditConflict.objects.exists()
+    assert TimelineEntry.objects.get(pk=entry.pk).text == "fixed"
