@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from postmortems import demo as postmortems_demo
+from postmortems import meeting_demo
 from slos import demo as slos_demo
 
 DEMO_USERNAME = "demo"
@@ -24,6 +25,7 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save()
         postmortems_demo.load(user)
+        meeting_demo.load(user)
         slos_demo.load(user)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready. Log in at http://127.0.0.1:8000/ as "
