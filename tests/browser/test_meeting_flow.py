@@ -110,6 +110,13 @@ def test_a_facilitator_runs_the_meeting_end_to_end(live_server, page, login, ali
     summary.scroll_into_view_if_needed()
     screenshot(page, "meeting-summary-in-postmortem")
 
+    summary.get_by_role("link", name="Full meeting record").click()
+    expect(page.get_by_test_id("meeting-summary")).to_contain_text("Owners confirmed")
+    expect(page.get_by_role("heading", name="Action items created or changed in the meeting")
+           ).to_be_visible()
+    expect(page.get_by_role("link", name="Tune the alert threshold")).to_be_visible()
+    screenshot(page, "meeting-record")
+
     meeting = Meeting.objects.get()
     assert meeting.is_closed
     spent = {s.key: s.actual_seconds for s in meeting.sections.all()}
