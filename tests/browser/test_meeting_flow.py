@@ -30,6 +30,11 @@ def postmortem(alice):
 def test_a_facilitator_runs_the_meeting_end_to_end(live_server, page, login, alice, postmortem,
                                                    screenshot):
     login(alice)
+    script_errors = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error"  # answers like 400 are fine
+            and not message.text.startswith("Failed to load resource")
+            and script_errors.append(message.text))
     incident = postmortem.incident
     page.goto(f"{live_server.url}/incidents/{incident.pk}/postmortem/")
     page.get_by_role("link", name="Review meeting").click()
@@ -117,6 +122,7 @@ def test_a_facilitator_runs_the_meeting_end_to_end(live_server, page, login, ali
     expect(page.get_by_role("link", name="Tune the alert threshold")).to_be_visible()
     screenshot(page, "meeting-record")
 
+    assert script_errors == []
     meeting = Meeting.objects.get()
     assert meeting.is_closed
     spent = {s.key: s.actual_seconds for s in meeting.sections.all()}
