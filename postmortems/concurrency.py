@@ -255,6 +255,23 @@ def create_tracked(instance, reason=None):
     return instance
 
 
+def update_tracked(queryset, user=None, reason=None, **values):
+    """A bulk change that bumps each row's version and leaves a history row for each (where
+    ``QuerySet.update`` would leave none). Returns how many rows changed."""
+    changed = 0
+    with transaction.atomic():
+        for instance in queryset.select_for_update():
+            for name, value in values.items():
+                setattr(instance, name, value)
+            instance.version += 1
+            instance._change_reason = _reason(instance, reason, None)
+            if getattr(user, "is_authenticated", False):
+                instance._history_user = user
+            instance.save()
+            changed += 1
+    return changed
+
+
 def delete_versioned(instance, base_version, reason=None):
     """Delete the object unless it changed since ``base_version`` (raises StaleDelete). The
     history keeps it: restore_deleted brings it back."""

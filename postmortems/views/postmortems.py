@@ -9,7 +9,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from postmortems import blameless, recurring
-from postmortems.concurrency import create_tracked, delete_versioned, save_or_conflict
+from postmortems.concurrency import (
+    create_tracked,
+    delete_versioned,
+    save_or_conflict,
+    update_tracked,
+)
 from postmortems.export import export_markdown
 from postmortems.forms import (
     ActionItemForm,
@@ -305,8 +310,8 @@ def why_add(request, pk):
         form.instance.position = last + 1
         why = form.save_versioned(request.user)
         if why.is_root_cause:
-            postmortem.whys.exclude(pk=why.pk).filter(is_root_cause=True).update(
-                is_root_cause=False)
+            update_tracked(postmortem.whys.exclude(pk=why.pk).filter(is_root_cause=True),
+                           user=request.user, is_root_cause=False)
     return redirect(editor_url(postmortem, "whys"))
 
 
@@ -323,8 +328,8 @@ def why_edit(request, pk):
                 return conflict
             why = form.instance
             if why.is_root_cause:
-                postmortem.whys.exclude(pk=why.pk).filter(is_root_cause=True).update(
-                    is_root_cause=False)
+                update_tracked(postmortem.whys.exclude(pk=why.pk).filter(is_root_cause=True),
+                               user=request.user, is_root_cause=False)
         return redirect(editor_url(postmortem, "whys"))
     return render(request, "postmortems/row_edit.html", {
         "form": form, "postmortem": postmortem, "title": f"Edit why {why.position}",

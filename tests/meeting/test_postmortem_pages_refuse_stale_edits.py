@@ -78,3 +78,15 @@ def test_a_stale_timeline_edit_over_htmx_shows_the_conflict_instead_of_the_page(
     assert response.status_code == 200
     assert response["HX-Retarget"] == "#main"
     assert 'data-testid="conflict"' in response.content.decode()
+
+
+def test_moving_the_root_cause_is_in_the_history_of_both_whys(editor_client, postmortem, make):
+    first = make.why(postmortem, position=1, question="Why 1?", is_root_cause=True)
+    response = editor_client.post(reverse("postmortems:why_add", args=[postmortem.incident_id]),
+                                  {"why-question": "Why 2?", "why-answer": "Because",
+                                   "why-is_root_cause": "on"})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert (first.is_root_cause, first.version) == (False, 2)
+    latest = first.history.latest()
+    assert (latest.is_root_cause, latest.history_user.username) == (False, "erin")
