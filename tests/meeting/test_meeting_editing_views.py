@@ -198,3 +198,45 @@ def test_an_item_of_another_incident_is_not_found(editor_client, meeting, make):
     other = make.action_item(make.incident(title="Other"))
     assert editor_client.post(url("item_edit", meeting.pk, other.pk), {}).status_code == 404
     assert ActionItem.objects.get(pk=other.pk).version == 1
+
+
+def test_removing_an_attendee_a_dissent_and_a_decision(editor_client, meeting):
+    guest = meeting.attendees.create(name="Guest")
+    view = meeting.dissenting_views.create(name="Sam", text="No")
+    decision = meeting.decisions.create(text="Yes")
+    assert editor_client.post(url("attendee_remove", meeting.pk, guest.pk)).status_code == 303
+    assert editor_client.post(url("dissent_delete", meeting.pk, view.pk)).status_code == 303
+    assert editor_client.post(url("decision_delete", meeting.pk, decision.pk),
+                              **HTMX).status_code == 200
+    assert not meeting.attendees.filter(name="Guest").exists()
+    assert not meeting.dissenting_views.exists() and not meeting.decisions.exists()
+
+
+def test_deleting_a_timeline_entry_keeps_it_restorable(editor_client, meeting, make):
+    entry = make.timeline_entry(meeting.postmortem)
+    response = editor_client.post(url("timeline_delete", meeting.pk, entry.pk),
+                                  {"version": "1"})
+    assert response.status_code == 303
+    assert not TimelineEntry.objects.filter(pk=entry.pk).exists()
+    assert TimelineEntry.history.filter(id=entry.pk, history_type="-").exists()
+
+
+def test_a_stale_delete_keeps_the_entry_and_says_why(editor_client, meeting, make):
+    entry = make.timeline_entry(meeting.postmortem)
+    TimelineEntry.objects.filter(pk=entry.pk).update(version=2, text="changed meanwhile")
+    response = editor_client.post(url("timeline_delete", meeting.pk, entry.pk),
+                                  {"version": "1"}, follow=True)
+    assert TimelineEntry.objects.filter(pk=entry.pk).exists()
+    assert "was changed by somebody else" in html.unescape(response.content.decode())
+
+
+def test_an_action_item_added_in_the_meeting(editor_client, meeting, editor):
+    response = editor_client.post(url("item_add", meeting.pk), {
+        "item-new-priority": "P2", "item-new-text": "Alert on pool saturation",
+        "item-new-owner": str(editor.pk), "item-new-due": "2099-03-01",
+        "item-new-ticket": "OPS-9", "item-new-status": "open"}, **HTMX)
+    assert response.status_code == 200
+    item = ActionItem.objects.get()
+    assert (item.incident, item.owner, item.priority) == (meeting.postmortem.incident, editor,
+                                                          "P2")
+    assert item.history.get().history_change_reason == "added in the review meeting"
