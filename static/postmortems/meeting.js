@@ -22,17 +22,6 @@
   var canEdit = root.dataset.canEdit === "1";
   var csrf = document.getElementById("csrf-token").value;
 
-  // htmx: swap form errors (400) and conflicts (409) into the page too.
-  if (window.htmx) {
-    htmx.config.responseHandling = [
-      { code: "204", swap: false },
-      { code: "[23]..", swap: true },
-      { code: "400", swap: true, error: false },
-      { code: "409", swap: true, error: false },
-      { code: "[45]..", swap: false, error: true }
-    ];
-  }
-
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function mmss(total) { total = Math.max(0, Math.floor(total)); return pad(Math.floor(total / 60)) + ":" + pad(total % 60); }
   function sectionEl(key) { return document.getElementById(key); }
