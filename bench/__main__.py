@@ -10,9 +10,12 @@ def main(argv):
     import django
 
     django.setup()
-    from bench import slo_poll
+    from bench import meeting_feed, slo_poll
 
+    # Each benchmark takes its own options (see its docstring); `python -m bench` runs all
+    # with their defaults.
     slo_poll.main(argv)
+    meeting_feed.main([])
 
 
 if __name__ == "__main__":

@@ -72,7 +72,7 @@ def main(argv):
 
     django.setup()
     from django.db import connection
-    from django.test.utils import setup_test_environment
+    from django.test.utils import setup_test_environment, teardown_test_environment
     from django.utils import timezone
 
     from postmortems.changes import changes_since
@@ -103,6 +103,7 @@ def main(argv):
               f"median {median:.2f} ms, p95 {p95:.2f} ms")
     finally:
         connection.creation.destroy_test_db(test_db, verbosity=0)
+        teardown_test_environment()
 
 
 if __name__ == "__main__":

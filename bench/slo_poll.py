@@ -77,7 +77,7 @@ def main(argv):
     options = parser.parse_args(argv)
 
     from django.db import connection
-    from django.test.utils import setup_test_environment
+    from django.test.utils import setup_test_environment, teardown_test_environment
 
     from postmortems.models import Service
     from slos import rules
@@ -138,3 +138,4 @@ def main(argv):
         workload.shutdown()
         shutil.rmtree(folder, ignore_errors=True)
         connection.creation.destroy_test_db(test_db, verbosity=0)
+        teardown_test_environment()
