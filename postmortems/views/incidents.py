@@ -9,7 +9,7 @@ from postmortems.concurrency import save_or_conflict
 from postmortems.export import MalformedDocument, import_markdown
 from postmortems.forms import IncidentFilterForm, IncidentForm, StartPostmortemForm
 from postmortems.models import ActionItem, Incident, Postmortem, Service
-from postmortems.permissions import EDITOR, require_edit, require_role
+from postmortems.permissions import EDITOR, can_edit, require_edit, require_role
 
 PAGE_SIZE = 25
 
@@ -98,6 +98,8 @@ def incident_detail(request, pk):
         "items": items,
         "start_form": StartPostmortemForm(),
         "people": blameless.known_people(),
+        # Readers see the record without buttons they cannot use.
+        "read_only": not can_edit(request.user, postmortem or incident),
     })
 
 

@@ -35,7 +35,7 @@ from postmortems.models import (
     TimelineEntry,
     Why,
 )
-from postmortems.permissions import require_edit
+from postmortems.permissions import can_edit, require_edit
 from postmortems.timeline_parser import parse_lines
 from postmortems.views import is_htmx
 
@@ -136,6 +136,10 @@ def postmortem_edit(request, pk):
             messages.success(request, "Postmortem saved.")
             return redirect(editor_url(postmortem, "document"))
         return render_editor(request, postmortem, status=400, document_form=form)
+    if not can_edit(request.user, postmortem):
+        # Readers get the document, not a page of forms they cannot submit.
+        messages.info(request, "You can read this postmortem; changing it needs the editor role.")
+        return redirect("postmortems:postmortem_print", pk=postmortem.incident_id)
     return render_editor(request, postmortem)
 
 
