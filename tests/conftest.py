@@ -100,6 +100,24 @@ def celery_worker_process(django_db_setup, django_db_blocker, celery_queue_per_t
     log.close()
 
 
+@pytest.fixture
+def sqlite_manage(tmp_path):
+    """Run `manage.py <args>` as `make run` does with nothing installed: DEBUG, SQLite in a
+    fresh folder, Celery's filesystem transport. Returns what the command printed."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY"}}
+    env.update(DEBUG="1", DATABASE_URL=f"sqlite:///{tmp_path}/demo.sqlite3",
+               VAR_DIR=str(tmp_path))
+
+    def manage(*args):
+        result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    return manage
+
+
 # --- Personas ---------------------------------------------------------------------------
 
 @pytest.fixture

@@ -1,13 +1,6 @@
 """`make run` uses SQLite: the demo has a closed review meeting, and a new meeting works there
 too (start, a versioned edit and a stale one, the changes feed, close, history)."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
-
 RUN = """
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -39,21 +32,10 @@ for url in [f"/meetings/{meeting.pk}/", f"/meetings/{demo.pk}/record",
 """
 
 
-def manage(tmp_path, *args):
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY"}}
-    env.update(DEBUG="1", DATABASE_URL=f"sqlite:///{tmp_path}/demo.sqlite3",
-               VAR_DIR=str(tmp_path))
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
-def test_the_meeting_works_on_sqlite(tmp_path):
-    manage(tmp_path, "migrate", "--noinput")
-    manage(tmp_path, "load_demo")
-    out = manage(tmp_path, "shell", "--no-imports", "-c", RUN)
+def test_the_meeting_works_on_sqlite(sqlite_manage):
+    sqlite_manage("migrate", "--noinput")
+    sqlite_manage("load_demo")
+    out = sqlite_manage("shell", "--no-imports", "-c", RUN)
     for expected in ["demo-summary True", "summary-on-page True", "start 303", "edit 303",
                      "stale 409", "feed True"]:
         assert expected in out, out

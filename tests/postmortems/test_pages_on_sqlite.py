@@ -1,13 +1,6 @@
 """`make run` uses SQLite: every postmortems page works there too (simpler search and
 similarity instead of PostgreSQL full-text and trigrams)."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[2]
-
 VISIT = """
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -29,21 +22,10 @@ print("similar", sorted(i.title for i in Incident.objects.exclude(pk=pool.pk) if
 """
 
 
-def manage(tmp_path, *args):
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "SECRET_KEY"}}
-    env.update(DEBUG="1", DATABASE_URL=f"sqlite:///{tmp_path}/demo.sqlite3",
-               VAR_DIR=str(tmp_path))
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
-
-
-def test_the_demo_pages_answer_on_sqlite(tmp_path):
-    manage(tmp_path, "migrate", "--noinput")
-    manage(tmp_path, "load_demo")
-    out = manage(tmp_path, "shell", "--no-imports", "-c", VISIT)
+def test_the_demo_pages_answer_on_sqlite(sqlite_manage):
+    sqlite_manage("migrate", "--noinput")
+    sqlite_manage("load_demo")
+    out = sqlite_manage("shell", "--no-imports", "-c", VISIT)
     statuses = [line for line in out.splitlines() if line.startswith("/")]
     assert len(statuses) == 9
     assert all(line.endswith(" 200") for line in statuses), out
