@@ -16,6 +16,7 @@ from postmortems.models import (
     TimelineEntry,
     Why,
 )
+from postmortems.people import display_name
 
 UTC_INPUT_FORMATS = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
 
@@ -216,9 +217,7 @@ class ActionItemForm(VersionedFormMixin, forms.ModelForm):
         self.instance.incident = incident
         self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True)
         self.fields["owner"].empty_label = "— nobody yet —"
-        self.fields["owner"].label_from_instance = (
-            lambda user: user.get_full_name() or user.get_username()
-        )
+        self.fields["owner"].label_from_instance = display_name
         self.fields["addresses_why"].queryset = Why.objects.filter(
             postmortem__incident=incident
         )

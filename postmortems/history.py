@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from postmortems.changes import document_scopes
+from postmortems.people import display_name
 
 SHOWN = 300
 KINDS = {"+": "created", "~": "changed", "-": "deleted"}
@@ -82,7 +83,7 @@ def _events_for(records, users, exclude_m2m):
 
 def _user_names():
     return {
-        user.pk: user.get_full_name() or user.get_username()
+        user.pk: display_name(user)
         for user in get_user_model().objects.only("pk", "username", "first_name", "last_name")
     }
 

@@ -15,13 +15,14 @@ from postmortems.models import (
     MeetingSection,
     OrphanAcceptance,
 )
+from postmortems.people import display_name
 
 
 def user_choices(empty_label="— nobody yet —"):
     """[(pk, name)] of active users, one query; pass to the forms of a page."""
     users = get_user_model().objects.filter(is_active=True).order_by("username")
     return [("", empty_label)] + [
-        (str(user.pk), user.get_full_name() or user.get_username()) for user in users
+        (str(user.pk), display_name(user)) for user in users
     ]
 
 

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from postmortems.people import display_name
+
 REASON_SEPARATOR = ", "
 
 
@@ -172,7 +174,7 @@ class ActionItem(models.Model):
     @property
     def owner_display(self):
         if self.owner_id:
-            return self.owner.get_full_name() or self.owner.get_username()
+            return display_name(self.owner)
         return self.owner_name
 
     @property

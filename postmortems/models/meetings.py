@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from postmortems.people import display_name
+
 
 class Agenda:
     """The review agenda: key, title, planned minutes, what the screen says, facilitation tips."""
@@ -132,7 +134,7 @@ class Meeting(models.Model):
     def facilitator_name(self):
         if self.facilitator_id is None:
             return "—"
-        return self.facilitator.get_full_name() or self.facilitator.get_username()
+        return display_name(self.facilitator)
 
     @property
     def is_closed(self):
@@ -304,7 +306,7 @@ class Attendee(models.Model):
     @property
     def display(self):
         if self.user_id:
-            return self.user.get_full_name() or self.user.get_username()
+            return display_name(self.user)
         return self.name
 
 
@@ -335,7 +337,7 @@ class DissentingView(models.Model):
     @property
     def who(self):
         if self.user_id:
-            return self.user.get_full_name() or self.user.get_username()
+            return display_name(self.user)
         return self.name
 
     def clean(self):

@@ -12,10 +12,14 @@ from django.utils.safestring import mark_safe
 
 from postmortems import blameless
 from postmortems import markdown as markdown_module
+from postmortems.people import display_name
 
 register = template.Library()
 
 TICKET_KEY = re.compile(r"^[A-Z][A-Z0-9_]+-\d+$")
+
+
+register.filter("display_name", display_name)
 
 
 @register.filter
