@@ -75,8 +75,8 @@ def main(argv):
     from django.test.utils import setup_test_environment, teardown_test_environment
     from django.utils import timezone
 
-    from postmortems.changes import changes_since
     from postmortems.models import TimelineEntry
+    from postmortems.revisions.changes import changes_since
 
     setup_test_environment()
     test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "config",
+    "accounts",
     "postmortems",
     "slos",
 ]
@@ -176,7 +177,7 @@ if TICKET_URL_TEMPLATE and "{key}" not in TICKET_URL_TEMPLATE:
         f"TICKET_URL_TEMPLATE={TICKET_URL_TEMPLATE!r} must contain {{key}}, e.g. "
         "https://jira.example.com/browse/{key}."
     )
-# The role of a user in none of the groups viewer/editor/admin (postmortems/permissions.py).
+# The role of a user in none of the groups viewer/editor/admin (accounts/roles.py).
 POSTMORTEMS_DEFAULT_ROLE = env_str("POSTMORTEMS_DEFAULT_ROLE", "editor")
 if POSTMORTEMS_DEFAULT_ROLE not in ("viewer", "editor", "admin"):
     raise ImproperlyConfigured(

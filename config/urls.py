@@ -13,7 +13,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("postmortems.urls")),
-    path("", include("postmortems.meeting_urls")),
+    path("", include("postmortems.meetings.urls")),
+    path("", include("postmortems.revisions.urls")),
+    path("", include("config.moved")),
     path("", include("slos.urls")),
 ]
 

@@ -90,4 +90,4 @@ class ActionItemAdmin(SimpleHistoryAdmin):
 
 
 # The review meeting records live in their own module.
-from postmortems import meeting_admin  # noqa: E402, F401
+from postmortems.meetings import admin as meeting_admin  # noqa: E402, F401

@@ -6,7 +6,6 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from postmortems.concurrency import VersionedFormMixin
 from postmortems.models import (
     ActionItem,
     ContributingFactor,
@@ -17,6 +16,7 @@ from postmortems.models import (
     Why,
 )
 from postmortems.people import display_name
+from postmortems.revisions.concurrency import VersionedFormMixin
 
 UTC_INPUT_FORMATS = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
 

@@ -4,7 +4,9 @@
 - incidents: incidents, their UTC key times and the "postmortem required?" rules;
 - documents: the postmortem document, its timeline, 5 whys and contributing factors;
 - actions: action items and the orphaned/overdue rules, written once in SQL;
-- meetings: the review meeting, its record, accepted orphans and refused edit conflicts.
+- meetings: the review meeting, its record and accepted orphans;
+- EditConflict (refused stale edits) lives with the rest of the revisions machinery in
+  postmortems/revisions/.
 """
 
 from postmortems.models.actions import ActionItem, ActionItemQuerySet
@@ -22,12 +24,12 @@ from postmortems.models.meetings import (
     Attendee,
     Decision,
     DissentingView,
-    EditConflict,
     Meeting,
     MeetingCloseBlocked,
     MeetingSection,
     OrphanAcceptance,
 )
+from postmortems.revisions.models import EditConflict
 
 __all__ = [
     "ActionItem",

@@ -1,6 +1,6 @@
 """The postmortem review meeting: a time-boxed agenda walked on a shared screen, its record
-(attendees, notes per section, dissenting views, decisions), the orphaned action items
-explicitly accepted during it, and the edit conflicts refused while several people edit.
+(attendees, notes per section, dissenting views, decisions) and the orphaned action items
+explicitly accepted during it.
 
 The rule that matters: a meeting cannot be closed while an orphaned action item of the incident
 is neither completed nor accepted as orphaned with a reason (Meeting.close raises with the list).
@@ -209,7 +209,7 @@ class Meeting(models.Model):
         from django.template.loader import render_to_string
 
         postmortem = self.postmortem
-        return render_to_string("postmortems/meeting/summary.md", {
+        return render_to_string("meetings/summary.md", {
             "meeting": self,
             "postmortem": postmortem,
             "sections": list(self.sections.all()),
@@ -395,41 +395,3 @@ class OrphanAcceptance(models.Model):
     def clean(self):
         if not self.reason.strip():
             raise ValidationError({"reason": "Say why this item may stay orphaned."})
-
-
-class EditConflict(models.Model):
-    """A save refused because it was based on an old version: who tried, on what, the values
-    they sent (kept, so nothing is lost even if they walk away), and how it ended."""
-
-    class Outcome(models.TextChoices):
-        PENDING = "pending", "Pending"
-        MERGED = "merged", "Merged"
-        DISCARDED = "discarded", "Kept theirs"
-
-    model = models.CharField(max_length=100, help_text="app_label.ModelName")
-    object_id = models.PositiveBigIntegerField()
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
-    base_version = models.PositiveIntegerField(help_text="The version the edit was based on.")
-    current_version = models.PositiveIntegerField(help_text="The version saved meanwhile.")
-    fields = models.JSONField(default=list, help_text="The fields both sides changed.")
-    attempted = models.JSONField(default=dict, help_text="The refused values.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    outcome = models.CharField(max_length=20, choices=Outcome, default=Outcome.PENDING)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["model", "object_id"], name="postmortems_conflict_obj")]
-
-    def __str__(self):
-        return f"Conflict on {self.object_label} v{self.base_version}"
-
-    @property
-    def object_label(self):
-        from django.apps import apps
-
-        try:
-            name = apps.get_model(self.model)._meta.verbose_name
-        except LookupError:
-            name = self.model
-        return f"{name} #{self.object_id}"

@@ -24,7 +24,7 @@ def mmss(seconds):
     return f"{seconds // 60:02d}:{seconds % 60:02d}"
 
 
-@register.inclusion_tag("postmortems/meeting/summaries.html")
+@register.inclusion_tag("meetings/summaries.html")
 def meeting_summaries(postmortem):
     """The closed review meetings of a postmortem: summary and dissenting views (two queries)."""
     from postmortems.models import DissentingView, Meeting

@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from postmortems.concurrency import save_or_conflict
 from postmortems.forms import ActionFilterForm, ActionItemForm
 from postmortems.models import ActionItem, Incident
 from postmortems.models.actions import ActionItemQuerySet
 from postmortems.permissions import require_edit
+from postmortems.revisions.concurrency import save_or_conflict
 
 PAGE_SIZE = 50
 CSV_COLUMNS = ["incident", "priority", "action", "owner", "due", "ticket", "status", "orphaned",

@@ -4,12 +4,13 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.roles import EDITOR, require_role
 from postmortems import blameless
-from postmortems.concurrency import save_or_conflict
 from postmortems.export import MalformedDocument, import_markdown
 from postmortems.forms import IncidentFilterForm, IncidentForm, StartPostmortemForm
 from postmortems.models import ActionItem, Incident, Postmortem, Service
-from postmortems.permissions import EDITOR, can_edit, require_edit, require_role
+from postmortems.permissions import can_edit, require_edit
+from postmortems.revisions.concurrency import save_or_conflict
 
 PAGE_SIZE = 25
 

@@ -9,12 +9,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from postmortems import blameless, recurring
-from postmortems.concurrency import (
-    create_tracked,
-    delete_versioned,
-    save_or_conflict,
-    update_tracked,
-)
 from postmortems.export import export_markdown
 from postmortems.forms import (
     ActionItemForm,
@@ -36,6 +30,12 @@ from postmortems.models import (
     Why,
 )
 from postmortems.permissions import can_edit, require_edit
+from postmortems.revisions.concurrency import (
+    create_tracked,
+    delete_versioned,
+    save_or_conflict,
+    update_tracked,
+)
 from postmortems.timeline_parser import parse_lines
 from postmortems.views import is_htmx
 

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from postmortems.permissions import ADMIN, EDITOR, has_role, require_role
+from accounts.roles import ADMIN, EDITOR, has_role, require_role
 from slos import budget, chart, definitions, impacts, poller, rules
 from slos.forms import ImportForm, SLOForm
 from slos.models import SLO

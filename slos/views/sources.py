@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from postmortems.permissions import EDITOR, require_role
+from accounts.roles import EDITOR, require_role
 from slos.forms import DataSourceForm
 from slos.models import DataSource
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from postmortems.models import Meeting
-from tests.postmortems import factories
+from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from postmortems.models import Meeting
-from tests.postmortems import factories
+from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_hint_appears_while_typing_and_saving_is_not_blocked(
         live_server, page, alice, login, screenshot):
-    from tests.postmortems import factories
+    from tests import factories
 
     pm = factories.postmortem(factories.incident(owner=alice))
     login(alice)

@@ -8,7 +8,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_a_quick_postmortem_switches_to_standard_without_loss(
         live_server, page, alice, login, screenshot):
-    from tests.postmortems import factories
+    from tests import factories
 
     incident = factories.incident("Stale prices", owner=alice, severity=4)
     login(alice)

@@ -4,7 +4,7 @@ silently dropped."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.postmortems import factories
+from tests import factories
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_timeline_works_with_javascript_off(live_server, browser, alice, screenshot):
-    from tests.postmortems import factories
+    from tests import factories
 
     pm = factories.postmortem(factories.incident(owner=alice))
     client = Client()

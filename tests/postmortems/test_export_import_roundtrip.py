@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from postmortems.export import MalformedDocument, export_markdown, import_markdown
 from postmortems.models import ActionItem, Incident, Postmortem, TimelineEntry
-from tests.postmortems.factories import T0
+from tests.factories import T0
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from postmortems.models import Incident
-from tests.postmortems.factories import T0
+from tests.factories import T0
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from postmortems.models import Incident
-from tests.postmortems.factories import T0
+from tests.factories import T0
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 
 from postmortems.export import export_markdown
 from postmortems.models import ActionItem, Incident
-from tests.postmortems.factories import T0
+from tests.factories import T0
 
 pytestmark = pytest.mark.django_db
 

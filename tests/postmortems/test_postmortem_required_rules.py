@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from postmortems.models import Incident, Postmortem
-from tests.postmortems.factories import T0
+from tests.factories import T0
 
 pytestmark = pytest.mark.django_db
 

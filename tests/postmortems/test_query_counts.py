@@ -15,7 +15,7 @@ from postmortems.models import (
     TimelineEntry,
     Why,
 )
-from tests.postmortems.factories import T0
+from tests.factories import T0
 
 pytestmark = pytest.mark.django_db
 

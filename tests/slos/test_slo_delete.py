@@ -2,7 +2,7 @@
 
 import pytest
 
-from postmortems.permissions import set_role
+from accounts.roles import set_role
 from slos.models import SLO, Snapshot
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from postmortems import demo as postmortems_demo
-from postmortems import meeting_demo
+from postmortems.meetings import demo as meeting_demo
 from slos import demo as slos_demo
 
 DEMO_USERNAME = "demo"

@@ -1,0 +1,52 @@
+"""URLs that moved, answered with a permanent redirect so bookmarks and scripts keep working.
+
+308 rather than 301: a browser or client repeats a POST (with its body) at the new address
+instead of turning it into a GET.
+"""
+
+from django.http.response import HttpResponseRedirectBase
+from django.urls import path, reverse
+
+
+class HttpResponsePermanentRedirectKeepMethod(HttpResponseRedirectBase):
+    status_code = 308
+
+
+def moved(route, name):
+    """``route`` (the old address) now lives at the URL named ``name`` (same arguments)."""
+
+    def redirect_to_new_address(request, **kwargs):
+        url = reverse(name, kwargs=kwargs)
+        if request.META.get("QUERY_STRING"):
+            url = f"{url}?{request.META['QUERY_STRING']}"
+        return HttpResponsePermanentRedirectKeepMethod(url)
+
+    return path(route, redirect_to_new_address)
+
+
+urlpatterns = [
+    # Meeting routes without a trailing slash (before every route had one).
+    moved("incidents/<int:incident_id>/meetings/start", "meetings:start"),
+    moved("meetings/<int:pk>/record", "meetings:record"),
+    moved("meetings/<int:pk>/changes", "meetings:changes"),
+    moved("meetings/<int:pk>/sections/<slug:key>/notes", "meetings:notes"),
+    moved("meetings/<int:pk>/timing", "meetings:timing"),
+    moved("meetings/<int:pk>/attendees/add", "meetings:attendee_add"),
+    moved("meetings/<int:pk>/attendees/<int:attendee_id>/remove", "meetings:attendee_remove"),
+    moved("meetings/<int:pk>/dissent/add", "meetings:dissent_add"),
+    moved("meetings/<int:pk>/dissent/<int:dissent_id>/delete", "meetings:dissent_delete"),
+    moved("meetings/<int:pk>/decisions/add", "meetings:decision_add"),
+    moved("meetings/<int:pk>/decisions/<int:decision_id>/delete", "meetings:decision_delete"),
+    moved("meetings/<int:pk>/timeline/add", "meetings:timeline_add"),
+    moved("meetings/<int:pk>/timeline/<int:entry_id>/edit", "meetings:timeline_edit"),
+    moved("meetings/<int:pk>/timeline/<int:entry_id>/delete", "meetings:timeline_delete"),
+    moved("meetings/<int:pk>/actions/add", "meetings:item_add"),
+    moved("meetings/<int:pk>/actions/<int:item_id>/edit", "meetings:item_edit"),
+    moved("meetings/<int:pk>/actions/<int:item_id>/accept-orphan",
+          "meetings:item_accept_orphan"),
+    moved("meetings/<int:pk>/close", "meetings:close"),
+    # One spelling per object: action items are /actions/<id>/…
+    moved("action-items/<int:item_id>/history/", "revisions:action_item_history"),
+    moved("history/<slug:model>/<int:history_id>/restore", "revisions:restore"),
+    moved("conflicts/<int:pk>/discard", "revisions:conflict_discard"),
+]

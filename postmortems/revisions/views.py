@@ -1,0 +1,101 @@
+"""History pages (per postmortem, per action item) and restoring a deleted object."""
+
+from django.contrib import messages
+from django.db import IntegrityError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from postmortems.models import (
+    ActionItem,
+    ContributingFactor,
+    Decision,
+    DissentingView,
+    EditConflict,
+    Postmortem,
+    TimelineEntry,
+    Why,
+)
+from postmortems.permissions import can_edit, postmortem_of, require_edit
+from postmortems.revisions import history
+from postmortems.revisions.concurrency import restore_deleted
+
+RESTORE_MODELS = {model._meta.model_name: model for model in [
+    TimelineEntry, Why, ContributingFactor, ActionItem, DissentingView, Decision,
+]}
+
+
+@require_GET
+def postmortem_history(request, incident_id):
+    postmortem = get_object_or_404(Postmortem.objects.select_related("incident"),
+                                   incident_id=incident_id)
+    return render(request, "revisions/postmortem.html", {
+        "postmortem": postmortem, "incident": postmortem.incident,
+        "can_edit": can_edit(request.user, postmortem),
+        **history.history_of_postmortem(postmortem),
+    })
+
+
+@require_GET
+def action_item_history(request, item_id):
+    found = history.history_of_action_item(item_id)
+    if found["last"] is None:
+        raise Http404("No such action item.")
+    item = ActionItem.objects.filter(pk=item_id).select_related("incident").first()
+    incident_id = found["last"].incident_id
+    postmortem = Postmortem.objects.filter(incident_id=incident_id).first()
+    return render(request, "revisions/action_item.html", {
+        "item": item, "last": found["last"], "incident_id": incident_id,
+        "postmortem": postmortem,
+        "can_edit": can_edit(request.user, item or found["last"].instance), **found,
+    })
+
+
+@require_POST
+def conflict_discard(request, pk):
+    """"Keep theirs, drop mine": the refused edit is closed as discarded (it stays on record)."""
+    from django.apps import apps
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    conflict = get_object_or_404(EditConflict, pk=pk)
+    try:
+        model_class = apps.get_model(conflict.model)
+    except LookupError:
+        raise Http404("Unknown kind of object.") from None
+    target = model_class._default_manager.filter(pk=conflict.object_id).first()
+    if target is not None:
+        require_edit(request.user, target)
+    if conflict.user_id != request.user.pk:
+        raise Http404("Not your edit.")
+    EditConflict.objects.filter(pk=conflict.pk, outcome=EditConflict.Outcome.PENDING).update(
+        outcome=EditConflict.Outcome.DISCARDED)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = reverse("home")
+    return HttpResponseRedirect(back, status=303)
+
+
+@require_POST
+def restore(request, model, history_id):
+    """Bring back a deleted object from its last history row."""
+    model_class = RESTORE_MODELS.get(model)
+    if model_class is None:
+        raise Http404("Nothing of that kind can be restored.")
+    record = get_object_or_404(model_class.history, history_id=history_id, history_type="-")
+    instance = record.instance
+    require_edit(request.user, instance)
+    try:
+        restore_deleted(record)
+    except IntegrityError:
+        messages.error(request, "It cannot be restored: what it belonged to is gone too.")
+    else:
+        messages.success(request, f"Restored: {instance}.")
+    postmortem = postmortem_of(instance)
+    if model_class is ActionItem:
+        url = reverse("revisions:action_item_history", args=[record.id])
+    elif postmortem is not None:
+        url = reverse("revisions:postmortem_history", args=[postmortem.incident_id])
+    else:
+        url = reverse("home")
+    return HttpResponseRedirect(url, status=303)
