@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 STAMP := $(VENV)/.installed
 
 # The test suite always runs on PostgreSQL and Redis (never a silent SQLite fallback).
-TEST_ENV := DEBUG=0 SECRET_KEY=tests-only-not-secret \
+TEST_ENV := DEBUG=0 SECRET_KEY=tests-only-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz \
 	DATABASE_URL=$${TEST_DATABASE_URL:-postgres://postmortems@127.0.0.1:5432/postmortems} \
 	CELERY_BROKER_URL=$${TEST_BROKER_URL:-redis://127.0.0.1:6379/15}
 PYTEST_ARGS ?= -n 2 --dist loadgroup
