@@ -1,6 +1,7 @@
 """Error-budget maths: pure functions, no ORM and no I/O.
 
-Conventions (the SRE workbook's, and those of ``../shared/slo/golden.json``):
+Conventions (the SRE workbook's, and those of the reference cases in
+``tests/slos/reference_cases.json``):
 
 * targets are percentages, 0 < target < 100; a 100% target is refused (no error budget);
 * error budget = 1 - target; error ratio = 1 - SLI; the SLI is clamped to [0, 1];

@@ -1,7 +1,8 @@
-"""The budget maths reproduces every reference case of ../shared/slo/golden.json.
+"""The budget maths reproduces every reference case of tests/slos/reference_cases.json.
 
-The file lives in the shared folder beside the repository; a missing file fails the run
-loudly instead of silently skipping the reference cases."""
+The cases are public figures (the SRE workbook, Sloth, Pyrra, OpenSLO, slo-generator, Nobl9,
+Prometheus), kept in the repository as our own test data, each with its source. A missing file
+fails the run loudly; so does a case no check knows, or a figure of a case no check reads."""
 
 import json
 import math
@@ -11,19 +12,53 @@ import pytest
 
 from slos import budget
 
-GOLDEN = Path(__file__).resolve().parents[2].parent / "shared" / "slo" / "golden.json"
+REFERENCE_CASES = Path(__file__).with_name("reference_cases.json")
+# Keys of "expected" that explain a case rather than state a figure.
+EXPLANATIONS = {"note", "rule"}
 
 
 def load_cases():
-    if not GOLDEN.exists():
+    if not REFERENCE_CASES.exists():
         raise FileNotFoundError(
-            f"{GOLDEN} is missing: the SLO maths reference cases must sit in shared/slo/ "
-            "beside the repository"
+            f"{REFERENCE_CASES} is missing: the SLO maths reference cases are part of the "
+            "test suite"
         )
-    return json.loads(GOLDEN.read_text())
+    return json.loads(REFERENCE_CASES.read_text())["cases"]
 
 
 CASES = load_cases()
+
+
+class Expected(dict):
+    """The expected figures of a case, remembering which ones a check read."""
+
+    def __init__(self, figures):
+        super().__init__({key: _expected(value) for key, value in figures.items()})
+        self.read = set()
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def unread(self, path=""):
+        for key, value in self.items():
+            where = f"{path}{key}"
+            if key not in self.read and key not in EXPLANATIONS:
+                yield where
+            elif isinstance(value, Expected):
+                yield from value.unread(f"{where}.")
+            elif isinstance(value, list):
+                for index, item in enumerate(value):
+                    if isinstance(item, Expected):
+                        yield from item.unread(f"{where}[{index}].")
+
+
+def _expected(value):
+    if isinstance(value, dict):
+        return Expected(value)
+    if isinstance(value, list):
+        return [_expected(item) for item in value]
+    return value
 
 
 def close(actual, expected, tolerance):
@@ -173,37 +208,33 @@ def check_counter_reset(inputs, expected, tol):
     assert samples[-1] - samples[0] == expected["naive_last_minus_first"]
 
 
-CHECKS = [
-    ("allowed_downtime ", check_allowed_downtime),
-    ("burn_rate_and_full_budget_exhaustion", check_burn_and_exhaustion),
-    ("mwmb_alert_thresholds", check_mwmb),
-    ("sloth_burn_factors", check_burn_factors),
-    ("workbook: ", check_budget_share_burn),
-    ("budget_remaining", check_budget_remaining),
-    ("time_to_exhaustion", check_time_to_exhaustion),
-    ("latency SLI", check_latency),
-    ("le label matcher", check_le_matchers),
-    ("zero traffic", check_zero_traffic),
-    ("objective 100% rejected", check_target_refused),
-    ("float artefact", check_float_artefact),
-    ("counter reset", check_counter_reset),
-]
-
-
-def check_for(name):
-    for prefix, check in CHECKS:
-        if name.startswith(prefix):
-            return check
-    return None
+CHECKS = {
+    "allowed_downtime": check_allowed_downtime,
+    "burn_rate_and_exhaustion": check_burn_and_exhaustion,
+    "multiwindow_alerts": check_mwmb,
+    "burn_factors": check_burn_factors,
+    "budget_share_burn": check_budget_share_burn,
+    "budget_remaining": check_budget_remaining,
+    "time_to_exhaustion": check_time_to_exhaustion,
+    "latency_sli": check_latency,
+    "le_matchers": check_le_matchers,
+    "zero_traffic": check_zero_traffic,
+    "target_refused": check_target_refused,
+    "float_artefact": check_float_artefact,
+    "counter_reset": check_counter_reset,
+}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
 def test_the_maths_reproduces_the_reference_case(case):
-    check = check_for(case["name"])
-    assert check is not None, f"no check knows the reference case {case['name']!r}"
-    check(case["inputs"], case["expected"], case["tolerance"])
+    check = CHECKS.get(case["kind"])
+    assert check is not None, f"no check knows the reference case kind {case['kind']!r}"
+    assert case["source"].strip(), f"{case['name']!r} does not say where its figures come from"
+    expected = Expected(case["expected"])
+    check(case["inputs"], expected, case["tolerance"])
+    assert not list(expected.unread()), f"figures no check read: {list(expected.unread())}"
 
 
 def test_every_reference_case_is_checked():
     assert len(CASES) >= 20
-    assert all(check_for(case["name"]) for case in CASES)
+    assert {case["kind"] for case in CASES} == set(CHECKS)
