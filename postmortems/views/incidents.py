@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import EDITOR, require_role
 from postmortems import blameless
-from postmortems.export import MalformedDocument, import_markdown
+from postmortems.documents.export import MalformedDocument, import_markdown
 from postmortems.forms import IncidentFilterForm, IncidentForm, StartPostmortemForm
 from postmortems.models import ActionItem, Incident, Postmortem, Service
 from postmortems.permissions import can_edit, require_edit

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from postmortems import blameless, recurring
-from postmortems.export import export_markdown
+from postmortems.documents.export import export_markdown
+from postmortems.documents.timeline import parse_lines
 from postmortems.forms import (
     ActionItemForm,
     ContributingFactorForm,
@@ -36,7 +37,6 @@ from postmortems.revisions.concurrency import (
     save_or_conflict,
     update_tracked,
 )
-from postmortems.timeline_parser import parse_lines
 from postmortems.views import is_htmx
 
 BLAMELESS_FIELDS = ["executive_summary", "impact_notes", "what_happened", "trigger",

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import CommandError, call_command
 
-from postmortems.export import MalformedDocument, export_markdown, import_markdown
+from postmortems.documents.export import MalformedDocument, export_markdown, import_markdown
 from postmortems.models import ActionItem, Incident, Postmortem, TimelineEntry
 from tests.factories import T0
 

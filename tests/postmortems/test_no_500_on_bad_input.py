@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from postmortems.export import export_markdown
+from postmortems.documents.export import export_markdown
 from postmortems.models import ActionItem, Incident
 from tests.factories import T0
 

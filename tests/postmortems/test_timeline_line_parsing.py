@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from postmortems.timeline_parser import parse_lines
+from postmortems.documents.timeline import parse_lines
 
 DAY = date(2026, 3, 4)
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from postmortems.export import export_markdown
+from postmortems.documents.export import export_markdown
 from postmortems.models import Postmortem
 
 

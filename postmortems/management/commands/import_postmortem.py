@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from postmortems.export import MalformedDocument, import_markdown
+from postmortems.documents.export import MalformedDocument, import_markdown
 
 
 class Command(BaseCommand):

@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from postmortems.documents.timeline import kind_from_label, parse_time
 from postmortems.models import (
     ActionItem,
     ContributingFactor,
@@ -33,7 +34,6 @@ from postmortems.models import (
     Why,
 )
 from postmortems.templatetags.postmortems import duration as format_duration
-from postmortems.timeline_parser import kind_from_label, parse_time
 
 NONE = "—"
 SEPARATOR = " · "
