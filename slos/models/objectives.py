@@ -13,11 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from slos import budget
+from slos import budget, promql
 
 WINDOW_PLACEHOLDER = "$window"
 _RANGE = re.compile(r"\[\s*(\d+[smhdw])\s*\]")
-_LE_INTEGER = re.compile(r'\ble\s*=\s*"(\d+)"')
 
 
 def with_window(expression, window):
@@ -34,12 +33,6 @@ def placeholder_from_literal(expression, window):
         else match.group(0),
         expression,
     )
-
-
-def normalise_le(expression):
-    """Whole-number bucket bounds (le="1") also match their float form (le="1.0"), which
-    client libraries and Prometheus 3 write."""
-    return _LE_INTEGER.sub(lambda match: budget.le_matcher(match.group(1)), expression)
 
 
 class SLOQuerySet(models.QuerySet):
@@ -164,7 +157,10 @@ class SLO(models.Model):
             if self.window in self.Window.values and expression:
                 expression = placeholder_from_literal(expression, self.window)
                 setattr(self, field, expression)
-            if expression and WINDOW_PLACEHOLDER not in expression:
+            parse_error = promql.error_in(expression) if expression else ""
+            if parse_error:
+                errors[field] = parse_error[0].upper() + parse_error[1:] + "."
+            elif expression and WINDOW_PLACEHOLDER not in expression:
                 errors[field] = (
                     "Write the range as [$window] (or as the SLO window, e.g. [28d]) so the "
                     "poller can read it over 5m, 1h, 6h… as well as over the whole window."
@@ -226,9 +222,7 @@ class SLO(models.Model):
 
     def query(self, which, window):
         expression = self.good_query if which == "good" else self.total_query
-        if self.kind == self.Kind.LATENCY:
-            expression = normalise_le(expression)
-        return with_window(expression, window)
+        return with_window(promql.normalise_le(expression), window)
 
     def error_ratio_query(self, window):
         """1 - good/total over a window, good and total read at the same time."""

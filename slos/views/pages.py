@@ -43,6 +43,7 @@ def detail(request, pk):
         "alerts": slo.alert_rows(), "downtime": slo.downtime_table(),
         "chart": chart.burn_down(points, start, now, marks), "incidents": incidents,
         "window_start": start, "can_edit": has_role(request.user, EDITOR),
+        "rules_problem": rules.problem_for(slo),
     })
 
 
