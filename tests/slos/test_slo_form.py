@@ -89,15 +89,16 @@ def test_promql_is_checked_against_the_data_source(alice_client, service, promet
 
 @pytest.mark.prometheus
 @pytest.mark.xdist_group("prometheus")
-def test_bad_promql_is_refused_with_what_prometheus_answered(alice_client, service,
-                                                             prometheus, make_source):
+def test_promql_prometheus_refuses_is_refused_with_what_it_answered(alice_client, service,
+                                                                    prometheus, make_source):
+    """It parses, but Prometheus cannot evaluate it (many-to-many matching)."""
     source = make_source(prometheus.url)
     response = alice_client.post("/slos/new/", form_data(
-        service, source, good_query="sum(rate(http_requests_total[$window])"))
+        service, source, good_query="sum(rate(http_requests_total[$window])) "
+                                    "+ on() rate(http_requests_total[$window])"))
     text = response.content.decode()
     assert response.status_code == 200
-    assert "Prometheus refused it: good events: HTTP 400 from Prometheus" in text
-    assert "parse error" in text
+    assert "Prometheus refused it: good events: HTTP 422 from Prometheus" in text
     assert not SLO.objects.exists()
 
 
