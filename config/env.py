@@ -97,15 +97,3 @@ def parse_database_url(url, base_dir=Path(".")):
         "CONN_HEALTH_CHECKS": True,
     }
 
-
-def env_timezone(name, default="UTC", environ=os.environ):
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    value = environ.get(name, default)
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ImproperlyConfigured(
-            f"{name}={value!r} is not a time zone name (e.g. UTC, Europe/Paris)."
-        ) from None
-    return value

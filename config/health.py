@@ -5,6 +5,8 @@ import time
 from django.conf import settings
 from django.db import DatabaseError, connection
 
+from config.celery import app
+
 
 def check_database():
     try:
@@ -18,8 +20,6 @@ def check_database():
 
 
 def check_broker():
-    from config.celery import app
-
     try:
         with app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=settings.HEALTHZ_BROKER_TIMEOUT)

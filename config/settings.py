@@ -10,7 +10,7 @@ from pathlib import Path
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str, env_timezone, parse_database_url
+from config.env import env_bool, env_int, env_list, env_str, parse_database_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -94,11 +94,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
-# Times are stored in UTC and shown in UTC, labelled as such; TIME_ZONE only sets the
-# default for displays that choose to offer a local time next to UTC.
+# Times are stored in UTC and shown in UTC, labelled as such.
 USE_TZ = True
 TIME_ZONE = "UTC"
-DISPLAY_TIME_ZONE = env_timezone("TIME_ZONE", "UTC")
 USE_I18N = True
 
 STATIC_URL = "/static/"

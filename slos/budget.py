@@ -66,15 +66,6 @@ def parse_duration(text):
     return int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
 
 
-def format_duration(seconds):
-    """The largest whole unit: 300 -> "5m", 7200 -> "2h", 259200 -> "3d"."""
-    seconds = int(seconds)
-    for unit in ("d", "h", "m"):
-        if seconds % _UNIT_SECONDS[unit] == 0 and seconds >= _UNIT_SECONDS[unit]:
-            return f"{seconds // _UNIT_SECONDS[unit]}{unit}"
-    return f"{seconds}s"
-
-
 def validate_target(target_percent):
     """Raise TargetError unless 0 < target < 100."""
     target = Fraction(str(target_percent))
@@ -187,37 +178,18 @@ def risky_changes_allowed(state):
 
 
 def burn_factor(budget_share, long_window_seconds, period_seconds):
-    """Burn rate at which the long window consumes ``budget_share`` of the period's budget."""
-    return float(Fraction(str(budget_share)) * period_seconds / long_window_seconds)
+    """Burn rate at which the long window consumes ``budget_share`` of the period's budget:
+    share x period / long window (2% of 30 days in 1h -> 14.4). The one formula: the alert
+    factors of the generated rules come from it."""
+    return float(Fraction(str(budget_share)) * Fraction(period_seconds) / long_window_seconds)
 
 
 def alert_factors(period_days):
     """Default (fast, slow, ticket) burn factors for a window, from the workbook's shares:
     30d -> 14.4, 6, 1; 28d -> 13.44, 5.6, 0.93."""
     period = Fraction(str(period_days)) * DAY
-    return {name: float(share * period / parse_duration(long))
+    return {name: burn_factor(share, parse_duration(long), period)
             for name, long, _short, share in ALERT_SHARES}
-
-
-def mwmb_alerts(target_percent, period_days, budget_percent_per_long_window):
-    """Multi-window, multi-burn-rate alert rows: the short window is 1/12 of the long one;
-    the two shortest long windows page, the others open tickets."""
-    budget = error_budget_exact(target_percent)
-    period = Fraction(str(period_days)) * DAY
-    rows = []
-    for index, (long, percent) in enumerate(budget_percent_per_long_window.items()):
-        long_seconds = parse_duration(long)
-        share = Fraction(str(percent)) / 100
-        factor = share * period / long_seconds
-        rows.append({
-            "severity": "page" if index < 2 else "ticket",
-            "long_window": long,
-            "short_window": f"{long_seconds // 12 // MINUTE}m",
-            "burn_rate": float(factor),
-            "error_ratio_threshold": float(factor * budget),
-            "budget_consumed_fraction": float(share),
-        })
-    return rows
 
 
 def alert_fires(ratio_long, ratio_short, factor, budget):

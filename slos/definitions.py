@@ -23,6 +23,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from postmortems.models import Service
 from slos import budget
 from slos.models import SLO, DataSource
 
@@ -61,8 +62,6 @@ def export(slos):
 def import_text(text, default_service=None, data_source=None):
     """Create or update SLOs (matched by service and name) from YAML text. Returns the saved
     SLOs; raises ImportRefused with every problem and saves nothing when any is found."""
-    from postmortems.models import Service
-
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -5,6 +5,7 @@ demo workload (`manage.py demo_workload`, scraped by `make run`'s Prometheus as 
 from django.conf import settings
 from django.db import transaction
 
+from postmortems.models import Incident, Service
 from slos.models import SLO, DataSource, IncidentImpact
 
 WORKLOAD = 'job="demo-workload"'
@@ -30,8 +31,6 @@ DEMO_SLOS = [
 @transaction.atomic
 def load(user):
     """Create the demo SLOs; running it twice changes nothing."""
-    from postmortems.models import Incident, Service
-
     source, _ = DataSource.objects.get_or_create(
         name="Local Prometheus", defaults={"url": settings.PROMETHEUS_URL})
     service, _ = Service.objects.get_or_create(

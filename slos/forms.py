@@ -1,5 +1,6 @@
 from django import forms
 
+from postmortems.models import Service
 from slos.models import SLO, DataSource
 
 
@@ -87,8 +88,6 @@ class ImportForm(forms.Form):
                                                         "spellcheck": "false"}))
 
     def __init__(self, *args, **kwargs):
-        from postmortems.models import Service
-
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = Service.objects.all()
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from slos import budget, rules
 from slos.models import SLO, Snapshot
-from slos.prometheus import QueryError
+from slos.prometheus import HTTP_4XX, NAN, PROM_ERROR, QueryError
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +48,6 @@ class Measurement:
     error: str = ""
     source: str = Snapshot.Source.RAW
 
-    @property
-    def retry_worthy(self):
-        return self.status == Snapshot.Status.ERROR and self.fault in {
-            "refused", "timeout", "http_5xx", "bad_response"}
-
 
 def spec_for(slo):
     queries = {"window": slo.error_ratio_query(slo.window)}
@@ -64,7 +59,7 @@ def figures(spec, window_ratio, ratios, source):
     """A measurement from error ratios (NaN/Inf already turned into None)."""
     ratio = budget.clean_ratio(window_ratio)
     if ratio is None:
-        return Measurement(spec.slo_id, Snapshot.Status.NO_DATA, fault="nan",
+        return Measurement(spec.slo_id, Snapshot.Status.NO_DATA, fault=NAN,
                            error="no traffic in the SLO window (0/0)", source=source)
     clean = {w: budget.clean_ratio(ratios.get(w)) for w in budget.BURN_WINDOWS}
     return Measurement(spec.slo_id, Snapshot.Status.OK, sli=1.0 - ratio,
@@ -171,7 +166,7 @@ def poll(slos=None, at=None, max_workers=None, stats=None):
                         continue
                     pk, specs = job
                     found, fault = future.result()
-                    if fault is not None and not fault.no_data and fault.kind != "http_4xx":
+                    if fault is not None and not fault.no_data and fault.kind != HTTP_4XX:
                         # The data source itself is down: every SLO on it says so, without
                         # a queue of raw queries that would fail the same way.
                         stored += store([failure(s.slo_id, fault) for s in specs], at)
@@ -217,7 +212,7 @@ def check_queries(slo):
             try:
                 client.check(slo.query(which, "5m"))
             except QueryError as error:
-                if error.kind in {"http_4xx", "prom_error"}:
+                if error.kind in {HTTP_4XX, PROM_ERROR}:
                     return SLO.QueryCheck.FAILED, f"{label} events: {error.message}"
                 return SLO.QueryCheck.UNCHECKED, error.message
     return SLO.QueryCheck.OK, "Prometheus accepts both expressions."

@@ -24,7 +24,7 @@ MANY = "many"
 
 # Faults that say nothing is wrong with Prometheus: the SLI simply has no figure now.
 NO_DATA_KINDS = {EMPTY, NAN}
-# Faults worth retrying soon: the server may answer next time.
+# Faults worth retrying soon: the server may answer next time (the poll tasks retry them).
 TRANSIENT_KINDS = {REFUSED, TIMEOUT, HTTP_5XX, BAD_RESPONSE}
 
 
@@ -37,10 +37,6 @@ class QueryError(Exception):
     @property
     def no_data(self):
         return self.kind in NO_DATA_KINDS
-
-    @property
-    def transient(self):
-        return self.kind in TRANSIENT_KINDS
 
 
 @dataclass(frozen=True)
@@ -112,12 +108,6 @@ class PrometheusClient:
     def check(self, promql, at=None):
         """Does Prometheus accept the expression? Returns the number of series it gave."""
         return len(self.query(promql, at))
-
-    def ready(self):
-        try:
-            return self._http.get("/-/ready").status_code == 200
-        except httpx.HTTPError:
-            return False
 
     # --- answers --------------------------------------------------------------------------
 

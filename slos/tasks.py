@@ -5,6 +5,7 @@ from django.conf import settings
 
 from slos import impacts, poller
 from slos.models import SLO, Snapshot
+from slos.prometheus import TRANSIENT_KINDS
 
 
 @shared_task(name="slos.poll_all")
@@ -13,14 +14,12 @@ def poll_all():
     pass (refused, timeout, 5xx) are retried on their own with backoff."""
     snapshots = poller.poll()
     retry = [s.slo_id for s in snapshots
-             if s.status == Snapshot.Status.ERROR and s.fault in RETRY_FAULTS]
+             if s.status == Snapshot.Status.ERROR and s.fault in TRANSIENT_KINDS]
     for slo_id in retry:
         poll_one.apply_async((slo_id,), countdown=settings.SLO_RETRY_BACKOFF)
     measured = impacts.measure_pending()
     return {"polled": len(snapshots), "retrying": retry, "impacts_measured": len(measured)}
 
-
-RETRY_FAULTS = {"refused", "timeout", "http_5xx", "bad_response"}
 
 
 @shared_task(bind=True, name="slos.poll_one", max_retries=None)
@@ -30,7 +29,7 @@ def poll_one(self, slo_id):
     if slo is None:
         return {"slo": slo_id, "status": "deleted"}
     (snapshot,) = poller.poll([slo])
-    if snapshot.status == Snapshot.Status.ERROR and snapshot.fault in RETRY_FAULTS \
+    if snapshot.status == Snapshot.Status.ERROR and snapshot.fault in TRANSIENT_KINDS \
             and self.request.retries < settings.SLO_MAX_RETRIES:
         raise self.retry(countdown=settings.SLO_RETRY_BACKOFF * 2 ** self.request.retries)
     return {"slo": slo_id, "status": snapshot.status, "fault": snapshot.fault,

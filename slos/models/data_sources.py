@@ -1,5 +1,7 @@
 """Where SLIs are read from: a Prometheus server, with optional credentials."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,8 +12,6 @@ from slos.prometheus import PrometheusClient
 
 def validate_http_url(value):
     """http(s)://host[:port][/path]: single-label hosts (http://prometheus:9090) are fine."""
-    from urllib.parse import urlsplit
-
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises on a bad port

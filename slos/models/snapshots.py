@@ -7,7 +7,8 @@ from django.db.models import Avg
 from django.db.models.functions import TruncDay, TruncHour
 from django.utils import timezone
 
-from slos import prometheus
+from slos import budget, prometheus
+from slos.models.objectives import SLO
 
 
 class SnapshotQuerySet(models.QuerySet):
@@ -27,9 +28,6 @@ class SnapshotQuerySet(models.QuerySet):
     def downsample(self, now=None):
         """Keep every snapshot within its SLO's window and the first of each day before it.
         A fixed number of queries; returns the number deleted."""
-        from slos import budget
-        from slos.models.objectives import SLO
-
         now = now or timezone.now()
         deleted = 0
         for window in SLO.Window.values:

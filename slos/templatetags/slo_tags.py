@@ -2,6 +2,8 @@
 
 from django import template
 
+from slos.models import IncidentImpact
+
 register = template.Library()
 
 
@@ -80,8 +82,6 @@ def target(value):
 @register.simple_tag
 def slo_impacts(incident):
     """The SLOs an incident hit with the budget each lost, in one query."""
-    from slos.models import IncidentImpact
-
     if incident is None or not getattr(incident, "pk", None):
         return []
     return list(IncidentImpact.objects.filter(incident=incident).select_related("slo")

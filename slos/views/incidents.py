@@ -10,6 +10,7 @@ from postmortems.models import Incident
 from postmortems.permissions import require_edit
 from slos import impacts
 from slos.models import SLO
+from slos.tasks import measure_impacts
 
 
 @require_http_methods(["GET", "POST"])
@@ -25,8 +26,6 @@ def incident_slos(request, incident_pk):
     if request.method == "POST":
         wanted = {int(pk) for pk in request.POST.getlist("slos") if pk.isdigit()}
         impacts.set_slos(incident, [slo for slo in slos if slo.pk in wanted])
-        from slos.tasks import measure_impacts
-
         transaction.on_commit(measure_impacts.delay)
         messages.success(request, "Saved the SLOs this incident hit.")
         return redirect(incident)

@@ -13,6 +13,7 @@ from accounts.roles import ADMIN, EDITOR, has_role, require_role
 from slos import budget, chart, definitions, impacts, poller, rules
 from slos.forms import ImportForm, SLOForm
 from slos.models import SLO
+from slos.tasks import poll_one
 
 
 @require_GET
@@ -96,8 +97,6 @@ def delete(request, pk):
 def poll_now(request, pk):
     require_role(request.user, EDITOR)
     slo = get_object_or_404(SLO, pk=pk)
-    from slos.tasks import poll_one
-
     transaction.on_commit(lambda: poll_one.delay(slo.pk))
     messages.info(request, "A poll was queued; reload in a few seconds.")
     return redirect(slo)

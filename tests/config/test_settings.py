@@ -12,7 +12,6 @@ from config.env import (
     env_bool,
     env_int,
     env_list,
-    env_timezone,
     parse_database_url,
 )
 
@@ -50,12 +49,6 @@ def test_env_list_splits_on_commas_and_drops_blanks():
     assert env_list("HOSTS", ["x"], environ={}) == ["x"]
 
 
-def test_env_timezone_refuses_an_unknown_zone():
-    assert env_timezone("TIME_ZONE", environ={"TIME_ZONE": "Europe/Paris"}) == "Europe/Paris"
-    with pytest.raises(ImproperlyConfigured, match="'Mars/Olympus' is not a time zone"):
-        env_timezone("TIME_ZONE", environ={"TIME_ZONE": "Mars/Olympus"})
-
-
 def test_postgres_url_becomes_a_databases_entry():
     db = parse_database_url("postgres://app:s%40cret@db.internal:6543/pm?sslmode=require")
     assert db["ENGINE"] == "django.db.backends.postgresql"
@@ -85,7 +78,7 @@ def test_bad_database_urls_say_what_is_wrong(url, message):
 def load_settings(**env):
     """Import the settings module in a fresh interpreter with exactly these variables."""
     clean = {k: v for k, v in os.environ.items()
-             if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "TIME_ZONE"}}
+             if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
     return subprocess.run(
         [sys.executable, "-c",
          "import config.settings as s; print(s.DATABASES['default']['ENGINE'])"],

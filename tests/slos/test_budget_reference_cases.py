@@ -6,11 +6,15 @@ fails the run loudly; so does a case no check knows, or a figure of a case no ch
 
 import json
 import math
+import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from slos import budget
+from postmortems.models import Service
+from slos import budget, rules
+from slos.models import SLO
 
 REFERENCE_CASES = Path(__file__).with_name("reference_cases.json")
 # Keys of "expected" that explain a case rather than state a figure.
@@ -88,25 +92,66 @@ def check_burn_and_exhaustion(inputs, expected, tol):
                  expected["time_to_exhaust_entire_budget_seconds"], tol)
 
 
+def generated_alerts(target_percent, period_days):
+    """The burn-rate alerts the generated rules file (slos/rules.py) gives an SLO, as
+    {(long window, short window): threshold error ratio}."""
+    slo = SLO(service=Service(name="Reference", slug="reference"), name="Reference",
+              slug="reference", target=Decimal(str(target_percent)), window=f"{period_days}d",
+              good_query="sum(rate(good_total[$window]))",
+              total_query="sum(rate(all_total[$window]))")
+    alerts = {}
+    for rule in rules.group_for(slo)["rules"]:
+        if rule.get("alert") in rules.ALERT_NAMES.values():
+            long, threshold, short, same = BURN_ALERT.fullmatch(rule["expr"]).groups()
+            assert same == threshold
+            alerts[(long, short)] = float(threshold)
+    assert len(alerts) == len(budget.ALERT_SHARES)
+    return alerts
+
+
+BURN_ALERT = re.compile(r"slo:sli_error:ratio_rate(\w+)\{[^}]*\} > (\S+)\n"
+                        r"and slo:sli_error:ratio_rate(\w+)\{[^}]*\} > (\S+)")
+
+
+def same_window(a, b):
+    return budget.parse_duration(a) == budget.parse_duration(b)
+
+
 def check_mwmb(inputs, expected, tol):
-    rows = budget.mwmb_alerts(inputs["objective_percent"], inputs["period_days"],
-                              inputs["budget_percent_per_long_window"])
-    assert len(rows) == len(expected["alerts"])
-    for row, want in zip(rows, expected["alerts"], strict=True):
-        assert row["severity"] == want["severity"]
-        assert row["long_window"] == want["long_window"]
-        assert row["short_window"] == want["short_window"]
-        assert close(row["burn_rate"], want["burn_rate"], tol)
-        assert close(row["error_ratio_threshold"], want["error_ratio_threshold_at_99.9"], tol)
-        assert close(row["budget_consumed_fraction"], want["budget_consumed_fraction"], tol)
+    target, days = inputs["objective_percent"], inputs["period_days"]
+    budget_ratio = budget.error_budget(target)
+    paging_factor = budget.alert_factors(days)["slow_burn"]  # fast and slow burn page
+    shares = inputs["budget_percent_per_long_window"]
+    assert [want["long_window"] for want in expected["alerts"]] == list(shares)
+    for want in expected["alerts"]:
+        long = want["long_window"]
+        factor = budget.burn_factor(shares[long] / 100, budget.parse_duration(long),
+                                    days * budget.DAY)
+        assert close(factor, want["burn_rate"], tol)
+        assert close(factor * budget_ratio, want["error_ratio_threshold_at_99.9"], tol)
+        assert close(shares[long] / 100, want["budget_consumed_fraction"], tol)
+        assert budget.parse_duration(want["short_window"]) * 12 == budget.parse_duration(long)
+        assert want["severity"] == ("page" if factor >= paging_factor else "ticket")
+    # Every alert of the generated rules is a row of the table, with the table's threshold.
+    for (long, short), threshold in generated_alerts(target, days).items():
+        (want,) = [row for row in expected["alerts"] if same_window(row["long_window"], long)]
+        assert same_window(want["short_window"], short)
+        assert close(threshold, want["error_ratio_threshold_at_99.9"], tol)
 
 
 def check_burn_factors(inputs, expected, tol):
     period = inputs["period_days"] * budget.DAY
-    factors = [budget.burn_factor(share / 100, budget.parse_duration(long), period)
-               for long, _short, share in inputs["windows"]]
-    for factor, want in zip(factors, expected["burn_rate_factors"], strict=True):
-        assert close(factor, want, tol)
+    wanted = dict(zip([(long, short) for long, short, _share in inputs["windows"]],
+                      expected["burn_rate_factors"], strict=True))
+    for long, short, share in inputs["windows"]:
+        factor = budget.burn_factor(share / 100, budget.parse_duration(long), period)
+        assert close(factor, wanted[(long, short)], tol)
+    # The generated rules of an SLO over this period alert at the same factors.
+    target = 99.9
+    for (long, short), threshold in generated_alerts(target, inputs["period_days"]).items():
+        (window,) = [pair for pair in wanted if same_window(pair[0], long)
+                     and same_window(pair[1], short)]
+        assert close(threshold / budget.error_budget(target), wanted[window], tol)
 
 
 def check_budget_share_burn(inputs, expected, tol):
