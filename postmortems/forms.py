@@ -192,6 +192,22 @@ class WhyForm(VersionedFormMixin, forms.ModelForm):
         }
         labels = {"is_root_cause": "This answer is the root cause"}
 
+    def versioned_values(self):
+        values = super().versioned_values()
+        if values.get("is_root_cause"):
+            del values["is_root_cause"]  # moved here by set_root_cause, after the save
+        return values
+
+    def save_versioned(self, user=None, reason=None):
+        """A new why joins the end of the chain; ticking "root cause" moves the mark here
+        from the other why (one root cause per chain)."""
+        if self.instance.pk is None:
+            return Why.objects.append(self.save(commit=False), user=user, reason=reason)
+        why = super().save_versioned(user, reason)
+        if self.cleaned_data.get("is_root_cause"):
+            why = Why.objects.set_root_cause(why, user=user)
+        return why
+
 
 class ContributingFactorForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
@@ -199,6 +215,13 @@ class ContributingFactorForm(VersionedFormMixin, forms.ModelForm):
         fields = ["text"]
         widgets = {"text": forms.TextInput()}
         labels = {"text": "Contributing factor"}
+
+    def save_versioned(self, user=None, reason=None):
+        """A new factor joins the end of the list."""
+        if self.instance.pk is None:
+            return ContributingFactor.objects.append(self.save(commit=False), user=user,
+                                                     reason=reason)
+        return super().save_versioned(user, reason)
 
 
 class ActionItemForm(VersionedFormMixin, forms.ModelForm):

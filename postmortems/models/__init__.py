@@ -2,7 +2,8 @@
 
 - catalogue: the small service catalogue incidents and SLOs refer to;
 - incidents: incidents, their UTC key times and the "postmortem required?" rules;
-- documents: the postmortem document, its timeline, 5 whys and contributing factors;
+- documents: the postmortem document and its timeline;
+- analysis: the 5-whys chain and the contributing factors (numbered, one root cause);
 - actions: action items and the orphaned/overdue rules, written once in SQL;
 - meetings: the review meeting, its record and accepted orphans;
 - EditConflict (refused stale edits) lives with the rest of the revisions machinery in
@@ -10,14 +11,9 @@
 """
 
 from postmortems.models.actions import ActionItem, ActionItemQuerySet
+from postmortems.models.analysis import ContributingFactor, Why
 from postmortems.models.catalogue import Service
-from postmortems.models.documents import (
-    ContributingFactor,
-    Postmortem,
-    PublishBlocked,
-    TimelineEntry,
-    Why,
-)
+from postmortems.models.documents import Postmortem, PublishBlocked, TimelineEntry
 from postmortems.models.incidents import Incident, IncidentQuerySet
 from postmortems.models.meetings import (
     Agenda,

@@ -1,4 +1,5 @@
-"""The postmortem document: template, review state, impact, timeline, 5 whys, factors."""
+"""The postmortem document: template, review state, impact, timeline (the 5 whys and the
+factors are in analysis)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -7,6 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from postmortems.models.analysis import Why
 
 
 class PublishBlocked(Exception):
@@ -126,10 +129,10 @@ class Postmortem(models.Model):
         if not self.executive_summary.strip() and self.what_happened.strip():
             self.executive_summary = self.what_happened
         if self.root_cause_sentence.strip() and not self.whys.exists():
-            Why.objects.create(
-                postmortem=self, position=1, question="Why did this happen?",
+            Why.objects.append(Why(
+                postmortem=self, question="Why did this happen?",
                 answer=self.root_cause_sentence, is_root_cause=True,
-            )
+            ))
         self.save()
 
     def submit_for_review(self):
@@ -185,45 +188,3 @@ class TimelineEntry(models.Model):
     def clean(self):
         if self.at is not None and self.at.microsecond:
             raise ValidationError({"at": "Times are kept to the second: drop the fraction."})
-
-
-class Why(models.Model):
-    """One link of the 5-whys chain: a question and its answer; the last is the root cause."""
-
-    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="whys")
-    position = models.PositiveSmallIntegerField()
-    question = models.TextField(help_text="Markdown.")
-    answer = models.TextField(blank=True, help_text="Markdown.")
-    is_root_cause = models.BooleanField("root cause", default=False)
-    version = models.PositiveIntegerField(default=1)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["position", "pk"]
-        verbose_name_plural = "whys"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["postmortem", "position"], name="postmortems_why_unique_position",
-                deferrable=models.Deferrable.DEFERRED,
-            ),
-            models.CheckConstraint(condition=Q(position__gte=1), name="postmortems_why_position"),
-        ]
-
-    def __str__(self):
-        return f"Why {self.position}: {self.question}"
-
-
-class ContributingFactor(models.Model):
-    postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="factors")
-    position = models.PositiveSmallIntegerField(default=1)
-    text = models.TextField(help_text="Markdown.")
-    version = models.PositiveIntegerField(default=1)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["position", "pk"]
-
-    def __str__(self):
-        return self.text[:80]

@@ -60,7 +60,7 @@ class IncidentQuerySet(models.QuerySet):
     def search(self, text):
         """Full-text search over titles, summaries and the 5 whys (PostgreSQL); a plain
         substring match elsewhere."""
-        from postmortems.models.documents import Why
+        from postmortems.models.analysis import Why
 
         text = (text or "").strip()
         if not text:

@@ -333,13 +333,17 @@ class VersionedFormMixin(forms.Form):
             obj = create_tracked(self.save(commit=False), reason)
             self.save_m2m()
             return obj
-        names = [name for name in self.fields if name != "version"
-                 and _model_field(instance, name) is not None and name in self.cleaned_data]
-        values = {name: self.cleaned_data[name] for name in names}
         base = self.cleaned_data.get("version") or self.initial.get("version")
-        saved = save_versioned(instance, base, values, user=user, reason=reason, form=self)
+        saved = save_versioned(instance, base, self.versioned_values(), user=user,
+                               reason=reason, form=self)
         self.instance = saved
         return saved
+
+    def versioned_values(self):
+        """{field name: cleaned value} of the model fields this form saves."""
+        return {name: self.cleaned_data[name] for name in self.fields
+                if name != "version" and name in self.cleaned_data
+                and _model_field(self.instance, name) is not None}
 
     def merge_form(self, conflict):
         """The same form, unbound, prefilled with your values over the current object and

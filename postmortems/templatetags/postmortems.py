@@ -76,4 +76,5 @@ def ticket_link(ticket):
 
 @register.inclusion_tag("postmortems/partials/blameless_hints.html")
 def blameless_hints(text, people=()):
-    return {"findings": blameless.check(text, people)}
+    """Hints for a text; any other value (a ticked box, a number) has none."""
+    return {"findings": blameless.check(text if isinstance(text, str) else "", people)}

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,7 +34,6 @@ from postmortems.revisions.concurrency import (
     create_tracked,
     delete_versioned,
     save_or_conflict,
-    update_tracked,
 )
 from postmortems.views import is_htmx
 
@@ -308,14 +306,8 @@ def why_add(request, pk):
     form = WhyForm(request.POST, prefix="why")
     if not form.is_valid():
         return render_editor(request, postmortem, status=400, why_form=form)
-    with transaction.atomic():
-        last = postmortem.whys.aggregate(last=Max("position"))["last"] or 0
-        form.instance.postmortem = postmortem
-        form.instance.position = last + 1
-        why = form.save_versioned(request.user)
-        if why.is_root_cause:
-            update_tracked(postmortem.whys.exclude(pk=why.pk).filter(is_root_cause=True),
-                           user=request.user, is_root_cause=False)
+    form.instance.postmortem = postmortem
+    form.save_versioned(request.user)  # at the end of the chain (Why.objects.append)
     return redirect(editor_url(postmortem, "whys"))
 
 
@@ -327,13 +319,8 @@ def why_edit(request, pk):
         require_edit(request.user, postmortem)
     form = WhyForm(request.POST or None, instance=why, prefix="why")
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            if (conflict := save_or_conflict(request, form)) is not None:
-                return conflict
-            why = form.instance
-            if why.is_root_cause:
-                update_tracked(postmortem.whys.exclude(pk=why.pk).filter(is_root_cause=True),
-                               user=request.user, is_root_cause=False)
+        if (conflict := save_or_conflict(request, form)) is not None:
+            return conflict
         return redirect(editor_url(postmortem, "whys"))
     return render(request, "postmortems/row_edit.html", {
         "form": form, "postmortem": postmortem, "title": f"Edit why {why.position}",
@@ -347,11 +334,7 @@ def why_delete(request, pk):
     require_edit(request.user, postmortem)
     with transaction.atomic():
         delete_versioned(why, None)
-        # Close the gap so the chain reads 1, 2, 3 … again.
-        for position, remaining in enumerate(postmortem.whys.order_by("position"), start=1):
-            if remaining.position != position:
-                remaining.position = position
-                remaining.save(update_fields=["position"])
+        Why.objects.renumber(postmortem)  # the chain reads 1, 2, 3 … again
     messages.success(request, "Why deleted (it stays in the history).")
     return redirect(editor_url(postmortem, "whys"))
 
@@ -363,10 +346,8 @@ def factor_add(request, pk):
     form = ContributingFactorForm(request.POST, prefix="factor")
     if not form.is_valid():
         return render_editor(request, postmortem, status=400, factor_form=form)
-    last = postmortem.factors.aggregate(last=Max("position"))["last"] or 0
     form.instance.postmortem = postmortem
-    form.instance.position = last + 1
-    form.save_versioned(request.user)
+    form.save_versioned(request.user)  # at the end of the list (locked append)
     return redirect(editor_url(postmortem, "whys"))
 
 
