@@ -340,6 +340,9 @@ def parse_document(text):
     positions = [why["position"] for why in doc["whys"]]
     if len(set(positions)) != len(positions) or any(p < 1 for p in positions):
         raise MalformedDocument(sections["5 whys"].line, "Why numbers must be distinct, from 1.")
+    if sum(why["is_root_cause"] for why in doc["whys"]) > 1:
+        raise MalformedDocument(sections["5 whys"].line,
+                                "A 5-whys chain has one root cause: mark only one “(root cause)”.")
 
     labels = {label: name for name, label in IMPACT_FIELDS}
     notes = []

@@ -91,6 +91,7 @@ def test_hh_mm_times_take_the_document_date(document):
     (lambda t: t.replace("## Impact", "## Effects"), None, "Missing section “Impact”"),
     (lambda t: t.replace("## Executive summary", "## Overview"), 5, "Unknown section"),
     (lambda t: t.replace("| Factor 1 |", "| Factor 7 |"), None, "Factor 7 does not exist"),
+    (lambda t: t.replace("### Why 1:", "### Why 1 (root cause):"), None, "one root cause"),
 ])
 def test_a_malformed_file_is_refused_whole_with_line_and_reason(document, change, line, reason):
     before = Incident.objects.count()

@@ -21,9 +21,9 @@ class WhyWithItsPostmortemForm(forms.ModelForm):
 def test_a_second_root_cause_is_refused_by_the_database(make):
     pm = make.postmortem()
     make.why(pm, 1, is_root_cause=True)
-    with pytest.raises(IntegrityError, match="postmortems_why_one_root_cause"):
-        with transaction.atomic():
-            make.why(pm, 2, is_root_cause=True)
+    refused = pytest.raises(IntegrityError, match="postmortems_why_one_root_cause")
+    with refused, transaction.atomic():
+        make.why(pm, 2, is_root_cause=True)
     other = make.postmortem(make.incident("Another"))
     make.why(other, 1, is_root_cause=True)  # one per chain, not one in all
 
@@ -83,10 +83,10 @@ def test_an_empty_question_with_root_cause_ticked_is_a_form_error(alice_client, 
 def test_factor_positions_are_unique_per_postmortem(make):
     pm = make.postmortem()
     ContributingFactor.objects.create(postmortem=pm, position=1, text="No canary")
-    with pytest.raises(IntegrityError, match="postmortems_factor_unique_position"):
-        with transaction.atomic(), connection.cursor() as cursor:
-            ContributingFactor.objects.create(postmortem=pm, position=1, text="Peak traffic")
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # checked now, not at commit
+    refused = pytest.raises(IntegrityError, match="postmortems_factor_unique_position")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        ContributingFactor.objects.create(postmortem=pm, position=1, text="Peak traffic")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # checked now, not at commit
     ContributingFactor.objects.append(ContributingFactor(postmortem=pm, text="Peak traffic"))
     assert list(pm.factors.values_list("position", "text")) == [
         (1, "No canary"), (2, "Peak traffic")]
