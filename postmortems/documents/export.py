@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from postmortems.documents.timeline import kind_from_label, parse_time
+from postmortems.durations import span as format_duration
 from postmortems.models import (
     ActionItem,
     ContributingFactor,
@@ -33,7 +34,6 @@ from postmortems.models import (
     TimelineEntry,
     Why,
 )
-from postmortems.templatetags.postmortems import duration as format_duration
 
 NONE = "—"
 SEPARATOR = " · "

@@ -2,7 +2,7 @@
 marked safe."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 from django import template
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from postmortems import blameless
+from postmortems import blameless, durations
 from postmortems import markdown as markdown_module
 from postmortems.people import display_name
 
@@ -20,6 +20,7 @@ TICKET_KEY = re.compile(r"^[A-Z][A-Z0-9_]+-\d+$")
 
 
 register.filter("display_name", display_name)
+register.filter("duration", durations.span)
 
 
 @register.filter
@@ -34,26 +35,6 @@ def utc(value, fmt="%Y-%m-%d %H:%M:%S"):
     if not isinstance(value, datetime):
         return ""
     return f"{value.astimezone(UTC).strftime(fmt)} UTC"
-
-
-@register.filter
-def duration(value):
-    """A timedelta as "2 h 05 min" / "4 min 30 s"; an em dash when unknown."""
-    if not isinstance(value, timedelta):
-        return "—"
-    seconds = int(value.total_seconds())
-    sign = "-" if seconds < 0 else ""
-    seconds = abs(seconds)
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    if days:
-        return f"{sign}{days} d {hours} h"
-    if hours:
-        return f"{sign}{hours} h {minutes:02d} min"
-    if minutes:
-        return f"{sign}{minutes} min" + (f" {seconds} s" if seconds else "")
-    return f"{sign}{seconds} s"
 
 
 def ticket_url(ticket):

@@ -2,6 +2,7 @@
 
 from django import template
 
+from postmortems import durations
 from slos.models import IncidentImpact
 
 register = template.Library()
@@ -15,16 +16,7 @@ def percent(value, digits=2):
     return f"{value * 100:.{int(digits)}f}%"
 
 
-@register.filter
-def duration(seconds):
-    """Allowed downtime and time to exhaustion in words: 2592 -> "43.2 min"."""
-    if seconds is None:
-        return "—"
-    seconds = float(seconds)
-    for limit, unit, size in ((60, "s", 1), (3600, "min", 60), (172800, "h", 3600)):
-        if seconds < limit:
-            return f"{_trim(seconds / size)} {unit}"
-    return f"{_trim(seconds / 86400)} days"
+register.filter("duration", durations.approximate)
 
 
 @register.filter
@@ -34,11 +26,7 @@ def days_left(seconds):
         return "never at the current burn rate"
     if seconds <= 0:
         return "spent"
-    if seconds < 3600:
-        return f"~{seconds / 60:.0f} min at the current burn rate"
-    if seconds < 2 * 86400:
-        return f"~{seconds / 3600:.0f} h at the current burn rate"
-    return f"~{seconds / 86400:.0f} days at the current burn rate"
+    return f"~{durations.approximate(seconds, whole=True)} at the current burn rate"
 
 
 @register.filter
@@ -57,11 +45,6 @@ def bar_width(remaining):
 @register.filter
 def get(mapping, key):
     return mapping.get(key) if mapping else None
-
-
-def _trim(value):
-    text = f"{value:.3g}" if value < 100 else f"{value:.0f}"
-    return text
 
 
 @register.filter
