@@ -6,7 +6,7 @@ Answers to a form: 200 + the section body for htmx, 303 to the meeting page othe
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
@@ -426,14 +426,13 @@ def item_accept_orphan(request, pk, item_id):
     meeting = _open_meeting(request, pk)
     item = get_object_or_404(ActionItem, incident=meeting.postmortem.incident, pk=item_id)
     form = meeting_forms.AcceptOrphanForm(request.POST, prefix=f"accept-{item.pk}")
-    if not form.is_valid() or not form.cleaned_data["reason"].strip():
-        if form.is_valid():
-            form.add_error("reason", "Say why this item may stay orphaned.")
+    if form.is_valid():
+        try:
+            meeting.accept_orphan(item, form.cleaned_data["reason"], request.user)
+        except ValidationError as refused:
+            form.add_error(None, refused)
+    if not form.is_valid():
         return _invalid(request, meeting, Agenda.ACTIONS, f"accept-{item.pk}", form)
-    meeting.orphan_acceptances.get_or_create(
-        action_item=item,
-        defaults={"reason": form.cleaned_data["reason"].strip(), "accepted_by": request.user},
-    )
     return _done(request, meeting, Agenda.ACTIONS, "Accepted as orphaned.")
 
 

@@ -5,6 +5,8 @@ owner whose account is deactivated counts as no owner, and so does an imported o
 matches no user. Overdue = still open and past its due date (UTC).
 """
 
+from datetime import UTC
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -20,7 +22,8 @@ REASON_SEPARATOR = ", "
 
 
 def today_utc():
-    return timezone.now().date()  # now() is aware UTC (USE_TZ)
+    """Today's date in UTC, whatever the server's zone: the day "overdue" is counted from."""
+    return timezone.now().astimezone(UTC).date()
 
 
 class ActionItemQuerySet(models.QuerySet):
@@ -32,10 +35,16 @@ class ActionItemQuerySet(models.QuerySet):
         return Q(owner__isnull=True) | Q(owner__is_active=False)
 
     @staticmethod
-    def _orphan_condition():
+    def orphan_condition():
+        """Still open, and missing an owner, a due date or a ticket."""
         return Q(status__in=ActionItem.OPEN_STATUSES) & (
             ActionItemQuerySet._missing_owner() | Q(due__isnull=True) | Q(ticket="")
         )
+
+    @staticmethod
+    def overdue_condition():
+        """Still open, and due before today (UTC)."""
+        return Q(status__in=ActionItem.OPEN_STATUSES, due__lt=today_utc())
 
     def with_flags(self):
         """Annotate is_orphaned, orphan_reason ("no owner, no ticket"), is_overdue."""
@@ -58,34 +67,36 @@ class ActionItemQuerySet(models.QuerySet):
         return self.annotate(
             orphan_reason=Substr(reasons, len(REASON_SEPARATOR) + 1),
             is_orphaned=Case(
-                When(self._orphan_condition(), then=Value(True)),
+                When(self.orphan_condition(), then=Value(True)),
                 default=Value(False), output_field=models.BooleanField(),
             ),
             is_overdue=Case(
-                When(still_open & Q(due__lt=today_utc()), then=Value(True)),
+                When(self.overdue_condition(), then=Value(True)),
                 default=Value(False), output_field=models.BooleanField(),
             ),
         )
 
     def orphaned(self):
-        return self.with_flags().filter(self._orphan_condition())
+        return self.with_flags().filter(self.orphan_condition())
 
     def not_orphaned(self):
-        return self.exclude(self._orphan_condition())
+        return self.exclude(self.orphan_condition())
 
     def overdue(self):
-        return self.with_flags().filter(
-            status__in=ActionItem.OPEN_STATUSES, due__lt=today_utc()
+        return self.with_flags().filter(self.overdue_condition())
+
+    def filter_counts(self, user):
+        """How many items each filter of the tracker would show, in one query."""
+        return self.aggregate(
+            all=models.Count("pk"),
+            active=models.Count("pk", filter=Q(status__in=ActionItem.OPEN_STATUSES)),
+            **{status: models.Count("pk", filter=Q(status=status))
+               for status in ActionItem.Status.values},
+            **{p: models.Count("pk", filter=Q(priority=p)) for p in ActionItem.Priority.values},
+            mine=models.Count("pk", filter=Q(owner=user)),
+            orphaned=models.Count("pk", filter=self.orphan_condition()),
+            overdue=models.Count("pk", filter=self.overdue_condition()),
         )
-
-    def unlinked(self):
-        """Items that address no why and no contributing factor."""
-        return self.filter(addresses_why__isnull=True, addresses_factor__isnull=True)
-
-    def status_summary(self):
-        """{status: count} for these items, one query."""
-        rows = self.order_by().values("status").annotate(n=models.Count("pk"))
-        return {row["status"]: row["n"] for row in rows}
 
 
 class ActionItem(models.Model):

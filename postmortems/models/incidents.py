@@ -57,6 +57,20 @@ class IncidentQuerySet(models.QuerySet):
         )
         return self.requiring_postmortem().filter(~Exists(published))
 
+    def mean_times(self, since=None):
+        """MTTD and MTTR (start → detected, start → resolved) over these incidents, or those
+        started since ``since``, as {"incidents", "mttd", "mttr"}: one query."""
+        incidents = self if since is None else self.filter(started_at__gte=since)
+        return incidents.aggregate(
+            incidents=models.Count("pk"),
+            mttd=models.Avg(models.ExpressionWrapper(
+                models.F("detected_at") - models.F("started_at"),
+                output_field=models.DurationField())),
+            mttr=models.Avg(models.ExpressionWrapper(
+                models.F("resolved_at") - models.F("started_at"),
+                output_field=models.DurationField()), filter=Q(resolved_at__isnull=False)),
+        )
+
     def search(self, text):
         """Full-text search over titles, summaries and the 5 whys (PostgreSQL); a plain
         substring match elsewhere."""
@@ -245,7 +259,3 @@ class Incident(models.Model):
         if self.novel_failure_mode:
             reasons.append("Novel failure mode.")
         return reasons
-
-    @property
-    def postmortem_required(self):
-        return bool(self.postmortem_required_reasons())

@@ -184,8 +184,12 @@ class Meeting(models.Model):
         return self.orphaned_items().exclude(orphan_acceptances__meeting=self)
 
     def accept_orphan(self, item, reason, user):
-        """Accept an orphaned item as such, with the reason; the model validates the reason."""
-        acceptance = OrphanAcceptance(meeting=self, action_item=item, reason=reason,
+        """Accept an orphaned item as such, with the reason (refused without one: a
+        ValidationError keyed "reason"). Accepting it again keeps the first acceptance."""
+        existing = self.orphan_acceptances.filter(action_item=item).first()
+        if existing is not None:
+            return existing
+        acceptance = OrphanAcceptance(meeting=self, action_item=item, reason=reason.strip(),
                                       accepted_by=user)
         acceptance.full_clean()
         acceptance.save()

@@ -4,16 +4,14 @@ import csv
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from postmortems.forms import ActionFilterForm, ActionItemForm
 from postmortems.models import ActionItem, Incident
-from postmortems.models.actions import ActionItemQuerySet
 from postmortems.permissions import require_edit
 from postmortems.revisions.concurrency import save_or_conflict
 
@@ -97,20 +95,6 @@ def filtered_items(request, form):
     return items.order_by(*order)
 
 
-def filter_counts(user):
-    """How many items each filter would show, in one query."""
-    still_open = Q(status__in=ActionItem.OPEN_STATUSES)
-    return ActionItem.objects.aggregate(
-        all=Count("pk"),
-        active=Count("pk", filter=still_open),
-        **{status: Count("pk", filter=Q(status=status)) for status in ActionItem.Status.values},
-        **{p: Count("pk", filter=Q(priority=p)) for p in ActionItem.Priority.values},
-        mine=Count("pk", filter=Q(owner=user)),
-        orphaned=Count("pk", filter=ActionItemQuerySet._orphan_condition()),
-        overdue=Count("pk", filter=still_open & Q(due__lt=timezone.now().date())),
-    )
-
-
 @require_GET
 def action_list(request):
     form = ActionFilterForm(request.GET or None)
@@ -119,7 +103,7 @@ def action_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "postmortems/action_list.html", {
-        "form": form, "page": page, "counts": filter_counts(request.user),
+        "form": form, "page": page, "counts": ActionItem.objects.filter_counts(request.user),
         "query": query.urlencode(), "filtered_total": page.paginator.count,
     })
 

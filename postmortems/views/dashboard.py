@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -12,21 +11,6 @@ from postmortems.models import ActionItem, Incident
 
 WINDOW_DAYS = 90
 LIST_SIZE = 8
-
-
-def mean_times(days=WINDOW_DAYS):
-    """MTTD and MTTR (start → detected, start → resolved) over incidents started in the last
-    ``days``: one query."""
-    since = timezone.now() - timedelta(days=days)
-    recent = Incident.objects.filter(started_at__gte=since)
-    return recent.aggregate(
-        incidents=Count("pk"),
-        mttd=Avg(ExpressionWrapper(F("detected_at") - F("started_at"),
-                                   output_field=DurationField())),
-        mttr=Avg(ExpressionWrapper(F("resolved_at") - F("started_at"),
-                                   output_field=DurationField()),
-                 filter=Q(resolved_at__isnull=False)),
-    )
 
 
 @require_GET
@@ -43,7 +27,8 @@ def dashboard(request):
         "orphan_count": ActionItem.objects.orphaned().count(),
         "overdue": list(flagged.filter(is_overdue=True).order_by("due", "pk")[:LIST_SIZE]),
         "overdue_count": ActionItem.objects.overdue().count(),
-        "times": mean_times(),
+        "times": Incident.objects.mean_times(
+            since=timezone.now() - timedelta(days=WINDOW_DAYS)),
         "window_days": WINDOW_DAYS,
         "recurring_services": recurring.recurring_services(days=WINDOW_DAYS),
         "recurring_causes": recurring.recurring_root_causes(),

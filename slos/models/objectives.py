@@ -43,6 +43,27 @@ class SLOQuerySet(models.QuerySet):
     def for_service(self, service):
         return self.filter(service=service)
 
+    def service_gate(self, service, now=None):
+        """May risky changes to ``service`` ship? Only if every one of its SLOs allows them
+        (a service without SLOs has no budget to consult: no). The verdict, the worst
+        policy, the least budget left, the reason, and each SLO's own verdict."""
+        now = now or timezone.now()
+        verdicts = [slo.gate(now) for slo in self.for_panels().for_service(service)]
+        blocking = [v for v in verdicts if not v["allowed"]]
+        if not verdicts:
+            reason = f"{service.name} has no SLO: no error budget to consult."
+        elif blocking:
+            reason = " ".join(v["reason"] for v in blocking)
+        else:
+            reason = f"Every SLO of {service.name} allows risky changes."
+        return {
+            "service": service.slug, "allowed": bool(verdicts) and not blocking,
+            "policy": budget.worst_policy(v["policy"] for v in verdicts),
+            "budget_remaining": min((v["budget_remaining"] for v in verdicts
+                                     if v["budget_remaining"] is not None), default=None),
+            "reason": reason, "slos": verdicts,
+        }
+
 
 class SLO(models.Model):
     class Kind(models.TextChoices):

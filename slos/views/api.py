@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from postmortems.models import Service
-from slos import budget
 from slos.models import SLO, ApiToken
 
 
@@ -92,19 +91,4 @@ def slo_gate(request, pk):
 def service_gate(request, slug):
     """Risky changes to a service may ship only if every one of its SLOs allows them."""
     service = get_object_or_404(Service, slug=slug)
-    now = timezone.now()
-    verdicts = [slo.gate(now) for slo in SLO.objects.for_panels().for_service(service)]
-    blocking = [v for v in verdicts if not v["allowed"]]
-    if not verdicts:
-        reason = f"{service.name} has no SLO: no error budget to consult."
-    elif blocking:
-        reason = " ".join(v["reason"] for v in blocking)
-    else:
-        reason = f"Every SLO of {service.name} allows risky changes."
-    return JsonResponse({
-        "service": service.slug, "allowed": bool(verdicts) and not blocking,
-        "policy": budget.worst_policy(v["policy"] for v in verdicts),
-        "budget_remaining": min((v["budget_remaining"] for v in verdicts
-                                 if v["budget_remaining"] is not None), default=None),
-        "reason": reason, "slos": verdicts,
-    })
+    return JsonResponse(SLO.objects.service_gate(service))
