@@ -20,6 +20,8 @@ from django import forms
 from django.db import models, transaction
 from django.shortcuts import render
 
+from postmortems.views import is_htmx, safe_next
+
 UNSET = object()
 
 
@@ -373,7 +375,7 @@ def save_or_conflict(request, form, reason=None, template=None, context=None):
         form.save_versioned(request.user, reason=reason)
     except Conflict as conflict:
         response = conflict_response(request, conflict, template=template, context=context)
-        if request.headers.get("HX-Request") == "true" and template is None:
+        if is_htmx(request) and template is None:
             # htmx does not swap error answers by default: show the page's main area instead.
             response.status_code = 200
             response["HX-Retarget"] = "#main"
@@ -387,13 +389,13 @@ def conflict_response(request, conflict, form=None, template=None, context=None)
     """The conflict page (HTTP 409): theirs beside yours, and the merge form."""
     form = form if form is not None else conflict.form
     merge = form.merge_form(conflict) if form is not None else None
-    if template is None and request.headers.get("HX-Request") == "true":
+    if template is None and is_htmx(request):
         template = "revisions/conflict_body.html"
     return render(request, template or "revisions/conflict.html", {
         "conflict": conflict,
         "rows": conflict.rows(),
         "merge_form": merge,
         "action": request.path,
-        "back": request.POST.get("next") or request.META.get("HTTP_REFERER") or "",
+        "back": safe_next(request, request.META.get("HTTP_REFERER") or ""),
         **(context or {}),
     }, status=409)

@@ -7,6 +7,16 @@ One query per history table (not per row), so a page costs the same for 10 or 10
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from postmortems.models import (
+    ActionItem,
+    ContributingFactor,
+    Decision,
+    DissentingView,
+    EditConflict,
+    Meeting,
+    TimelineEntry,
+    Why,
+)
 from postmortems.people import display_name
 from postmortems.revisions.changes import document_scopes
 
@@ -14,8 +24,10 @@ SHOWN = 300
 KINDS = {"+": "created", "~": "changed", "-": "deleted"}
 # Bookkeeping columns that are not worth a line in the history.
 IGNORED = {"version", "updated_at", "created_at"}
-RESTORABLE = {"timelineentry", "why", "contributingfactor", "actionitem", "dissentingview",
-              "decision"}
+# What a deleted row can be brought back as, by model name (the restore URL's "model").
+RESTORABLE = {model._meta.model_name: model for model in [
+    TimelineEntry, Why, ContributingFactor, ActionItem, DissentingView, Decision,
+]}
 
 
 def _short(record, users):
@@ -102,8 +114,6 @@ def _restorable(events, existing):
 
 def history_of_postmortem(postmortem):
     """{"events": newest first (at most SHOWN), "deleted": restorable rows, "conflicts"}."""
-    from postmortems.models import EditConflict, Meeting
-
     users = _user_names()
     meeting_ids = list(Meeting.objects.filter(postmortem_id=postmortem.pk)
                        .values_list("pk", flat=True))
@@ -134,9 +144,6 @@ def history_of_postmortem(postmortem):
 
 def history_of_action_item(item_id):
     """The same for one action item (which may have been deleted)."""
-    from postmortems.models import ActionItem
-    from postmortems.revisions.models import EditConflict
-
     users = _user_names()
     records = list(ActionItem.history.filter(id=item_id).order_by("history_date", "history_id"))
     events = _events_for(records, users, [])

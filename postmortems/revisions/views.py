@@ -1,5 +1,6 @@
 """History pages (per postmortem, per action item) and restoring a deleted object."""
 
+from django.apps import apps
 from django.contrib import messages
 from django.db import IntegrityError
 from django.http import Http404, HttpResponseRedirect
@@ -9,21 +10,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from postmortems.models import (
     ActionItem,
-    ContributingFactor,
-    Decision,
-    DissentingView,
     EditConflict,
     Postmortem,
-    TimelineEntry,
-    Why,
 )
 from postmortems.permissions import can_edit, postmortem_of, require_edit
 from postmortems.revisions import history
 from postmortems.revisions.concurrency import restore_deleted
-
-RESTORE_MODELS = {model._meta.model_name: model for model in [
-    TimelineEntry, Why, ContributingFactor, ActionItem, DissentingView, Decision,
-]}
+from postmortems.views import safe_next
 
 
 @require_GET
@@ -55,9 +48,6 @@ def action_item_history(request, item_id):
 @require_POST
 def conflict_discard(request, pk):
     """"Keep theirs, drop mine": the refused edit is closed as discarded (it stays on record)."""
-    from django.apps import apps
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     conflict = get_object_or_404(EditConflict, pk=pk)
     try:
         model_class = apps.get_model(conflict.model)
@@ -70,16 +60,13 @@ def conflict_discard(request, pk):
         raise Http404("Not your edit.")
     EditConflict.objects.filter(pk=conflict.pk, outcome=EditConflict.Outcome.PENDING).update(
         outcome=EditConflict.Outcome.DISCARDED)
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
-        back = reverse("home")
-    return HttpResponseRedirect(back, status=303)
+    return HttpResponseRedirect(safe_next(request, reverse("home")), status=303)
 
 
 @require_POST
 def restore(request, model, history_id):
     """Bring back a deleted object from its last history row."""
-    model_class = RESTORE_MODELS.get(model)
+    model_class = history.RESTORABLE.get(model)
     if model_class is None:
         raise Http404("Nothing of that kind can be restored.")
     record = get_object_or_404(model_class.history, history_id=history_id, history_type="-")

@@ -5,15 +5,15 @@ import csv
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from postmortems.forms import ActionFilterForm, ActionItemForm
 from postmortems.models import ActionItem, Incident
 from postmortems.permissions import require_edit
 from postmortems.revisions.concurrency import save_or_conflict
+from postmortems.views import safe_next
 
 PAGE_SIZE = 50
 CSV_COLUMNS = ["incident", "priority", "action", "owner", "due", "ticket", "status", "orphaned",
@@ -26,14 +26,6 @@ def csv_cell(value):
     return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def safe_next(request, default):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()},
-                                                  request.is_secure()):
-        return target
-    return default
-
-
 @require_http_methods(["GET", "POST"])
 def action_add(request, pk):
     incident = get_object_or_404(Incident, pk=pk)
@@ -42,7 +34,7 @@ def action_add(request, pk):
     if request.method == "POST" and form.is_valid():
         item = form.save_versioned(request.user)
         messages.success(request, f"Action item added: {item.text}")
-        return redirect(safe_next(request, incident.get_absolute_url() + "#actions"))
+        return HttpResponseRedirect(safe_next(request, incident.get_absolute_url() + "#actions"))
     return render(request, "postmortems/action_form.html", {
         "form": form, "incident": incident, "title": "New action item",
         "next": safe_next(request, ""),
@@ -59,7 +51,7 @@ def action_edit(request, pk):
         if (conflict := save_or_conflict(request, form)) is not None:
             return conflict
         messages.success(request, f"Action item saved: {item.text}")
-        return redirect(safe_next(request, item.get_absolute_url()))
+        return HttpResponseRedirect(safe_next(request, item.get_absolute_url()))
     return render(request, "postmortems/action_form.html", {
         "form": form, "incident": item.incident, "item": item, "title": "Edit action item",
         "next": safe_next(request, ""),
