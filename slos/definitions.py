@@ -15,6 +15,8 @@
 
 Import is all or nothing: every entry is validated first (the model's own ``clean()``), and
 any error refuses the whole file with field-level messages such as ``slos[2].target: …``.
+The file is read by the bounded loader (``slos.formats.safe_yaml``: size, depth, no aliases,
+no NaN/NUL) and each field is bounded in length and range.
 """
 
 from decimal import Decimal
@@ -25,6 +27,7 @@ from django.db import transaction
 
 from postmortems.models import Service
 from slos import budget
+from slos.formats import safe_yaml
 from slos.models import SLO, DataSource
 
 ALERT_FIELDS = {"fast_burn": ("fast_burn_rate", "fast_severity"),
@@ -32,6 +35,11 @@ ALERT_FIELDS = {"fast_burn": ("fast_burn_rate", "fast_severity"),
                 "ticket": ("ticket_burn_rate", "ticket_severity")}
 ALERT_WINDOWS = {name: (long, short) for name, long, short, _ in budget.ALERT_SHARES}
 KNOWN_KEYS = {"name", "service", "description", "kind", "target", "window", "sli", "alerts"}
+MAX_SLOS = 1000
+# Text fields the model leaves unbounded (TextField), bounded here.
+MAX_DESCRIPTION = 5000
+MAX_QUERY = 5000
+MAX_BURN_RATE = 1_000_000
 
 
 class ImportRefused(Exception):
@@ -63,24 +71,26 @@ def import_text(text, default_service=None, data_source=None):
     """Create or update SLOs (matched by service and name) from YAML text. Returns the saved
     SLOs; raises ImportRefused with every problem and saves nothing when any is found."""
     try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise ImportRefused([f"not valid YAML: {where}{getattr(exc, 'problem', exc)}"]) from None
+        document = safe_yaml.load(text)
+    except safe_yaml.YAMLRefused as refused:
+        raise ImportRefused(refused.errors) from None
     if not isinstance(document, dict) or not isinstance(document.get("slos"), list):
         raise ImportRefused(["the file must be a mapping with a `slos:` list"])
+    if len(document["slos"]) > MAX_SLOS:
+        raise ImportRefused([f"the file holds {len(document['slos']):,} SLOs; the limit is "
+                             f"{MAX_SLOS:,} a file (split it into several files)"])
     data_source = data_source or DataSource.default()
     services = {s.slug: s for s in Service.objects.all()}
     services.update({s.name.lower(): s for s in services.values()})
+    existing = {(slo.service_id, slo.name): slo for slo in SLO.objects.all()}
     errors, objects, seen = [], [], set()
     for index, entry in enumerate(document["slos"]):
         where = f"slos[{index}]"
         if not isinstance(entry, dict):
             errors.append(f"{where}: each SLO must be a mapping")
             continue
-        where = f"slos[{index}] ({entry.get('name', 'unnamed')})"
-        problems, slo = _build(entry, services, default_service, data_source)
+        where = f"slos[{index}] ({str(entry.get('name', 'unnamed'))[:60]})"
+        problems, slo = _build(entry, services, default_service, data_source, existing)
         key = (slo.service_id, slo.name)
         if slo.name and key in seen:
             problems.append(("name", "appears twice in the file"))
@@ -97,27 +107,41 @@ def import_text(text, default_service=None, data_source=None):
     return objects
 
 
-def _build(entry, services, default_service, data_source):
+def _scalar(value, field, problems, limit=None):
+    """A text field's value: scalars as text, anything else (a list, a mapping) refused."""
+    if value is None:
+        return ""
+    if isinstance(value, dict | list | set):
+        problems.append((field, "a single value is required, not a list or a mapping"))
+        return ""
+    text = str(value)
+    if limit is not None and len(text) > limit:
+        problems.append((field, f"at most {limit:,} characters (it has {len(text):,})"))
+        return text[:limit]
+    return text
+
+
+def _build(entry, services, default_service, data_source, existing):
     problems = []
-    for key in sorted(set(entry) - KNOWN_KEYS):
-        problems.append((key, "unknown field"))
+    for key in sorted(set(entry) - KNOWN_KEYS, key=str):
+        problems.append((str(key)[:60], "unknown field"))
     service = default_service
     if entry.get("service") is not None:
-        service = services.get(str(entry["service"]).lower())
-        if service is None:
-            problems.append(("service", f"no service {entry['service']!r} in the catalogue"))
+        given = _scalar(entry["service"], "service", problems, limit=150)
+        service = services.get(given.lower())
+        if service is None and given:
+            problems.append(("service", f"no service {given!r} in the catalogue"))
     elif service is None:
         problems.append(("service", "required (a service slug or name)"))
-    name = str(entry.get("name") or "").strip()
-    slo = None
-    if service is not None and name:
-        slo = SLO.objects.filter(service=service, name=name).first()
+    name = _scalar(entry.get("name"), "name", problems).strip()
+    slo = existing.get((service.pk, name)) if service is not None and name else None
     slo = slo or SLO(data_source=data_source)
     slo.service = service if service is not None else None
     slo.name = name
-    slo.description = str(entry.get("description") or "")
-    slo.kind = entry.get("kind") or SLO.Kind.AVAILABILITY
-    slo.window = str(entry.get("window") or SLO.Window.DAYS_28)
+    slo.description = _scalar(entry.get("description"), "description", problems,
+                              limit=MAX_DESCRIPTION)
+    slo.kind = _scalar(entry.get("kind"), "kind", problems) or SLO.Kind.AVAILABILITY
+    slo.window = _scalar(entry.get("window"), "window", problems) or SLO.Window.DAYS_28
     target = entry.get("target")
     if isinstance(target, bool) or not isinstance(target, int | float):
         problems.append(("target", "a number of percent is required, e.g. 99.9"))
@@ -127,8 +151,8 @@ def _build(entry, services, default_service, data_source):
     if not isinstance(sli, dict):
         problems.append(("sli", "a mapping with `good` and `total` PromQL expressions"))
         sli = {}
-    slo.good_query = str(sli.get("good") or "")
-    slo.total_query = str(sli.get("total") or "")
+    slo.good_query = _scalar(sli.get("good"), "sli.good", problems, limit=MAX_QUERY)
+    slo.total_query = _scalar(sli.get("total"), "sli.total", problems, limit=MAX_QUERY)
     problems += _alerts(entry.get("alerts"), slo)
     try:
         slo.full_clean(exclude=["service", "data_source", "slug"] if service is None
@@ -149,7 +173,8 @@ def _alerts(alerts, slo):
         return [("alerts", "a mapping of fast_burn / slow_burn / ticket settings")]
     for name, settings in alerts.items():
         if name not in ALERT_FIELDS:
-            problems.append((f"alerts.{name}", "unknown alert: use fast_burn, slow_burn, ticket"))
+            problems.append((f"alerts.{str(name)[:60]}",
+                             "unknown alert: use fast_burn, slow_burn, ticket"))
             continue
         if not isinstance(settings, dict):
             problems.append((f"alerts.{name}", "a mapping"))
@@ -157,8 +182,10 @@ def _alerts(alerts, slo):
         rate_field, severity_field = ALERT_FIELDS[name]
         rate = settings.get("burn_rate")
         if rate is not None:
-            if isinstance(rate, bool) or not isinstance(rate, int | float) or rate <= 0:
-                problems.append((f"alerts.{name}.burn_rate", "a positive number"))
+            if isinstance(rate, bool) or not isinstance(rate, int | float) \
+                    or not 0 < rate <= MAX_BURN_RATE:
+                problems.append((f"alerts.{name}.burn_rate",
+                                 f"a positive number up to {MAX_BURN_RATE:,}"))
             else:
                 setattr(slo, rate_field, float(rate))
         long, short = ALERT_WINDOWS[name]
@@ -169,5 +196,6 @@ def _alerts(alerts, slo):
                                  f"{given!r} is not supported: {name} uses {long} and {short} "
                                  "(the windows the poller reads)"))
         if settings.get("severity"):
-            setattr(slo, severity_field, str(settings["severity"]))
+            setattr(slo, severity_field, _scalar(settings["severity"],
+                                                 f"alerts.{name}.severity", problems, limit=30))
     return problems

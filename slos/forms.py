@@ -95,8 +95,14 @@ class ImportForm(forms.Form):
         cleaned = super().clean()
         upload = cleaned.get("file")
         if upload:
+            from slos.formats import safe_yaml
+
+            if upload.size > safe_yaml.MAX_BYTES:
+                raise forms.ValidationError({"file": (
+                    f"The file is {upload.size / 1_000_000:.1f} MB; the limit is "
+                    f"{safe_yaml.MAX_BYTES / 1_000_000:.1f} MB.")})
             try:
-                cleaned["yaml"] = upload.read().decode("utf-8")
+                cleaned["yaml"] = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise forms.ValidationError({"file": "The file is not UTF-8 text."}) from None
         elif cleaned.get("text", "").strip():

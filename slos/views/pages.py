@@ -116,8 +116,9 @@ def import_slos(request):
         else:
             messages.success(request, f"Imported {len(saved)} SLO(s).")
             return redirect("slos:dashboard")
+    refused = errors or (request.method == "POST" and form.errors)
     return render(request, "slos/import.html", {"form": form, "errors": errors},
-                  status=400 if errors else 200)
+                  status=400 if refused else 200)
 
 
 @require_GET

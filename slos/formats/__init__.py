@@ -1,0 +1,1 @@
+"""SLO file formats: readers and writers of SLO definitions in other tools' formats."""
