@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from slos import budget, rules
+from slos import budget, rules, shape
 from slos.models import SLO, Snapshot
 from slos.prometheus import HTTP_4XX, NAN, PROM_ERROR, QueryError
 
@@ -52,11 +52,19 @@ class Measurement:
 def spec_for(slo):
     queries = {"window": slo.error_ratio_query(slo.window)}
     queries.update({w: slo.error_ratio_query(w) for w in budget.BURN_WINDOWS})
+    queries["series"] = shape.series_query(slo.query("good", "5m"), slo.query("total", "5m"))
     return Spec(slo.pk, slo.slug, slo.revision, slo.budget, slo.window, queries)
 
 
-def figures(spec, window_ratio, ratios, source):
-    """A measurement from error ratios (NaN/Inf already turned into None)."""
+def figures(spec, window_ratio, ratios, source, series=None):
+    """A measurement from error ratios (NaN/Inf already turned into None) and the number of
+    series of each side (``series``: side -> n); a query of the wrong shape is "broken"."""
+    problem = shape.many_series_problem(series or {}) or shape.negative_ratio_problem(
+        {spec.window: window_ratio, **{w: ratios.get(w) for w in budget.BURN_WINDOWS}})
+    if problem:
+        fault, message = problem
+        return Measurement(spec.slo_id, Snapshot.Status.BROKEN, fault=fault, error=message,
+                           source=source)
     ratio = budget.clean_ratio(window_ratio)
     if ratio is None:
         return Measurement(spec.slo_id, Snapshot.Status.NO_DATA, fault=NAN,
@@ -74,8 +82,11 @@ def failure(slo_id, error, source=Snapshot.Source.RAW):
 
 def measure_raw(spec, client, at):
     """Six instant queries at one evaluation time: the window, then 5m … 3d. A fault on the
-    window query ends the SLO's poll; a short window without traffic is simply no figure."""
+    window query ends the SLO's poll; a short window without traffic is simply no figure.
+    First, one query counts the series of each side (the shape check)."""
     try:
+        series = {sample.labels.get("side"): sample.value
+                  for sample in client.query(spec.queries["series"], at)}
         window_ratio = client.value(spec.queries["window"], at)
     except QueryError as error:
         return failure(spec.slo_id, error)
@@ -87,22 +98,26 @@ def measure_raw(spec, client, at):
             if not error.no_data:
                 return failure(spec.slo_id, error)
             ratios[window] = None
-    return figures(spec, window_ratio, ratios, Snapshot.Source.RAW)
+    return figures(spec, window_ratio, ratios, Snapshot.Source.RAW, series)
 
 
 def read_recorded(specs, client, at):
     """Measurements for the SLOs whose recorded series exist for their current revision;
     one query per window whatever the number of SLOs."""
     by_slug = {spec.slug: spec for spec in specs}
-    values = {}
+    values, series = {}, {}
     for key, metric in rules.RECORDED_METRICS.items():
         for sample in client.query(metric, at):
             spec = by_slug.get(sample.labels.get("slo"))
             if spec and sample.labels.get("slo_revision") == spec.revision:
                 values.setdefault(spec.slug, {})[key] = sample.value
+    for sample in client.query(rules.SERIES_METRIC, at):
+        spec = by_slug.get(sample.labels.get("slo"))
+        if spec and sample.labels.get("slo_revision") == spec.revision:
+            series.setdefault(spec.slug, {})[sample.labels.get("side")] = sample.value
     return {
         by_slug[slug].slo_id: figures(by_slug[slug], found.get("window"), found,
-                                      Snapshot.Source.RECORDED)
+                                      Snapshot.Source.RECORDED, series.get(slug))
         for slug, found in values.items() if "window" in found
     }
 
@@ -203,19 +218,27 @@ def _recorded_or_fault(specs, client, at):
 
 
 def check_queries(slo):
-    """Ask the data source whether it accepts the SLO's expressions (over 5m).
+    """Ask the data source whether it accepts the SLO's expressions (over 5m) and whether
+    each gives one series (the shape check).
 
-    Returns (state, message): ok; failed with what Prometheus answered (bad PromQL); or
-    unchecked when Prometheus cannot be reached, so saving still works."""
+    Returns (state, message, warnings): ok; failed with what Prometheus answered (bad
+    PromQL) or why the shape is wrong (field "good" or "total" first); or unchecked when
+    Prometheus cannot be reached, so saving still works. Warnings: a side with no series."""
+    counts = {}
     with slo.data_source.client() as client:
         for label, which in (("good", "good"), ("total", "total")):
             try:
-                client.check(slo.query(which, "5m"))
+                counts[which] = client.check(slo.query(which, "5m"))
             except QueryError as error:
                 if error.kind in {HTTP_4XX, PROM_ERROR}:
-                    return SLO.QueryCheck.FAILED, f"{label} events: {error.message}"
-                return SLO.QueryCheck.UNCHECKED, error.message
-    return SLO.QueryCheck.OK, "Prometheus accepts both expressions."
+                    return SLO.QueryCheck.FAILED, f"{label} events: {error.message}", []
+                return SLO.QueryCheck.UNCHECKED, error.message, []
+    problem = shape.many_series_problem(counts)
+    if problem:
+        side = "good" if counts["good"] > 1 else "total"
+        return SLO.QueryCheck.FAILED, f"{side} events: {problem[1]}", []
+    return (SLO.QueryCheck.OK, "Prometheus accepts both expressions.",
+            shape.empty_sides(counts))
 
 
 def describe(snapshot, slo):

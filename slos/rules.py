@@ -12,6 +12,8 @@ from slos import budget, promql
 
 RECORDED_METRICS = {"window": "slo:sli_error:ratio_window"}
 RECORDED_METRICS.update({w: f"slo:sli_error:ratio_rate{w}" for w in budget.BURN_WINDOWS})
+# The number of series each side gives (label side="good"|"total"): the poller's shape check.
+SERIES_METRIC = "slo:sli_query:series"
 
 ALERT_NAMES = {"fast_burn": "SLOFastBurn", "slow_burn": "SLOSlowBurn", "ticket": "SLOTicketBurn"}
 ALERT_FOR = {"fast_burn": "2m", "slow_burn": "15m", "ticket": "1h"}
@@ -33,6 +35,8 @@ def group_for(slo):
                 "labels": labels}]
     records += [{"record": RECORDED_METRICS[w], "expr": slo.error_ratio_query(w),
                  "labels": labels} for w in budget.BURN_WINDOWS]
+    records += [{"record": SERIES_METRIC, "expr": f"count({slo.query(side, '5m')})",
+                 "labels": {**labels, "side": side}} for side in ("good", "total")]
     alerts = []
     for row in slo.alert_rows():
         threshold = number(row["error_ratio_threshold"])

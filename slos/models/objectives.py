@@ -294,6 +294,7 @@ class SLO(models.Model):
             "last_good_at": self.last_good_at,
             "stale": self.is_stale(now),
             "status": snapshot.status if snapshot else "never_polled",
+            "status_label": snapshot.get_status_display() if snapshot else "never polled",
             "fault": snapshot.fault if snapshot else "",
             "error": snapshot.error if snapshot else "",
         }

@@ -7,7 +7,7 @@ from django.db.models import Avg
 from django.db.models.functions import TruncDay, TruncHour
 from django.utils import timezone
 
-from slos import budget, prometheus
+from slos import budget, prometheus, shape
 from slos.models.objectives import SLO
 
 
@@ -46,6 +46,7 @@ class Snapshot(models.Model):
         OK = "ok", "OK"
         NO_DATA = "no_data", "No data"
         ERROR = "error", "Error"
+        BROKEN = "broken", "Broken query"
 
     class Fault(models.TextChoices):
         NONE = "", "None"
@@ -58,6 +59,7 @@ class Snapshot(models.Model):
         EMPTY = prometheus.EMPTY, "Empty result (no series)"
         NAN = prometheus.NAN, "NaN or Inf (no traffic)"
         MANY = prometheus.MANY, "Several series"
+        GOOD_ABOVE_TOTAL = shape.GOOD_ABOVE_TOTAL, "Good events above all events"
 
     class Source(models.TextChoices):
         RAW = "raw", "Raw queries"

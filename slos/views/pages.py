@@ -62,7 +62,7 @@ def _edit(request, slo):
     require_role(request.user, EDITOR)
     form = SLOForm(request.POST or None, instance=slo)
     if request.method == "POST" and form.is_valid():
-        state, message = poller.check_queries(form.instance)
+        state, message, warnings = poller.check_queries(form.instance)
         if state == SLO.QueryCheck.FAILED:
             field = "good_query" if message.startswith("good") else "total_query"
             form.add_error(field, f"Prometheus refused it: {message}")
@@ -76,6 +76,8 @@ def _edit(request, slo):
                 messages.warning(request, f"The expressions were not checked: Prometheus "
                                           f"could not be asked ({message}). They will be "
                                           "checked by the next poll.")
+            for warning in warnings:
+                messages.warning(request, warning)
             if form.high_target:
                 messages.warning(request, "The target is above 99.99%: that allows under "
                                           "4.32 minutes of downtime a month.")
