@@ -1,4 +1,5 @@
 # Two commands matter: `make run` (the demo on http://127.0.0.1:8000) and `make test`.
+# `make run` listens on PORT; its Prometheus on PROMETHEUS_PORT, the demo workload on WORKLOAD_PORT.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -11,6 +12,12 @@ TEST_ENV := DEBUG=0 SECRET_KEY=tests-only-not-secret-0123456789-abcdefghijklmnop
 	CELERY_BROKER_URL=$${TEST_BROKER_URL:-redis://127.0.0.1:6379/15}
 PYTEST_ARGS ?= -n 2 --dist loadgroup
 
+PORT ?= 8000
+PROMETHEUS_PORT ?= 9090
+WORKLOAD_PORT ?= 9101
+RUN_ENV := DEBUG=1 PORT=$(PORT) PROMETHEUS_PORT=$(PROMETHEUS_PORT) WORKLOAD_PORT=$(WORKLOAD_PORT) \
+	PROMETHEUS_URL=$${PROMETHEUS_URL:-http://127.0.0.1:$(PROMETHEUS_PORT)}
+
 .PHONY: run test lint check-migrations services demo bench clean
 
 $(STAMP): pyproject.toml
@@ -22,9 +29,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	@mkdir -p var
 	@bash scripts/services.sh prometheus
-	DEBUG=1 $(MANAGE) migrate --noinput
-	DEBUG=1 $(MANAGE) load_demo
-	DEBUG=1 bash scripts/run.sh
+	$(RUN_ENV) $(MANAGE) migrate --noinput
+	$(RUN_ENV) $(MANAGE) load_demo --url http://127.0.0.1:$(PORT)/
+	$(RUN_ENV) bash scripts/run.sh
 
 services:
 	bash scripts/services.sh test

@@ -5,6 +5,8 @@ set -u
 BIN=.venv/bin
 PORT=${PORT:-8000}
 PROMETHEUS_PORT=${PROMETHEUS_PORT:-9090}
+WORKLOAD_PORT=${WORKLOAD_PORT:-9101}
+export PROMETHEUS_URL=${PROMETHEUS_URL:-http://127.0.0.1:$PROMETHEUS_PORT}
 mkdir -p var/prometheus var/celery/queue var/celery/processed var/celery/results
 
 stop() {
@@ -19,7 +21,6 @@ $BIN/celery -A config worker --loglevel=INFO --concurrency=2 &
 $BIN/celery -A config beat --loglevel=INFO &
 
 # The demo workload the demo SLOs measure (http_requests_total and a latency histogram).
-WORKLOAD_PORT=${WORKLOAD_PORT:-9101}
 $BIN/python manage.py demo_workload --port "$WORKLOAD_PORT" &
 
 if command -v prometheus >/dev/null; then

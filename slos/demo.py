@@ -30,9 +30,13 @@ DEMO_SLOS = [
 
 @transaction.atomic
 def load(user):
-    """Create the demo SLOs; running it twice changes nothing."""
+    """Create the demo SLOs; running it twice changes nothing. The demo's data source follows
+    PROMETHEUS_URL (`make run` sets it from PROMETHEUS_PORT)."""
     source, _ = DataSource.objects.get_or_create(
         name="Local Prometheus", defaults={"url": settings.PROMETHEUS_URL})
+    if source.url != settings.PROMETHEUS_URL:
+        source.url = settings.PROMETHEUS_URL
+        source.save(update_fields=["url"])
     service, _ = Service.objects.get_or_create(
         slug="checkout", defaults={"name": "Checkout", "team": "Payments"})
     slos = []

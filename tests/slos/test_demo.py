@@ -3,7 +3,7 @@
 import pytest
 
 from slos import demo
-from slos.models import SLO, IncidentImpact
+from slos.models import SLO, DataSource, IncidentImpact
 
 pytestmark = pytest.mark.django_db
 
@@ -25,3 +25,15 @@ def test_the_demo_links_a_checkout_incident_when_there_is_one(alice):
     demo.load(alice)
     demo.load(alice)
     assert IncidentImpact.objects.count() == 1
+
+
+def test_the_demo_data_source_follows_prometheus_url(alice, settings):
+    """`make run` on other ports: PROMETHEUS_URL follows PROMETHEUS_PORT, and so does the demo's
+    data source, on the first run and on the next ones."""
+    settings.PROMETHEUS_URL = "http://127.0.0.1:9090"
+    demo.load(alice)
+    settings.PROMETHEUS_URL = "http://127.0.0.1:20190"
+    demo.load(alice)
+    (source,) = DataSource.objects.all()
+    assert source.url == "http://127.0.0.1:20190"
+    assert {slo.data_source_id for slo in SLO.objects.all()} == {source.pk}

@@ -13,6 +13,10 @@ DEMO_PASSWORD = "demo"
 class Command(BaseCommand):
     help = "Load the demo data set and the demo login. Safe to run again: nothing is duplicated."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/",
+                            help="where the site answers, for the login hint (make run: PORT)")
+
     @transaction.atomic
     def handle(self, *args, **options):
         User = get_user_model()
@@ -28,6 +32,6 @@ class Command(BaseCommand):
         meeting_demo.load(user)
         slos_demo.load(user)
         self.stdout.write(self.style.SUCCESS(
-            f"Demo data ready. Log in at http://127.0.0.1:8000/ as "
+            f"Demo data ready. Log in at {options['url']} as "
             f"{DEMO_USERNAME} / {DEMO_PASSWORD}"
         ))
