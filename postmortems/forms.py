@@ -113,9 +113,17 @@ class IncidentForm(VersionedFormMixin, forms.ModelForm):
         watch_for_blame(self, ["summary"])
 
 
+def offer_imported_notes(form):
+    """The imported notes are edited where an import left some; otherwise the field is not on
+    the form at all (so a save never touches it)."""
+    if not form.instance.imported_notes:
+        del form.fields["imported_notes"]
+
+
 class StandardPostmortemForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_imported_notes(self)
         for field in self.fields.values():
             field.widget.attrs["form"] = "document-form"
         watch_for_blame(self, ["executive_summary", "impact_notes"], "document-form")
@@ -124,17 +132,19 @@ class StandardPostmortemForm(VersionedFormMixin, forms.ModelForm):
         model = Postmortem
         fields = [
             "executive_summary", "customers_affected", "impact_minutes", "revenue_impact",
-            "revenue_currency", "support_tickets", "impact_notes",
+            "revenue_currency", "support_tickets", "impact_notes", "imported_notes",
         ]
         widgets = {
             "executive_summary": forms.Textarea(attrs={"rows": 5}),
             "impact_notes": forms.Textarea(attrs={"rows": 3}),
+            "imported_notes": forms.Textarea(attrs={"rows": 6}),
         }
 
 
 class QuickPostmortemForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        offer_imported_notes(self)
         watch_for_blame(self, ["what_happened", "trigger", "detection", "resolution",
                                "root_cause_sentence"])
 
@@ -142,11 +152,11 @@ class QuickPostmortemForm(VersionedFormMixin, forms.ModelForm):
         model = Postmortem
         fields = [
             "what_happened", "trigger", "detection", "resolution", "root_cause_sentence",
-            "immediate_fix", "long_term_fix_ticket",
+            "immediate_fix", "long_term_fix_ticket", "imported_notes",
         ]
         widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in [
             "what_happened", "trigger", "detection", "resolution", "root_cause_sentence",
-            "immediate_fix",
+            "immediate_fix", "imported_notes",
         ]}
 
 

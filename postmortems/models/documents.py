@@ -77,6 +77,11 @@ class Postmortem(models.Model):
         help_text="A ticket key like OPS-123, or a URL.",
     )
 
+    imported_notes = models.TextField(
+        blank=True, help_text="Markdown. What an imported document had that no section above "
+        "holds, kept as written.",
+    )
+
     published_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

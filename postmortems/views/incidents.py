@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import EDITOR, require_role
 from postmortems import blameless
-from postmortems.documents.export import MalformedDocument, import_markdown
+from postmortems.documents.batch import import_files
 from postmortems.forms import IncidentFilterForm, IncidentForm, StartPostmortemForm
 from postmortems.models import ActionItem, Incident, Postmortem, Service
 from postmortems.permissions import can_edit, require_edit
@@ -106,25 +106,27 @@ def incident_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def incident_import(request):
+    """One document (a file or pasted text), or many (several files, a folder, a .zip): each
+    is imported on its own, all or nothing, and reported on."""
     require_role(request.user, EDITOR)
-    error = None
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        text = request.POST.get("text", "")
-        if upload is not None:
-            try:
-                text = upload.read().decode("utf-8")
-            except UnicodeDecodeError:
-                error = "The file is not UTF-8 text."
-        if not error and not text.strip():
-            error = "Choose a Markdown file or paste its text."
-        if not error:
-            try:
-                incident = import_markdown(text, owner=request.user)
-            except MalformedDocument as malformed:
-                error = f"Line {malformed.line}: {malformed.reason} Nothing was imported."
-            else:
-                messages.success(request, f"Imported as incident #{incident.pk}.")
-                return redirect(incident)
-    return render(request, "postmortems/incident_import.html", {"error": error},
-                  status=400 if error else 200)
+    if request.method == "GET":
+        return render(request, "postmortems/incident_import.html", {})
+    files = [(upload.name, upload.read())
+             for upload in request.FILES.getlist("file") + request.FILES.getlist("folder")]
+    text = request.POST.get("text", "")
+    if text.strip():
+        files.append(("pasted text.md", text.encode("utf-8")))
+    if not files:
+        return render(request, "postmortems/incident_import.html",
+                      {"error": "Choose Markdown files (or a .zip) or paste the text."},
+                      status=400)
+    results = import_files(files, owner=request.user)
+    if len(results) == 1 and results[0].imported:
+        imported = results[0]
+        messages.success(request, f"Imported as incident #{imported.incident.pk}: "
+                         + "; ".join(imported.report[1:]) + ".")
+        return redirect(imported.incident)
+    refused = sum(1 for result in results if result.error)
+    status = 200 if any(result.imported for result in results) else 400
+    return render(request, "postmortems/incident_import.html",
+                  {"results": results, "refused": refused}, status=status)

@@ -170,14 +170,14 @@ def test_a_new_user_writes_publishes_and_exports_a_postmortem(
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Export Markdown").click()
     markdown = Path(download_info.value.path()).read_text(encoding="utf-8")
-    assert markdown.startswith("# Checkout 5xx after pool exhaustion\n")
+    assert markdown.startswith("# Postmortem: Checkout 5xx after pool exhaustion\n")
     headings = [line for line in markdown.splitlines() if line.startswith("## ")]
-    assert headings == ["## Executive summary", "## Timeline", "## 5 whys", "## Impact",
-                        "## Action items"]
-    assert markdown.count("| 2026-03-04 ") == 5
-    assert "### Why 5 (root cause): Why does nothing check it?" in markdown
+    assert headings == ["## Executive Summary", "## Timeline (UTC)", "## Root Cause Analysis",
+                        "## Impact", "## Action Items"]
+    assert len(re.findall(r"^\| 10:\d\d(:\d\d)? \|", markdown, re.MULTILINE)) == 5
+    assert "5. Why does nothing check it? → **Root cause:** No retry budget" in markdown
     assert f"| P2 | Alert on pool saturation | @alice | {due} | OPS-103 | Open | — |" in markdown
-    assert "- Customers affected: 4200" in markdown
+    assert "- Customers affected: 4,200" in markdown
     page.get_by_role("link", name="Print view").click()
     expect(page.get_by_role("heading", name="Checkout 5xx after pool exhaustion")).to_be_visible()
     expect(page.get_by_role("link", name="OPS-101")).to_have_attribute(

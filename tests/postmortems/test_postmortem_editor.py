@@ -101,7 +101,7 @@ def test_the_export_downloads_markdown_and_the_print_page_renders(alice_client, 
     pm = make.postmortem(executive_summary="All good.")
     response = alice_client.get(f"/incidents/{pm.incident_id}/postmortem/export.md")
     assert response["Content-Type"].startswith("text/markdown")
-    assert response.content.decode().startswith("# Checkout errors\n")
+    assert response.content.decode().startswith("# Postmortem: Checkout errors\n")
     page = alice_client.get(f"/incidents/{pm.incident_id}/postmortem/print/").content.decode()
     assert "All good." in page and "@media print" not in page  # print CSS is in the sheet
 

@@ -14,12 +14,14 @@ def at(h, m, s=0, day=DAY):
 
 
 @pytest.mark.parametrize(("line", "when", "kind", "text"), [
-    ("10:05 Alert fired for checkout", at(10, 5), "note", "Alert fired for checkout"),
-    ("09:07:33 Paged DB on-call", at(9, 7, 33), "note", "Paged DB on-call"),
+    ("10:05 Alert fired for checkout", at(10, 5), "alert", "Alert fired for checkout"),
+    ("09:07:33 Paged DB on-call", at(9, 7, 33), "alert", "Paged DB on-call"),
+    ("09:07 Cache warmed", at(9, 7), "note", "Cache warmed"),
     ("7:02 - rollback started", at(7, 2), "note", "rollback started"),
     ("10:05 [alert] 5xx above 2%", at(10, 5), "alert", "5xx above 2%"),
     ("10:05 [Fix deployed] v42.1", at(10, 5), "fix_deployed", "v42.1"),
-    ("2026-03-05T01:02:03Z Recovered", at(1, 2, 3, date(2026, 3, 5)), "note", "Recovered"),
+    ("2026-03-05T01:02:03Z Recovered", at(1, 2, 3, date(2026, 3, 5)), "recovered",
+     "Recovered"),
     ("2026-03-04 10:05 Cache flushed", at(10, 5), "note", "Cache flushed"),
     ("2026-03-04T12:05:00+02:00 In Paris time", at(10, 5), "note", "In Paris time"),
     ("2026-03-04T10:05:00.750Z Fraction dropped", at(10, 5), "note", "Fraction dropped"),
