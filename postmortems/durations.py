@@ -1,9 +1,8 @@
 """How the site writes a duration: one module, used by both apps' templates and the export.
 
 * A measured span (an incident's duration, time to detect, MTTR) is written exactly, to the
-  minute or the second: "2 h 05 min", "4 min 30 s", "1 d 3 h". The Markdown export writes it
-  this way; the Markdown export writes the guide's "65 min" (exact to the second), which the
-  import reads back.
+  minute or the second: "2 h 05 min", "4 min 30 s", "1 d 3 h". The Markdown export writes the
+  guide's "65 min" instead (exact to the second), which the import reads back.
 * A figure derived from an SLO target (allowed downtime, time to exhaustion) is written in its
   largest sensible unit, three significant digits: "43.2 min", "8.76 h", "12 days", as the SLO
   form's live preview writes it.
