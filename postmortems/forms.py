@@ -181,10 +181,14 @@ class TimelineEntryForm(VersionedFormMixin, forms.ModelForm):
 class TimelinePasteForm(forms.Form):
     lines = forms.CharField(
         label="Paste timeline lines",
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "10:05 [alert] 5xx above 2%\n"
+        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "| 09:12 | First alert fired |\n"
+                                     "- 09:15 - On-call acknowledged\n"
+                                     "10:05 [alert] 5xx above 2%\n"
                                      "2026-03-04T10:12:00Z Rolled back"}),
-        help_text="One entry a line: HH:MM[:SS] text (UTC, on the incident's start date) or an "
-                  "ISO-8601 time; an optional [kind] after the time.",
+        help_text="One entry a line: the guide's table rows (| 09:12 | event |), bullets "
+                  "(- 09:12 - event), chat copies ([9:12 AM] name: text), HH:MM[:SS] text or "
+                  "an ISO-8601 time; an optional [kind] after the time. Times are UTC, on the "
+                  "incident's start date (past midnight when they go backwards).",
     )
 
 

@@ -105,3 +105,15 @@ def test_pasting_without_js_shows_bad_lines_on_the_page(alice_client, pm):
     assert response.status_code == 400
     assert "Line 1: <code>garbage</code>" in response.content.decode()
     assert texts(pm) == []
+
+
+def test_the_guides_timeline_table_pastes_and_a_far_date_is_refused_on_its_line(alice_client,
+                                                                                 pm):
+    table = ("| Time | Event |\n|------|-------|\n| 09:12 | First alert fired |\n"
+             "| 09:15 | On-call acknowledged |\n| 9999-12-31 23:59 | far away |\n"
+             "| 09:31 | Root cause identified |\n")
+    response = alice_client.post(f"/incidents/{pm.incident_id}/timeline/paste/",
+                                 {"paste-lines": table}, **HTMX)
+    assert response.status_code == 200
+    assert texts(pm) == ["First alert fired", "On-call acknowledged", "Root cause identified"]
+    assert "Line 5: <code>| 9999-12-31 23:59 | far away |</code>" in response.content.decode()

@@ -52,3 +52,60 @@ def test_a_paste_keeps_good_lines_and_reports_bad_ones_by_number():
     parsed, bad = parse_lines("10:00 one\n\nnot a line\n10:10 two\n", DAY)
     assert [p.text for p in parsed] == ["one", "two"]
     assert [(b.number, b.line) for b in bad] == [(3, "not a line")]
+
+
+GUIDE_TABLE = """| Time | Event |
+|------|-------|
+| 09:12 | First alert fired |
+| 09:15 | On-call acknowledged |
+| 09:31 | Root cause identified |
+| 09:48 | Fix deployed |
+| 09:59 | Service recovered |
+"""
+
+
+def test_the_guides_table_rows_are_read_and_header_rows_skipped():
+    parsed, bad = parse_lines(GUIDE_TABLE, DAY)
+    assert bad == []
+    assert [(p.number, p.at, p.kind, p.text) for p in parsed] == [
+        (3, at(9, 12), "alert", "First alert fired"),
+        (4, at(9, 15), "acknowledged", "On-call acknowledged"),
+        (5, at(9, 31), "root_cause", "Root cause identified"),
+        (6, at(9, 48), "fix_deployed", "Fix deployed"),
+        (7, at(9, 59), "recovered", "Service recovered"),
+    ]
+
+
+@pytest.mark.parametrize(("line", "when", "kind", "text"), [
+    ("- 09:12 - Trigger: bulk price update", at(9, 12), "trigger", "Trigger: bulk price update"),
+    ("* 9:12 cache flushed", at(9, 12), "note", "cache flushed"),
+    ("[9:12 AM] alice: rolled back", at(9, 12), "note", "alice: rolled back"),
+    ("[12:05 PM] bob: mitigated by a flag", at(12, 5), "mitigated", "bob: mitigated by a flag"),
+    ("[12:05 AM] night shift", at(0, 5), "note", "night shift"),
+    ("| 10:05 | Alert fired | db \\| cache |", at(10, 5), "alert", "db | cache"),
+    ("| 10:05 | queue drained | Note |", at(10, 5), "note", "queue drained"),
+    ("| 2026-03-05 01:00 | next day |", at(1, 0, day=date(2026, 3, 5)), "note", "next day"),
+    ("09:12 UTC pager storm", at(9, 12), "note", "pager storm"),
+])
+def test_the_usual_pasted_shapes_are_read(line, when, kind, text):
+    parsed, bad = parse_lines(line, DAY)
+    assert bad == []
+    assert [(p.at, p.kind, p.text) for p in parsed] == [(when, kind, text)]
+
+
+def test_times_without_a_date_roll_over_midnight_when_they_go_backwards():
+    parsed, _ = parse_lines("23:50 one\n00:10 two\n| 00:20 | three |\n", DAY)
+    next_day = date(2026, 3, 5)
+    assert [p.at for p in parsed] == [at(23, 50), at(0, 10, day=next_day),
+                                      at(0, 20, day=next_day)]
+
+
+@pytest.mark.parametrize("line", [
+    "9999-12-31T23:59:59Z far future", "0001-01-01 00:00 far past",
+    "| 9999-12-31 23:59 | far future in a table |", "9999-12-31T23:59:59-14:00 overflows",
+])
+def test_extreme_dates_are_refused_per_line(line):
+    parsed, bad = parse_lines(f"10:00 fine\n{line}", DAY)
+    assert [p.text for p in parsed] == ["fine"]
+    assert [(b.number, b.line) for b in bad] == [(2, line)]
+    assert "out of range" in bad[0].reason or "not a valid" in bad[0].reason
