@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from slos import budget, rules, shape
+from slos import budget, coverage, rules, shape
 from slos.models import SLO, Snapshot
 from slos.prometheus import HTTP_4XX, NAN, PROM_ERROR, QueryError
 
@@ -193,6 +193,7 @@ def poll(slos=None, at=None, max_workers=None, stats=None):
     finally:
         for client in clients.values():
             client.close()
+    coverage.refresh(slos, at)
     if stats is not None:
         stats["queries"] = sum(client.queries for client in clients.values())
         stats["recorded"] = sum(s.source == Snapshot.Source.RECORDED for s in stored)

@@ -105,6 +105,26 @@ class PrometheusClient:
             raise QueryError(NAN, f"the query returned {value} (0/0: no traffic in the window)")
         return value
 
+    def runtime_info(self):
+        """/api/v1/status/runtimeinfo's data (storageRetention, ...); raises QueryError."""
+        self.queries += 1
+        try:
+            response = self._http.get("/api/v1/status/runtimeinfo")
+        except httpx.TimeoutException:
+            raise QueryError(TIMEOUT, f"{self.url} did not answer within "
+                                      f"{self.timeout:g} s") from None
+        except httpx.HTTPError as exc:
+            raise QueryError(REFUSED, f"cannot talk to {self.url}: {_short(exc)}") from None
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code != 200 or not isinstance(body, dict) or \
+                not isinstance(body.get("data"), dict):
+            raise QueryError(BAD_RESPONSE, f"HTTP {response.status_code}: no runtime "
+                                           "information")
+        return body["data"]
+
     def check(self, promql, at=None):
         """Does Prometheus accept the expression? Returns the number of series it gave."""
         return len(self.query(promql, at))

@@ -38,6 +38,9 @@ class DataSource(models.Model):
     timeout_seconds = models.FloatField(
         "timeout (seconds)", default=5.0, help_text="Per query; a slower answer is a timeout."
     )
+    retention_seconds = models.FloatField(
+        null=True, blank=True, editable=False,
+        help_text="How long Prometheus keeps data (read from it); empty: not known.")
 
     class Meta:
         ordering = ["name"]

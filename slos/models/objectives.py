@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from slos import budget, promql
+from slos import budget, coverage, promql
 
 WINDOW_PLACEHOLDER = "$window"
 _RANGE = re.compile(r"\[\s*(\d+[smhdw])\s*\]")
@@ -123,6 +123,9 @@ class SLO(models.Model):
                                         on_delete=models.SET_NULL, related_name="+",
                                         editable=False)
     last_good_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The oldest sample of the all-events query Prometheus holds (slos.coverage).
+    data_since = models.DateTimeField(null=True, blank=True, editable=False)
+    coverage_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -271,6 +274,7 @@ class SLO(models.Model):
 
     def figures(self, now=None):
         """Everything the panels and the API show, from the latest snapshot and the maths."""
+        now = now or timezone.now()
         snapshot = self.latest_snapshot
         ok = snapshot is not None and snapshot.status == snapshot.Status.OK
         ratios = snapshot.error_ratios if ok else {}
@@ -297,6 +301,8 @@ class SLO(models.Model):
             "status_label": snapshot.get_status_display() if snapshot else "never polled",
             "fault": snapshot.fault if snapshot else "",
             "error": snapshot.error if snapshot else "",
+            "coverage": coverage.figures(self.window_seconds, self.data_since,
+                                         self.data_source.retention_seconds, now),
         }
 
     def gate(self, now=None):

@@ -62,6 +62,7 @@ def as_json(slo, now):
         "stale": figures["stale"],
         "status": figures["status"],
         "error": figures["error"],
+        "coverage": figures["coverage"],
         "url": slo.get_absolute_url(),
     }
 

@@ -1,0 +1,123 @@
+"""How much of an SLO's window its figure covers.
+
+A figure over a 7-day window is only a 7-day figure if Prometheus holds 7 days of the SLO's
+data. Two things can make it hold less: its retention is shorter than the window, or the series
+are younger than the window (a new service, a new SLO). The rule:
+
+* the data source's retention is read from ``/api/v1/status/runtimeinfo`` (``storageRetention``,
+  e.g. ``15d`` or ``4d or 10GiB``); a window longer than it is flagged;
+* the oldest sample of the SLO's *all events* query is found with one instant query
+  (``min_over_time(timestamp(...)[window:step])``); the covered time is from then to now;
+* both are re-read at most every ``RECHECK`` while coverage is partial or unknown, and not at
+  all once the window is covered (a fixed cost per SLO, never per poll).
+"""
+
+import logging
+import re
+from datetime import UTC, datetime, timedelta
+
+from slos import budget
+from slos.prometheus import QueryError
+
+log = logging.getLogger(__name__)
+
+RECHECK = timedelta(hours=1)
+MAX_PER_CYCLE = 50
+# Resolution of the oldest-sample search: the window in about 1,000 steps, at least 1 minute.
+STEPS = 1000
+
+_GO_DURATION = re.compile(r"(\d+)(ms|y|w|d|h|m|s)")
+_UNIT_SECONDS = {"y": 365 * budget.DAY, "w": 7 * budget.DAY, "d": budget.DAY,
+                 "h": budget.HOUR, "m": budget.MINUTE, "s": 1, "ms": 0.001}
+
+
+def retention_seconds(storage_retention):
+    """Seconds in Prometheus's ``storageRetention`` text ("15d", "8w4d", "4d or 10GiB");
+    None when retention is by size only."""
+    text = str(storage_retention or "").split(" or ")[0].strip()
+    parts = _GO_DURATION.findall(text)
+    if not parts or "".join(n + u for n, u in parts) != text:
+        return None
+    return sum(int(n) * _UNIT_SECONDS[u] for n, u in parts)
+
+
+def step_seconds(window_seconds):
+    """The resolution of the oldest-sample search: the window in about STEPS steps."""
+    return max(1, window_seconds // STEPS // budget.MINUTE) * budget.MINUTE
+
+
+def oldest_sample_query(slo):
+    """The time of the oldest step within the window at which the all-events query had data
+    (the evaluation time for data younger than one step)."""
+    step_minutes = step_seconds(slo.window_seconds) // budget.MINUTE
+    inner = slo.query("total", f"{max(step_minutes, 5)}m")
+    # Younger than one step: no step of the subquery has data yet, the evaluation time does.
+    return (f"min_over_time(timestamp(({inner}))[{slo.window}:{step_minutes}m]) "
+            f"or timestamp(({inner}))")
+
+
+def due(slos, now):
+    """The SLOs whose coverage is unknown or partial and not re-read within RECHECK."""
+    partial = [slo for slo in slos
+               if not is_complete(slo.window_seconds, covered_seconds(
+                   slo.window_seconds, slo.data_since, now))]
+    return [slo for slo in partial
+            if slo.coverage_checked_at is None or now - slo.coverage_checked_at >= RECHECK]
+
+
+def refresh(slos, now):
+    """Re-read retention and oldest samples for the SLOs that are due (at most MAX_PER_CYCLE)."""
+    from slos.models import SLO, DataSource
+
+    todo = sorted(due(slos, now), key=lambda s: s.coverage_checked_at or datetime.min.replace(
+        tzinfo=UTC))[:MAX_PER_CYCLE]
+    by_source = {}
+    for slo in todo:
+        by_source.setdefault(slo.data_source_id, (slo.data_source, []))[1].append(slo)
+    for source, members in by_source.values():
+        with source.client() as client:
+            try:
+                info = client.runtime_info()
+                DataSource.objects.filter(pk=source.pk).update(
+                    retention_seconds=retention_seconds(info.get("storageRetention")))
+            except QueryError as error:
+                log.info("retention of %s not read: %s", source, error.message)
+            for slo in members:
+                try:
+                    samples = client.query(oldest_sample_query(slo), now)
+                except QueryError as error:
+                    log.info("coverage of SLO %s not read: %s", slo.pk, error.message)
+                    continue
+                since = (datetime.fromtimestamp(samples[0].value, UTC)
+                         if samples and samples[0].value == samples[0].value else None)
+                SLO.objects.filter(pk=slo.pk).update(data_since=since,
+                                                     coverage_checked_at=now)
+    return todo
+
+
+def covered_seconds(window_seconds, data_since, now):
+    if data_since is None:
+        return None
+    return max(0.0, min(window_seconds, (now - data_since).total_seconds()))
+
+
+def is_complete(window_seconds, covered):
+    """Within one search step (and a minute of scrape jitter) of the whole window is all."""
+    return covered is not None and \
+        covered >= window_seconds - step_seconds(window_seconds) - budget.MINUTE
+
+
+def figures(window_seconds, data_since, retention, now):
+    """What the panel and the API show: covered seconds and days of the window, whether the
+    window is covered, and whether it is longer than the data source keeps data."""
+    covered = covered_seconds(window_seconds, data_since, now)
+    complete = is_complete(window_seconds, covered)
+    return {
+        "covered_seconds": covered,
+        "covered_days": None if covered is None else covered / budget.DAY,
+        "window_days": window_seconds / budget.DAY,
+        "complete": complete,
+        "retention_seconds": retention,
+        "retention_days": None if retention is None else retention / budget.DAY,
+        "window_exceeds_retention": retention is not None and window_seconds > retention,
+    }

@@ -1,0 +1,132 @@
+"""Finding 3: a figure says how much of its window it covers. A 7d SLO on a Prometheus that
+keeps 4 days is flagged and shows "measured over 4.x of 7 days"; a new SLO with minutes of
+history says so too; an SLO whose data covers the window says nothing."""
+
+import json
+import subprocess
+import time
+
+import httpx
+import pytest
+
+from slos import coverage, poller
+from slos.models import SLO, DataSource
+from tests.slos.conftest import (
+    HISTORY_GOOD,
+    HISTORY_TOTAL,
+    free_port,
+    prometheus_binary,
+    promtool_binary,
+)
+
+pytestmark = [pytest.mark.prometheus, pytest.mark.xdist_group("prometheus"),
+              pytest.mark.django_db]
+
+STEP = 300
+
+
+def eight_days_of_history(end):
+    """0.8% errors from 8 to 4 days ago, 0.1% in the last 4 days (1,000 requests a step)."""
+    lines = ["# TYPE short_requests counter"]
+    good = bad = 0
+    samples = []
+    for i in range(8 * 86400 // STEP):
+        t = end - (8 * 86400 // STEP - 1 - i) * STEP
+        errors = 8 if end - t > 4 * 86400 else 1
+        good, bad = good + 1000 - errors, bad + errors
+        samples.append((t, good, bad))
+    for code, index in (("200", 1), ("500", 2)):
+        lines += [f'short_requests_total{{code="{code}"}} {row[index]} {row[0]:.1f}'
+                  for row in samples]
+    return "\n".join([*lines, "# EOF"]) + "\n"
+
+
+@pytest.fixture(scope="module")
+def four_day_prometheus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("short-retention")
+    end = time.time() // STEP * STEP
+    (folder / "history.om").write_text(eight_days_of_history(end))
+    subprocess.run([promtool_binary(), "tsdb", "create-blocks-from", "openmetrics",
+                    "--max-block-duration=24h", str(folder / "history.om"),
+                    str(folder / "data")], check=True, capture_output=True, timeout=300)
+    (folder / "prometheus.yml").write_text(json.dumps({"scrape_configs": []}))
+    port = free_port()
+    process = subprocess.Popen(
+        [prometheus_binary(), f"--config.file={folder / 'prometheus.yml'}",
+         f"--storage.tsdb.path={folder / 'data'}", f"--web.listen-address=127.0.0.1:{port}",
+         "--storage.tsdb.retention.time=4d", "--log.level=warn"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/-/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_retention_is_read_as_prometheus_prints_it():
+    assert coverage.retention_seconds("15d") == 15 * 86400
+    assert coverage.retention_seconds("8w4d") == 60 * 86400
+    assert coverage.retention_seconds("4d or 10GiB") == 4 * 86400
+    assert coverage.retention_seconds("10GiB") is None
+
+
+def test_a_window_longer_than_retention_is_flagged_with_what_it_covers(
+        four_day_prometheus, make_source, make_slo, alice_client):
+    source = make_source(four_day_prometheus)
+    slo = make_slo(source, name="Seven days", window="7d", target="99",
+                   good='sum(increase(short_requests_total{code!~"5.."}[$window]))',
+                   total="sum(increase(short_requests_total[$window]))")
+
+    (snapshot,) = poller.poll([slo])
+
+    slo = SLO.objects.for_panels().get(pk=slo.pk)
+    assert DataSource.objects.get(pk=source.pk).retention_seconds == 4 * 86400
+    figures = slo.figures()["coverage"]
+    assert figures["window_exceeds_retention"] is True
+    assert figures["complete"] is False
+    assert 3.9 < figures["covered_days"] < 5.1
+    # The figure itself is what the kept days say (about 0.1% errors, not the 0.4% of the
+    # true 7 days): that is why the panel must say what it covers.
+    assert 1 - snapshot.sli < 0.003
+    page = alice_client.get(slo.get_absolute_url()).content.decode()
+    assert f"measured over {figures['covered_days']:.1f} of 7 days" in page
+    assert "The 7-day window is longer than the data source keeps data (4 days)" in page
+    api = alice_client.get(f"/api/slos/{slo.pk}/").json()
+    assert api["coverage"]["window_exceeds_retention"] is True
+    assert api["coverage"]["covered_days"] == pytest.approx(figures["covered_days"], abs=0.01)
+
+
+def test_a_new_slo_says_it_covers_minutes_of_its_window(prometheus, make_source, make_slo,
+                                                        alice_client):
+    slo = make_slo(make_source(prometheus.url), name="Live", window="28d")
+
+    poller.poll([slo])
+
+    slo = SLO.objects.for_panels().get(pk=slo.pk)
+    figures = slo.figures()["coverage"]
+    assert figures["complete"] is False and figures["window_exceeds_retention"] is False
+    assert figures["covered_seconds"] < 3600
+    assert "measured over 0.0 of 28 days" in alice_client.get(slo.get_absolute_url()) \
+        .content.decode()
+
+
+def test_a_covered_window_says_nothing_and_is_not_re_read(prometheus, make_source, make_slo,
+                                                          alice_client):
+    slo = make_slo(make_source(prometheus.url), name="History", good=HISTORY_GOOD,
+                   total=HISTORY_TOTAL, window="28d")
+
+    poller.poll([slo])
+
+    slo = SLO.objects.for_panels().get(pk=slo.pk)
+    assert slo.figures()["coverage"]["complete"] is True
+    assert "measured over" not in alice_client.get(slo.get_absolute_url()).content.decode()
+    assert coverage.due([slo], slo.coverage_checked_at + coverage.RECHECK * 2) == []
