@@ -7,7 +7,7 @@ server time of the previous answer; a short overlap catches transactions that co
 and the client ignores rows it has seen (each row has a unique ``key``).
 """
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import CharField, F, Value
 from django.utils import timezone
@@ -33,6 +33,9 @@ PARTS = {
 }
 
 
+EARLIEST_CURSOR = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def parse_cursor(value):
     """An ISO-8601 cursor, or None (meaning: only tell me the current cursor)."""
     if not value:
@@ -43,7 +46,8 @@ def parse_cursor(value):
         return None
     if parsed.tzinfo is None:
         return None
-    return parsed
+    # Nothing is older than the epoch; an earlier cursor (0001-01-01…) means "everything".
+    return max(parsed, EARLIEST_CURSOR)
 
 
 def document_scopes(postmortem, meeting_ids):

@@ -24,7 +24,7 @@ def incident_slos(request, incident_pk):
                       output_field=IntegerField()),
     ).order_by("affected", "service__name", "name"))
     if request.method == "POST":
-        wanted = {int(pk) for pk in request.POST.getlist("slos") if pk.isdigit()}
+        wanted = {int(pk) for pk in request.POST.getlist("slos") if pk.isdecimal()}
         impacts.set_slos(incident, [slo for slo in slos if slo.pk in wanted])
         transaction.on_commit(measure_impacts.delay)
         messages.success(request, "Saved the SLOs this incident hit.")
