@@ -7,6 +7,7 @@ positive and a negative case for each in tests/postmortems/test_blameless_rules.
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 SYSTEMS_QUESTION = "What conditions allowed this to happen?"
 
@@ -52,8 +53,14 @@ BLAME_BEFORE = r"(?:caused\s+by|because\s+of|due\s+to|thanks\s+to)\s+"
 
 
 def person_rule(people):
-    """"@bob broke it", "caused by Alice": an @mention or a known person's name as the cause."""
-    names = sorted({name for name in people if name and len(name) > 1}, key=len, reverse=True)
+    """"@bob broke it", "caused by Alice": an @mention or a known person's name as the cause.
+    Compiled once per set of names (a page checks every timeline row against the same people)."""
+    return _person_rule(frozenset(name for name in people if name and len(name) > 1))
+
+
+@lru_cache(maxsize=16)
+def _person_rule(names):
+    names = sorted(names, key=lambda name: (-len(name), name))
     who = r"(?:@\w+" + "".join(rf"|\b{re.escape(name)}\b" for name in names) + ")"
     return rule("person-as-cause", rf"{BLAME_BEFORE}{who}|{who}{BLAME_AFTER}", PERSON_HINT)
 
@@ -76,4 +83,4 @@ def known_people():
     from django.contrib.auth import get_user_model
 
     rows = get_user_model().objects.filter(is_active=True).values_list("username", "first_name")
-    return [name for row in rows for name in row if name]
+    return tuple(name for row in rows for name in row if name)

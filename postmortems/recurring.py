@@ -1,20 +1,33 @@
 """Recurring causes: earlier incidents whose root cause or contributing factors look like this
-one's (PostgreSQL trigram similarity; a difflib match elsewhere, e.g. the SQLite demo)."""
+one's (PostgreSQL trigram similarity; a difflib match elsewhere, e.g. the SQLite demo).
+
+Nothing here compares every cause with every other. The editor asks the trigram GIN indexes
+(`%` operator, a bounded number of candidates per source). The dashboard reads
+RecurringCauseLink: each root cause's most similar root causes of other incidents, stored when
+a why is saved (a Celery task after commit, `link_recurring_causes` for all of them).
+"""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from difflib import SequenceMatcher
+from functools import reduce
+from operator import or_
 
-from django.db import connection
-from django.db.models import Count, Q
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from postmortems.models import ActionItem, ContributingFactor, Incident, Postmortem, Service, Why
 
+# Similar means a trigram similarity above THRESHOLD. The `%` operator the indexes answer uses
+# pg_trgm.similarity_threshold (0.3 unless the database is configured otherwise), so THRESHOLD
+# must not go below it.
 THRESHOLD = 0.3
 FALLBACK_CANDIDATES = 500
+CANDIDATES_PER_SOURCE = 50
+LINKS_PER_CAUSE = 20
 
 # (model, text field, kind shown, extra filter)
 SOURCES = [
@@ -46,6 +59,17 @@ def _incident_path(model):
     return "incident" if model is Postmortem else "postmortem__incident"
 
 
+def _pg_rows(qs, field, texts):
+    """The best candidates of one source, found through its trigram index."""
+    from django.contrib.postgres.lookups import TrigramSimilar
+    from django.contrib.postgres.search import TrigramSimilarity
+
+    alike = reduce(or_, [Q(TrigramSimilar(F(field), Value(text))) for text in texts])
+    scores = [TrigramSimilarity(field, text) for text in texts]
+    score = scores[0] if len(scores) == 1 else Greatest(*scores)
+    return qs.filter(alike).annotate(score=score).filter(score__gt=THRESHOLD).order_by("-score")
+
+
 def _candidates(texts, exclude_incident_id):
     """[(incident_id, text, kind, score)] over every source, best first."""
     found = []
@@ -53,12 +77,8 @@ def _candidates(texts, exclude_incident_id):
         path = _incident_path(model)
         qs = model.objects.filter(**extra).exclude(**{f"{path}_id": exclude_incident_id})
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import TrigramSimilarity
-
-            scores = [TrigramSimilarity(field, text) for text in texts]
-            score = scores[0] if len(scores) == 1 else Greatest(*scores)
-            rows = (qs.annotate(score=score).filter(score__gt=THRESHOLD)
-                    .values_list(f"{path}_id", field, "score"))
+            rows = (_pg_rows(qs, field, texts)
+                    .values_list(f"{path}_id", field, "score")[:CANDIDATES_PER_SOURCE])
         else:
             rows = [
                 (incident_id, value, max(SequenceMatcher(None, value.lower(), t.lower()).ratio()
@@ -107,15 +127,86 @@ def similar_incidents(postmortem, limit=5):
     ]
 
 
+# --- stored links between root causes (the dashboard) ----------------------------------------
+
+LINK_SQL = """
+WITH found AS (
+    SELECT a.id AS why_id, b.id AS similar_id, b.score
+    FROM postmortems_why a
+    JOIN postmortems_postmortem pa ON pa.id = a.postmortem_id
+    CROSS JOIN LATERAL (
+        SELECT b.id, similarity(a.answer, b.answer) AS score
+        FROM postmortems_why b
+        JOIN postmortems_postmortem pb ON pb.id = b.postmortem_id
+        WHERE b.is_root_cause AND b.answer <> '' AND b.answer %% a.answer
+          AND pb.incident_id <> pa.incident_id
+        ORDER BY score DESC, b.id DESC
+        LIMIT %(per_cause)s
+    ) b
+    WHERE a.id = ANY(%(ids)s) AND a.is_root_cause AND a.answer <> ''
+      AND b.score > %(threshold)s
+)
+INSERT INTO postmortems_recurringcauselink (why_id, similar_id, score)
+SELECT DISTINCT ON (why_id, similar_id) why_id, similar_id, score FROM (
+    SELECT why_id, similar_id, score FROM found
+    UNION ALL
+    SELECT similar_id, why_id, score FROM found
+) both_ways
+ORDER BY why_id, similar_id
+ON CONFLICT (why_id, similar_id) DO UPDATE SET score = EXCLUDED.score
+RETURNING why_id
+"""
+
+TRIM_SQL = """
+DELETE FROM postmortems_recurringcauselink WHERE id IN (
+    SELECT id FROM (
+        SELECT id, row_number() OVER (PARTITION BY why_id ORDER BY score DESC, similar_id DESC)
+               AS rank
+        FROM postmortems_recurringcauselink WHERE why_id = ANY(%(ids)s)
+    ) ranked WHERE rank > %(per_cause)s)
+"""
+
+
+def link_root_causes(why_ids):
+    """Store the links of these whys (each way) to the most similar root causes of other
+    incidents; a why that is no longer a root cause loses its links. Index lookups only."""
+    from postmortems.models import RecurringCauseLink
+
+    why_ids = list(why_ids)
+    if connection.vendor != "postgresql" or not why_ids:
+        return 0
+    with transaction.atomic():
+        RecurringCauseLink.objects.filter(Q(why_id__in=why_ids) | Q(similar_id__in=why_ids)) \
+            .delete()
+        with connection.cursor() as cursor:
+            parameters = {"ids": why_ids, "per_cause": LINKS_PER_CAUSE, "threshold": THRESHOLD}
+            cursor.execute(LINK_SQL, parameters)
+            others = sorted({row[0] for row in cursor.fetchall()})
+            cursor.execute(TRIM_SQL, {"ids": others, "per_cause": LINKS_PER_CAUSE})
+    return len(others)
+
+
+def link_all_root_causes(batch=500):
+    """Recompute every stored link (after a bulk import): returns the number of root causes."""
+    from postmortems.models import RecurringCauseLink
+
+    ids = list(Why.objects.filter(is_root_cause=True).exclude(answer="")
+               .order_by("pk").values_list("pk", flat=True))
+    RecurringCauseLink.objects.all().delete()
+    for start in range(0, len(ids), batch):
+        link_root_causes(ids[start:start + batch])
+    return len(ids)
+
+
 RECURRING_SQL = """
 SELECT pa.incident_id, a.answer, array_agg(DISTINCT pb.incident_id)
-FROM postmortems_why a
-JOIN postmortems_postmortem pa ON pa.id = a.postmortem_id
-JOIN postmortems_incident ia ON ia.id = pa.incident_id
-JOIN postmortems_why b ON b.is_root_cause AND b.id <> a.id AND b.answer <> ''
-                      AND similarity(a.answer, b.answer) > %s
+FROM postmortems_incident ia
+JOIN postmortems_postmortem pa ON pa.incident_id = ia.id
+JOIN postmortems_why a ON a.postmortem_id = pa.id AND a.is_root_cause AND a.answer <> ''
+JOIN postmortems_recurringcauselink link ON link.why_id = a.id
+JOIN postmortems_why b ON b.id = link.similar_id AND b.is_root_cause AND b.answer <> ''
 JOIN postmortems_postmortem pb ON pb.id = b.postmortem_id AND pb.incident_id <> pa.incident_id
-WHERE a.is_root_cause AND a.answer <> '' AND ia.started_at >= %s
+WHERE ia.started_at >= %s
 GROUP BY pa.incident_id, a.id, a.answer
 ORDER BY count(DISTINCT pb.incident_id) DESC, pa.incident_id DESC
 LIMIT 100
@@ -124,7 +215,7 @@ LIMIT 100
 
 def _pg_groups(since):
     with connection.cursor() as cursor:
-        cursor.execute(RECURRING_SQL, [THRESHOLD, since])
+        cursor.execute(RECURRING_SQL, [since])
         return [(text, [incident_id, *others]) for incident_id, text, others in cursor.fetchall()]
 
 

@@ -7,3 +7,11 @@ from postmortems import digest
 def send_weekly_digest():
     """Weekly (Celery beat, see CELERY_BEAT_SCHEDULE): e-mail owners their action items."""
     return digest.send_weekly_digest()
+
+
+@shared_task(name="postmortems.link_recurring_causes")
+def link_recurring_causes(why_ids):
+    """After a why is saved (on commit): store its links to similar root causes."""
+    from postmortems import recurring
+
+    return recurring.link_root_causes(why_ids)

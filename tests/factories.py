@@ -2,6 +2,7 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+from postmortems import recurring
 from postmortems.models import ActionItem, Incident, Postmortem, Service, TimelineEntry, Why
 
 T0 = datetime(2026, 3, 4, 10, 0, 0, tzinfo=UTC)
@@ -32,9 +33,12 @@ def timeline_entry(postmortem_, at=T0, text="Alert fired", **fields):
 
 
 def why(postmortem_, position=1, question="Why?", answer="Because.", **fields):
-    return Why.objects.create(
+    made = Why.objects.create(
         postmortem=postmortem_, position=position, question=question, answer=answer, **fields
     )
+    # What the task queued on commit does in the app (tests run inside a transaction).
+    recurring.link_root_causes([made.pk])
+    return made
 
 
 def action_item(incident_, text="Add an alert", owner=None, due=date(2099, 1, 1),

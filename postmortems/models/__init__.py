@@ -6,6 +6,7 @@
 - analysis: the 5-whys chain and the contributing factors (numbered, one root cause);
 - actions: action items and the orphaned/overdue rules, written once in SQL;
 - meetings: the review meeting, its record and accepted orphans;
+- recurring: stored links between similar root causes (the dashboard reads them);
 - EditConflict (refused stale edits) lives with the rest of the revisions machinery in
   postmortems/revisions/.
 """
@@ -25,6 +26,7 @@ from postmortems.models.meetings import (
     MeetingSection,
     OrphanAcceptance,
 )
+from postmortems.models.recurring import RecurringCauseLink
 from postmortems.revisions.models import EditConflict
 
 __all__ = [
@@ -44,6 +46,7 @@ __all__ = [
     "OrphanAcceptance",
     "Postmortem",
     "PublishBlocked",
+    "RecurringCauseLink",
     "Service",
     "TimelineEntry",
     "Why",

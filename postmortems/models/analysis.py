@@ -10,7 +10,9 @@ Both are lists numbered 1, 2, 3 … within their postmortem, written once here:
   the database whatever the caller.
 """
 
-from django.db import models, transaction
+from functools import partial
+
+from django.db import connection, models, transaction
 from django.db.models import Max, Q
 from simple_history.models import HistoricalRecords
 
@@ -71,8 +73,22 @@ class WhyQuerySet(NumberedQuerySet):
             self.clear_root_cause(why.postmortem_id, keep=why, user=user)
             update_tracked(self.model._default_manager.filter(pk=why.pk, is_root_cause=False),
                            user=user, is_root_cause=True)
+            queue_recurring_links(why.pk)
         why.refresh_from_db()
         return why
+
+
+def queue_recurring_links(why_id):
+    """Once committed, refresh the stored links between this why and similar root causes
+    (the dashboard reads them: postmortems.recurring.link_root_causes)."""
+    if connection.vendor == "postgresql":
+        transaction.on_commit(partial(_send_link_task, why_id))
+
+
+def _send_link_task(why_id):
+    from postmortems.tasks import link_recurring_causes
+
+    link_recurring_causes.delay([why_id])
 
 
 class Why(models.Model):
@@ -108,6 +124,10 @@ class Why(models.Model):
 
     def __str__(self):
         return f"Why {self.position}: {self.question}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        queue_recurring_links(self.pk)
 
 
 class ContributingFactor(models.Model):

@@ -5,6 +5,7 @@ gets 401 JSON."""
 from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -71,10 +72,37 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
+API_PAGE_SIZE = 100
+API_MAX_PAGE_SIZE = 500
+
+
 @api_view
 def slo_list(request):
+    """{"slos": [...], "count", "next", "previous"}: one page (?page=N, ?page_size=M up to
+    500, 100 by default); next and previous are URLs, null at the ends."""
+    try:
+        size = min(API_MAX_PAGE_SIZE, max(1, int(request.GET.get("page_size", API_PAGE_SIZE))))
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        return JsonResponse({"error": "page and page_size must be whole numbers"}, status=400)
+    paginator = Paginator(SLO.objects.for_panels(), size)
+    if number > paginator.num_pages:
+        return JsonResponse({"error": f"no page {number}: there are {paginator.num_pages}"},
+                            status=404)
+    page = paginator.page(number)
     now = timezone.now()
-    return JsonResponse({"slos": [as_json(slo, now) for slo in SLO.objects.for_panels()]})
+
+    def link(to):
+        query = request.GET.copy()
+        query["page"] = to
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    return JsonResponse({
+        "count": paginator.count,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+        "slos": [as_json(slo, now) for slo in page],
+    })
 
 
 @api_view

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,13 +16,17 @@ from slos.forms import ImportForm, SLOForm
 from slos.models import SLO
 from slos.tasks import poll_one
 
+DASHBOARD_PAGE_SIZE = 50
+
 
 @require_GET
 def dashboard(request):
     now = timezone.now()
-    slos = [(slo, slo.figures(now)) for slo in SLO.objects.for_panels()]
-    return render(request, "slos/dashboard.html",
-                  {"rows": slos, "can_edit": has_role(request.user, EDITOR)})
+    page = Paginator(SLO.objects.for_panels(), DASHBOARD_PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "slos/dashboard.html", {
+        "rows": [(slo, slo.figures(now)) for slo in page], "page": page, "query": "",
+        "can_edit": has_role(request.user, EDITOR)})
 
 
 @require_GET

@@ -68,3 +68,62 @@ def test_the_dashboard_lists_recurring_root_causes(alice_client, make, earlier):
     assert len(groups) == 1
     assert {incident.title for incident in groups[0][1]} == {"Checkout 500s", "Login errors"}
     assert "Checkout 500s" in alice_client.get("/").content.decode()
+
+
+def test_the_dashboard_reads_links_stored_when_a_why_is_saved(make, earlier,
+                                                               django_capture_on_commit_callbacks):
+    from postmortems.models import RecurringCauseLink
+    from postmortems.tasks import link_recurring_causes
+
+    started = timezone.now() - timedelta(days=2)
+    pm = make.postmortem(make.incident("Checkout 500s", started_at=started,
+                                       detected_at=started))
+    why = make.why(pm, answer="Connection pool exhausted by retries", is_root_cause=True)
+    assert RecurringCauseLink.objects.filter(why=why).count() == 1  # and the other way
+    assert RecurringCauseLink.objects.filter(similar=why).count() == 1
+    why.answer = "A certificate expired"
+    with django_capture_on_commit_callbacks() as queued:
+        why.save()
+    assert len(queued) == 1  # the link task, sent once the save is committed
+    assert len(recurring.recurring_root_causes()) == 1  # not yet recomputed
+    link_recurring_causes([why.pk])  # what the worker runs
+    assert recurring.recurring_root_causes() == []
+    assert not RecurringCauseLink.objects.filter(similar=why).exists()
+
+
+def test_relinking_everything_gives_the_same_groups(make, earlier):
+    started = timezone.now() - timedelta(days=2)
+    pm = make.postmortem(make.incident("Checkout 500s", started_at=started,
+                                       detected_at=started))
+    make.why(pm, answer="Connection pool exhausted by retries", is_root_cause=True)
+    before = recurring.recurring_root_causes()
+    assert recurring.link_all_root_causes() == 3
+    assert recurring.recurring_root_causes() == before
+
+
+def test_each_root_cause_keeps_its_closest_links_only(make, monkeypatch):
+    monkeypatch.setattr(recurring, "LINKS_PER_CAUSE", 2)
+    whys = [make.why(make.postmortem(make.incident(f"Pool {i}")), is_root_cause=True,
+                     answer=f"Connection pool exhausted by retries {i}") for i in range(4)]
+    for why in whys:
+        assert why.recurring_links.count() == 2
+
+
+@pytest.mark.parametrize("repeats", [2, 12])
+def test_the_dashboard_query_count_is_the_same_at_two_sizes(alice_client, make, repeats,
+                                                            django_assert_num_queries):
+    """Groups of 2 and of 12 similar root causes (and 4 unrelated ones) cost the same."""
+    started = timezone.now() - timedelta(days=3)
+    for i in range(repeats):
+        pm = make.postmortem(make.incident(f"Pool {i}", started_at=started,
+                                           detected_at=started))
+        make.why(pm, answer=f"Connection pool exhausted by client retries ({i})",
+                 is_root_cause=True)
+    for text in ["Disk full", "Certificate expired", "DNS typo", "Flag flipped"]:
+        make.why(make.postmortem(make.incident(text)), answer=text, is_root_cause=True)
+    # session, user; rows and count of open incidents, due postmortems, orphaned and overdue
+    # items; mean times; recurring services; recurring causes (groups, then their incidents)
+    with django_assert_num_queries(14):
+        response = alice_client.get("/")
+    groups = response.context["recurring_causes"]
+    assert len(groups) == 1 and len(groups[0][1]) == repeats
