@@ -34,7 +34,7 @@ def drop_trigram_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("postmortems", "0006_one_root_cause_and_distinct_factor_positions"),
+        ("postmortems", "0007_postmortem_imported_notes"),
     ]
 
     operations = [
