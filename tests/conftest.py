@@ -1,6 +1,7 @@
 """Shared fixtures: the real services (PostgreSQL, Redis, a Celery worker process, Chromium)
 and the personas the tests act as."""
 
+import functools
 import os
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ from django.contrib.auth.models import Group
 
 from postmortems.models import EditConflict, Meeting, TimelineEntry
 from tests import factories
+from tests.slos.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -218,8 +220,44 @@ def _plain_static_files_for_the_live_server(request, settings):
 
 @pytest.fixture
 def make():
-    """The postmortems factories, as a fixture: make.incident(...), make.action_item(...)."""
+    """The factories of both apps, as a fixture: make.incident(...), make.slo(...)."""
     return factories
+
+
+@pytest.fixture
+def service(db):
+    """The Checkout service."""
+    return factories.service()
+
+
+@pytest.fixture
+def make_source(db):
+    """make_source(url, name=None, **fields) -> a data source."""
+    return factories.data_source
+
+
+@pytest.fixture
+def make_slo(db, service):
+    """make_slo(data_source, name="Availability", ...) -> a validated SLO of Checkout."""
+    return functools.partial(factories.slo, service_=service)
+
+
+@pytest.fixture
+def closed_port_url():
+    """A URL nothing listens on: connections are refused."""
+    return f"http://127.0.0.1:{free_port()}"
+
+
+@pytest.fixture
+def offline_source(make_source, closed_port_url):
+    """A data source nobody answers for: pages and maths tests need no Prometheus."""
+    return make_source(closed_port_url, name="offline")
+
+
+@pytest.fixture
+def record_poll(db):
+    """record_poll(slo, error_ratio=…, status=…) stores a snapshot as the poller would."""
+    return factories.snapshot
 
 
 @pytest.fixture(autouse=True)

@@ -4,13 +4,6 @@ the refusal of 100%."""
 import pytest
 
 from slos.models import SLO
-from tests.slos import conftest as slo_fixtures
-
-# The SLO fixtures, shared with tests/slos.
-closed_port_url = slo_fixtures.closed_port_url
-make_source = slo_fixtures.make_source
-offline_source = slo_fixtures.offline_source
-service = slo_fixtures.service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,15 +8,6 @@ from django.utils import timezone
 
 from postmortems.models import Incident
 from slos.models import IncidentImpact
-from tests.slos import conftest as slo_fixtures
-
-# The SLO fixtures, shared with tests/slos.
-closed_port_url = slo_fixtures.closed_port_url
-make_slo = slo_fixtures.make_slo
-make_source = slo_fixtures.make_source
-offline_source = slo_fixtures.offline_source
-record_poll = slo_fixtures.record_poll
-service = slo_fixtures.service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -7,8 +7,7 @@ import pytest
 import yaml
 
 from slos import rules
-
-from .conftest import promtool_binary
+from tests.slos.servers import promtool_binary
 
 pytestmark = pytest.mark.django_db
 

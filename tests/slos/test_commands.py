@@ -8,7 +8,7 @@ import pytest
 import yaml
 from django.core.management import call_command
 
-from tests.slos.conftest import promtool_binary
+from tests.slos.servers import promtool_binary
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from postmortems.models import Incident
 from slos import budget, impacts
 from slos.models import IncidentImpact
-from tests.slos.conftest import HISTORY_GOOD, HISTORY_TOTAL, utc
+from tests.slos.history import HISTORY_GOOD, HISTORY_TOTAL, utc
 
 pytestmark = pytest.mark.django_db
 

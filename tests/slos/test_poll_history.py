@@ -9,7 +9,7 @@ import pytest
 
 from slos import budget, poller
 from slos.models import Snapshot
-from tests.slos.conftest import HISTORY_GOOD, HISTORY_TOTAL
+from tests.slos.history import HISTORY_GOOD, HISTORY_TOTAL
 
 pytestmark = [pytest.mark.prometheus, pytest.mark.xdist_group("prometheus"),
               pytest.mark.django_db]

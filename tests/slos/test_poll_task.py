@@ -8,7 +8,7 @@ import pytest
 from slos import budget
 from slos.models import SLO, Snapshot
 from slos.tasks import poll_all
-from tests.slos.conftest import WORKLOAD_ERROR_RATIO
+from tests.slos.servers import WORKLOAD_ERROR_RATIO
 
 pytestmark = [pytest.mark.prometheus, pytest.mark.xdist_group("prometheus"),
               pytest.mark.django_db(transaction=True)]

@@ -8,8 +8,8 @@ import pytest
 
 from slos import poller, promql, rules
 from slos.models import SLO, Snapshot
-from tests.slos.conftest import WORKLOAD_ERROR_RATIO
-from tests.slos.test_slo_form import form_data
+from tests.factories import slo_form_data as form_data
+from tests.slos.servers import WORKLOAD_ERROR_RATIO
 
 pytestmark = [pytest.mark.prometheus, pytest.mark.xdist_group("prometheus"),
               pytest.mark.django_db]

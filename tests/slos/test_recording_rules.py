@@ -9,7 +9,8 @@ import yaml
 
 from slos import budget, poller, rules
 from slos.models import SLO, Snapshot
-from tests.slos.conftest import HISTORY_GOOD, HISTORY_TOTAL, promtool_binary
+from tests.slos.history import HISTORY_GOOD, HISTORY_TOTAL
+from tests.slos.servers import promtool_binary
 
 pytestmark = [pytest.mark.prometheus, pytest.mark.xdist_group("prometheus"),
               pytest.mark.django_db]

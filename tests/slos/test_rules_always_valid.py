@@ -11,7 +11,8 @@ from django.core.management import CommandError, call_command
 
 from slos import promql, rules
 from slos.models import SLO
-from tests.slos.conftest import promtool_binary
+from tests.factories import slo_form_data as form_data
+from tests.slos.servers import promtool_binary
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +61,6 @@ def test_import_slos_refuses_invalid_promql_and_saves_nothing(tmp_path, service,
 
 def test_the_form_refuses_invalid_promql_with_the_position(alice_client, service,
                                                            offline_source):
-    from tests.slos.test_slo_form import form_data
-
     response = alice_client.post("/slos/new/", form_data(service, offline_source,
                                                          good_query=BROKEN_GOOD))
     assert response.status_code == 200

@@ -4,21 +4,11 @@ Prometheus is down."""
 import pytest
 
 from slos.models import SLO
+from tests.factories import WORKLOAD_GOOD as GOOD
+from tests.factories import WORKLOAD_TOTAL as TOTAL
+from tests.factories import slo_form_data as form_data
 
 pytestmark = pytest.mark.django_db
-
-GOOD = 'sum(rate(http_requests_total{job="workload",status!~"5.."}[$window]))'
-TOTAL = 'sum(rate(http_requests_total{job="workload"}[$window]))'
-
-
-def form_data(service, source, **overrides):
-    data = {"service": service.pk, "name": "Checkout availability", "description": "",
-            "kind": "availability", "data_source": source.pk, "good_query": GOOD,
-            "total_query": TOTAL, "target": "99.9", "window": "28d",
-            "fast_severity": "critical", "slow_severity": "warning", "ticket_severity": "ticket"}
-    data.update(overrides)
-    return data
-
 
 def test_it_requires_login(client):
     response = client.get("/slos/new/")

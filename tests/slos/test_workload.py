@@ -5,8 +5,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from slos.workload import Workload
-
-from .conftest import free_port
+from tests.slos.servers import free_port
 
 
 def samples(workload):
