@@ -11,13 +11,8 @@ import pytest
 
 from slos import coverage, poller
 from slos.models import SLO, DataSource
-from tests.slos.conftest import (
-    HISTORY_GOOD,
-    HISTORY_TOTAL,
-    free_port,
-    prometheus_binary,
-    promtool_binary,
-)
+from tests.slos.history import HISTORY_GOOD, HISTORY_TOTAL
+from tests.slos.servers import free_port, prometheus_binary, promtool_binary
 
 pytestmark = [pytest.mark.prometheus, pytest.mark.xdist_group("prometheus"),
               pytest.mark.django_db]
