@@ -132,6 +132,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_out": str(VAR_DIR / "celery" / "queue"),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
         "store_processed": False,
+        "control_folder": str(VAR_DIR / "celery" / "control"),  # else ./control
     }
 CELERY_RESULT_BACKEND = env_str(
     "CELERY_RESULT_BACKEND",
