@@ -37,6 +37,20 @@ def run_checks():
     return results
 
 
+def may_see_details(request):
+    """Error texts name hosts and ports: only signed-in users see them. With the database
+    down the session cannot be read, which counts as signed out."""
+    try:
+        return request.user.is_authenticated
+    except Exception:  # the session store is the database that is down
+        return False
+
+
+def without_details(checks):
+    return {name: {key: ("down" if key == "error" else value) for key, value in check.items()}
+            for name, check in checks.items()}
+
+
 def first_line(exc):
     text = str(exc).strip() or type(exc).__name__
     return text.splitlines()[0]

@@ -2,7 +2,9 @@
 
 ``http_requests_total{method,view,status}`` and ``http_request_duration_seconds{method,view}``
 let the site watch its own availability and latency SLOs. ``view`` is the URL pattern's name
-(bounded cardinality), ``unmatched`` for 404s outside any pattern.
+(bounded cardinality), ``unmatched`` for 404s outside any pattern. ``method`` is one of the
+standard HTTP methods or ``other``: a made-up method cannot add a series. Every label value
+comes from a fixed list or from the URL resolver, never from the request's text.
 """
 
 import os
@@ -33,6 +35,13 @@ LATENCY = Histogram(
 )
 
 
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def method_label(request):
+    return request.method if request.method in KNOWN_METHODS else "other"
+
+
 def view_label(request):
     match = getattr(request, "resolver_match", None)
     if match is None:
@@ -49,8 +58,9 @@ class RequestMetricsMiddleware:
         response = self.get_response(request)
         elapsed = time.perf_counter() - started
         view = view_label(request)
-        REQUESTS.labels(request.method, view, str(response.status_code)).inc()
-        LATENCY.labels(request.method, view).observe(elapsed)
+        method = method_label(request)
+        REQUESTS.labels(method, view, str(response.status_code)).inc()
+        LATENCY.labels(method, view).observe(elapsed)
         return response
 
 

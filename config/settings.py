@@ -24,6 +24,11 @@ if not SECRET_KEY:
             "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
         )
     SECRET_KEY = "insecure-development-key-only-for-debug"
+elif not DEBUG and len(SECRET_KEY) < 50:
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is {len(SECRET_KEY)} characters long; at least 50 are required when DEBUG "
+        "is off (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -119,10 +124,23 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "postmortems@localhost")
 
+# Sessions end after SESSION_IDLE_SECONDS without a request (8 hours by default).
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 8 * 3600, minimum=60)
+SESSION_SAVE_EVERY_REQUEST = True
+
+# HTTPS. Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from
+# clients), SECURE_PROXY_SSL_HEADER=1 lets Django see HTTPS; SECURE_SSL_REDIRECT=1 and
+# SECURE_HSTS_SECONDS=31536000 are then the production settings (README, Security).
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+if env_bool("SECURE_PROXY_SSL_HEADER", not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^metrics$"]  # probes speak plain HTTP inside
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 
 # Celery: Redis (or any kombu URL) when CELERY_BROKER_URL is set, else folders under var/.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
@@ -184,8 +202,9 @@ if POSTMORTEMS_DEFAULT_ROLE not in ("viewer", "editor", "admin"):
     )
 
 # The site's own Prometheus metrics. When METRICS_TOKEN is set, /metrics wants
-# "Authorization: Bearer <token>".
+# "Authorization: Bearer <token>"; without one it is open in DEBUG or with METRICS_PUBLIC=1.
 METRICS_TOKEN = env_str("METRICS_TOKEN")
+METRICS_PUBLIC = env_bool("METRICS_PUBLIC", DEBUG)
 PROMETHEUS_URL = env_str("PROMETHEUS_URL", "http://127.0.0.1:9090")
 HEALTHZ_BROKER_TIMEOUT = env_int("HEALTHZ_BROKER_TIMEOUT", 3, minimum=1)
 

@@ -16,6 +16,8 @@ from config.metrics import exposition
 def healthz(request):
     checks = health.run_checks()
     healthy = all(check["ok"] for check in checks.values())
+    if not health.may_see_details(request):
+        checks = health.without_details(checks)
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
@@ -26,6 +28,10 @@ def healthz(request):
 @require_GET
 @never_cache
 def metrics(request):
+    if not settings.METRICS_TOKEN and not settings.METRICS_PUBLIC:
+        return HttpResponse("/metrics is closed: set METRICS_TOKEN (and send it as a bearer "
+                            "token) or METRICS_PUBLIC=1.\n", status=403,
+                            content_type="text/plain")
     if settings.METRICS_TOKEN:
         expected = f"Bearer {settings.METRICS_TOKEN}"
         given = request.headers.get("Authorization", "")

@@ -4,6 +4,11 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 
+@pytest.fixture(autouse=True)
+def _metrics_open(settings):
+    settings.METRICS_PUBLIC = True
+
+
 def samples(response):
     families = text_string_to_metric_families(response.content.decode())
     return {f.name: f.samples for f in families}
