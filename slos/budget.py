@@ -224,6 +224,14 @@ def le_matcher(le):
     return f'le="{le}"'
 
 
+def budget_share_of_events(bad_events, window_events, target_budget):
+    """An interval's share of the window's error budget, counting events: bad events in the
+    interval / (budget x all events in the window). None without traffic."""
+    if bad_events is None or not window_events or not _finite(window_events):
+        return None
+    return max(0.0, float(bad_events)) / allowed_bad_events(window_events, target_budget)
+
+
 def counter_increase(samples):
     """The increase of a counter over raw samples, correcting for resets (a drop means the
     counter restarted from 0); no extrapolation."""

@@ -1,11 +1,22 @@
-"""The incident ↔ SLO link: which incidents hit an SLO and how much budget each consumed."""
+"""The incident ↔ SLO link: which incidents hit an SLO and how much budget each consumed.
+
+The share is counted in events, never assumed from average traffic: bad events in the
+incident's interval (all events - good events, ``increase`` over start → resolve) ÷ the bad
+events the window allows (budget x all events over the window ending at the resolve). A 1 h
+outage at night, at a tenth of the usual traffic, spends a tenth of what the same error ratio
+costs at peak.
+
+A link is (re)measured when it is new, when the incident's start or end moved since it was
+measured, when its SLO's definition changed (``SLO.remeasure_impacts``), and again after
+``IncidentImpact.RETRY_AFTER`` when Prometheus could not answer.
+"""
 
 import math
 
 from django.db import transaction
 from django.utils import timezone
 
-from slos import budget
+from slos import budget, promql
 from slos.models import IncidentImpact
 from slos.prometheus import QueryError
 
@@ -16,8 +27,16 @@ def interval(incident):
     return (incident.started_at, end) if incident.started_at and end else None
 
 
+def events(slo, client, which, seconds, at):
+    """Events (not events per second) of a query over ``seconds`` ending at ``at``."""
+    expression = (f"({slo.query('total', f'{seconds}s')}) - ({slo.query('good', f'{seconds}s')})"
+                  if which == "bad" else slo.query("total", f"{seconds}s"))
+    value = client.value(expression, at)
+    return value * seconds if promql.per_second(slo.total_query) else value
+
+
 def measure(impact):
-    """Ask Prometheus for the error ratio over the incident and store the budget it spent."""
+    """Count the bad events of the incident and the window's events; store the share."""
     slo, span = impact.slo, interval(impact.incident)
     if span is None:
         return impact
@@ -25,17 +44,21 @@ def measure(impact):
     seconds = max(60, math.ceil((end - start).total_seconds()))
     with slo.data_source.client() as client:
         try:
-            ratio = client.value(slo.error_ratio_query(f"{seconds}s"), end)
+            bad = events(slo, client, "bad", seconds, end)
+            window_total = events(slo, client, "total", slo.window_seconds, end)
         except QueryError as error:
             impact.status = (IncidentImpact.Status.NO_DATA if error.no_data
                              else IncidentImpact.Status.ERROR)
-            impact.error, impact.budget_consumed = error.message, None
+            impact.error, impact.budget_consumed, impact.bad_events = error.message, None, None
         else:
-            impact.budget_consumed = budget.budget_consumed_over(
-                budget.clean_ratio(ratio), seconds, slo.window_seconds, slo.budget)
+            impact.bad_events = max(0.0, bad)
+            impact.budget_consumed = budget.budget_share_of_events(bad, window_total,
+                                                                   slo.budget)
             impact.status, impact.error = IncidentImpact.Status.OK, ""
     impact.measured_at = timezone.now()
-    impact.save(update_fields=["budget_consumed", "status", "error", "measured_at"])
+    impact.measured_start, impact.measured_end = start, end
+    impact.save(update_fields=["budget_consumed", "bad_events", "status", "error",
+                               "measured_at", "measured_start", "measured_end"])
     return impact
 
 
@@ -70,5 +93,7 @@ def for_slo(slo, start):
         rows.append({"impact": impact, "title": incident.title, "url":
                      incident.get_absolute_url(), "started_at": incident.started_at,
                      "ended_at": span_end, "budget_consumed": impact.budget_consumed,
+                     "bad_events": impact.bad_events,
                      "status": impact.get_status_display()})
     return rows
+

@@ -132,6 +132,24 @@ def _after_longest_valid_prefix(text):
     return min(best, len(text) - 1)
 
 
+# --- what a query counts -----------------------------------------------------------------
+
+PER_SECOND_FUNCTIONS = {"rate", "irate"}
+
+
+def per_second(expression):
+    """Does the expression give events per second (rate) rather than events (increase)?"""
+    names = []
+
+    def visit(node):
+        function = getattr(node, "func", None)
+        if function is not None:
+            names.append(function.name)
+
+    promql_parser.walk(parse(expression), visit)
+    return bool(PER_SECOND_FUNCTIONS & set(names))
+
+
 # --- le bucket bounds ------------------------------------------------------------------
 
 def canonical_le(value):

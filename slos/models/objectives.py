@@ -259,6 +259,10 @@ class SLO(models.Model):
         text = "\n".join([self.good_query, self.total_query, self.window])
         return hashlib.sha1(text.encode()).hexdigest()[:12]
 
+    def remeasure_impacts(self):
+        """What the SLO counts changed: every incident's share is measured again."""
+        self.incident_impacts.update(status="pending")
+
     def downtime_table(self):
         return budget.downtime_table(self.target, self.window_days)
 

@@ -76,6 +76,7 @@ def _edit(request, slo):
             slo.query_check, slo.query_check_message = state, message
             slo.query_checked_at = timezone.now() if state == SLO.QueryCheck.OK else None
             slo.save()
+            slo.remeasure_impacts()
             messages.success(request, f"Saved “{slo.name}”.")
             if state == SLO.QueryCheck.UNCHECKED:
                 messages.warning(request, f"The expressions were not checked: Prometheus "

@@ -2,17 +2,14 @@
 keeps 4 days is flagged and shows "measured over 4.x of 7 days"; a new SLO with minutes of
 history says so too; an SLO whose data covers the window says nothing."""
 
-import json
-import subprocess
 import time
 
-import httpx
 import pytest
 
 from slos import coverage, poller
 from slos.models import SLO, DataSource
+from tests.slos.backfilled import backfilled_prometheus, counters
 from tests.slos.history import HISTORY_GOOD, HISTORY_TOTAL
-from tests.slos.servers import free_port, prometheus_binary, promtool_binary
 
 pytestmark = [pytest.mark.prometheus, pytest.mark.xdist_group("prometheus"),
               pytest.mark.django_db]
@@ -22,49 +19,22 @@ STEP = 300
 
 def eight_days_of_history(end):
     """0.8% errors from 8 to 4 days ago, 0.1% in the last 4 days (1,000 requests a step)."""
-    lines = ["# TYPE short_requests counter"]
     good = bad = 0
-    samples = []
+    rows = []
     for i in range(8 * 86400 // STEP):
         t = end - (8 * 86400 // STEP - 1 - i) * STEP
         errors = 8 if end - t > 4 * 86400 else 1
         good, bad = good + 1000 - errors, bad + errors
-        samples.append((t, good, bad))
-    for code, index in (("200", 1), ("500", 2)):
-        lines += [f'short_requests_total{{code="{code}"}} {row[index]} {row[0]:.1f}'
-                  for row in samples]
-    return "\n".join([*lines, "# EOF"]) + "\n"
+        rows.append((t, good, bad))
+    return counters("short_requests_total", rows)
 
 
 @pytest.fixture(scope="module")
 def four_day_prometheus(tmp_path_factory):
     folder = tmp_path_factory.mktemp("short-retention")
-    end = time.time() // STEP * STEP
-    (folder / "history.om").write_text(eight_days_of_history(end))
-    subprocess.run([promtool_binary(), "tsdb", "create-blocks-from", "openmetrics",
-                    "--max-block-duration=24h", str(folder / "history.om"),
-                    str(folder / "data")], check=True, capture_output=True, timeout=300)
-    (folder / "prometheus.yml").write_text(json.dumps({"scrape_configs": []}))
-    port = free_port()
-    process = subprocess.Popen(
-        [prometheus_binary(), f"--config.file={folder / 'prometheus.yml'}",
-         f"--storage.tsdb.path={folder / 'data'}", f"--web.listen-address=127.0.0.1:{port}",
-         "--storage.tsdb.retention.time=4d", "--log.level=warn"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/-/ready", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
+    history = eight_days_of_history(time.time() // STEP * STEP)
+    with backfilled_prometheus(folder, history, retention="4d") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def test_retention_is_read_as_prometheus_prints_it():
