@@ -9,4 +9,4 @@ RUN pip install --no-cache-dir .
 COPY . .
 RUN mkdir -p /tmp/prometheus-multiproc
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000"]
+CMD ["gunicorn", "config.wsgi", "--config", "deploy/gunicorn.conf.py"]

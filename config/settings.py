@@ -56,6 +56,11 @@ MIDDLEWARE = [
     "config.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # HTML, JSON and CSV gzipped (static files already are, by WhiteNoise). BREACH: pages that
+    # echo user input also carry the CSRF token, but Django masks that token afresh on every
+    # response and GZipMiddleware pads each response with random bytes (Django >= 4.2), so
+    # compression does not leak it; session cookies and API tokens are never in a body.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

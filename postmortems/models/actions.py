@@ -149,7 +149,14 @@ class ActionItem(models.Model):
 
     class Meta:
         ordering = [models.F("due").asc(nulls_last=True), "priority", "pk"]
-        indexes = [models.Index(fields=["status", "due"], name="postmortems_action_status_due")]
+        indexes = [
+            models.Index(fields=["status", "due"], name="postmortems_action_status_due"),
+            # The tracker's sorts read a page in index order instead of sorting every item:
+            # due soonest first (the default; PostgreSQL puts NULLs last in an ascending
+            # index, as the order asks) and priority.
+            models.Index(fields=["due", "priority", "id"], name="postmortems_action_due_order"),
+            models.Index(fields=["priority", "due", "id"], name="postmortems_action_priority"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="wont_do") | ~Q(wont_do_reason=""),

@@ -64,3 +64,15 @@ def test_data_lives_in_named_volumes():
         source = mount.split(":")[0]
         if source.startswith("./"):
             assert (ROOT / source).exists(), f"{source} is mounted but missing"
+
+
+def test_web_uses_the_documented_gunicorn_settings():
+    """Threaded workers and a timeout set for the workload (deploy/gunicorn.conf.py)."""
+    web = compose()["services"]["web"]
+    assert "--config deploy/gunicorn.conf.py" in web["command"]
+    assert {"WEB_WORKERS", "WEB_THREADS", "WEB_TIMEOUT"} <= set(web["environment"])
+    settings = {}
+    exec((ROOT / "deploy" / "gunicorn.conf.py").read_text(), settings)
+    assert settings["worker_class"] == "gthread" and settings["threads"] >= 2
+    assert settings["timeout"] > 30  # gunicorn's default killed the slowest pages
+    assert "deploy/gunicorn.conf.py" in (ROOT / "Dockerfile").read_text()

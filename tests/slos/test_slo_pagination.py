@@ -51,6 +51,16 @@ def test_the_api_pages_with_count_next_and_previous(alice_client, many_slos):
     assert second["next"] is None and second["previous"] == "http://testserver/api/slos/?page=1"
 
 
+def test_the_api_answers_gzipped_json_to_clients_that_accept_it(alice_client, many_slos):
+    import gzip
+    import json
+
+    many_slos(20)
+    response = alice_client.get("/api/slos/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(response.content))["count"] == 20
+
+
 def test_the_api_page_size_is_chosen_within_bounds(alice_client, many_slos):
     many_slos(5)
     body = alice_client.get("/api/slos/?page_size=2&page=3").json()
