@@ -225,6 +225,15 @@ def make():
 
 
 @pytest.fixture
+def frozen_now(time_machine):
+    """Time stands still at factories.NOW (a Monday, 12:00 UTC) for the test: what is overdue,
+    recent or stale does not depend on the day the suite runs. Not for tests that talk to the
+    real Prometheus or a browser, whose clocks time-machine cannot move."""
+    time_machine.move_to(factories.NOW, tick=False)
+    return factories.NOW
+
+
+@pytest.fixture
 def service(db):
     """The Checkout service."""
     return factories.service()

@@ -11,6 +11,8 @@ from slos import budget
 from slos.models import SLO, DataSource, Snapshot
 
 T0 = datetime(2026, 3, 4, 10, 0, 0, tzinfo=UTC)
+# "Now" in the time-dependent tests (the frozen_now fixture): a Monday, five days after T0.
+NOW = datetime(2026, 3, 9, 12, 0, 0, tzinfo=UTC)
 
 
 def service(name="Checkout", **fields):

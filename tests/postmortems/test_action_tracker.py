@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from postmortems.models import ActionItem
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from postmortems.models import Incident
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.utils import timezone
 from postmortems.models import Incident
 from tests.factories import T0
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 def test_it_needs_a_login(client, make):

@@ -10,13 +10,14 @@ from postmortems.models import ActionItem, Incident
 from postmortems.models.actions import today_utc
 from tests.factories import T0
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 def test_today_is_the_utc_day_whatever_the_display_zone(settings):
     settings.TIME_ZONE = "Pacific/Kiritimati"  # UTC+14: its date is often tomorrow in UTC
     timezone.activate("Pacific/Kiritimati")
     try:
+        assert timezone.localdate() != today_utc()  # frozen at 12:00 UTC: already tomorrow there
         assert today_utc() == datetime.now(UTC).date()
     finally:
         timezone.deactivate()

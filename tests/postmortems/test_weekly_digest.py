@@ -12,7 +12,7 @@ from django.utils import timezone
 from postmortems.digest import send_weekly_digest
 from postmortems.tasks import send_weekly_digest as task
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 @pytest.fixture

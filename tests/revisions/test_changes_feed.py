@@ -12,8 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def settled(meeting):
-    """Everything the fixtures made happened an hour ago (outside the feed's overlap)."""
+def settled(frozen_now, meeting):
+    """Time is frozen (before the meeting is made); everything the fixtures made happened an
+    hour ago (outside the feed's overlap)."""
     from django.apps import apps
     from django.db.models import F
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from slos.models import Snapshot
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 def test_snapshots_beyond_the_window_keep_one_a_day(offline_source, make_slo, record_poll):

@@ -56,6 +56,7 @@ def events(history, start, end, which):
     return bad + budget.counter_increase(history.good[inside[0]:inside[-1] + 1])
 
 
+@pytest.mark.usefixtures("frozen_now")
 def test_an_unreachable_prometheus_leaves_the_impact_unmeasured(offline_source, make_slo,
                                                                 service):
     slo = make_slo(offline_source)
@@ -67,6 +68,7 @@ def test_an_unreachable_prometheus_leaves_the_impact_unmeasured(offline_source, 
     assert impact.budget_consumed is None
 
 
+@pytest.mark.usefixtures("frozen_now")
 def test_the_postmortem_impact_section_names_the_budget_consumed(offline_source, make_slo,
                                                                  service):
     slo = make_slo(offline_source, name="Checkout availability")
@@ -79,6 +81,7 @@ def test_the_postmortem_impact_section_names_the_budget_consumed(offline_source,
     assert "Checkout availability</a> error budget" in html
 
 
+@pytest.mark.usefixtures("frozen_now")
 def test_the_impact_section_degrades_cleanly(service):
     assert render_to_string("slos/partials/incident_impact.html", {}).strip() == ""
     now = timezone.now()
@@ -87,6 +90,7 @@ def test_the_impact_section_degrades_cleanly(service):
     assert "No SLO is linked to this incident." in html
 
 
+@pytest.mark.usefixtures("frozen_now")
 def test_the_slo_page_lists_and_marks_incidents_in_the_window(alice_client, offline_source,
                                                               make_slo, service, record_poll):
     slo = make_slo(offline_source)
@@ -108,6 +112,7 @@ def test_the_slo_page_lists_and_marks_incidents_in_the_window(alice_client, offl
     assert 'class="incident-mark"' in text
 
 
+@pytest.mark.usefixtures("frozen_now")
 def test_an_incident_names_its_slos_on_its_page(alice_client, offline_source, make_slo,
                                                service):
     first = make_slo(offline_source, name="First")
@@ -125,6 +130,7 @@ def test_an_incident_names_its_slos_on_its_page(alice_client, offline_source, ma
     assert list(incident.slo_impacts.values_list("slo__name", flat=True)) == ["Second"]
 
 
+@pytest.mark.usefixtures("frozen_now")
 def test_the_impact_section_costs_one_query_however_many_slos(offline_source, make_slo,
                                                               service,
                                                               django_assert_num_queries):
