@@ -7,6 +7,7 @@ Redis. See README.md for the full list.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
@@ -230,6 +231,12 @@ if POSTMORTEMS_DEFAULT_ROLE not in ("viewer", "editor", "admin"):
 METRICS_TOKEN = env_str("METRICS_TOKEN")
 METRICS_PUBLIC = env_bool("METRICS_PUBLIC", DEBUG)
 PROMETHEUS_URL = env_str("PROMETHEUS_URL", "http://127.0.0.1:9090")
+# Data sources may only point at these hosts ("host" or "host:port"): the server calls them.
+PROMETHEUS_ALLOWED_HOSTS = env_list(
+    "PROMETHEUS_ALLOWED_HOSTS",
+    [urlsplit(PROMETHEUS_URL).hostname or ""]
+    + (["127.0.0.1", "localhost", "::1"] if DEBUG else []),
+)
 HEALTHZ_BROKER_TIMEOUT = env_int("HEALTHZ_BROKER_TIMEOUT", 3, minimum=1)
 
 LOGGING = {

@@ -137,12 +137,15 @@ class PrometheusClient:
             body = response.json()
         except ValueError:
             body = None
+        # Only Prometheus's own error message (from its JSON) is shown: never the raw body of
+        # whatever else answered, which could be an internal page.
         error = body.get("error") if isinstance(body, dict) else None
+        error = error.strip()[:300] if isinstance(error, str) else None
         if 400 <= status < 500:
-            detail = error or response.text[:200].strip() or response.reason_phrase
+            detail = error or f"{response.reason_phrase} (not a Prometheus API answer)"
             raise QueryError(HTTP_4XX, f"HTTP {status} from Prometheus: {detail}")
         if status >= 500:
-            detail = error or response.text[:200].strip() or response.reason_phrase
+            detail = error or f"{response.reason_phrase} (not a Prometheus API answer)"
             raise QueryError(HTTP_5XX, f"HTTP {status} from Prometheus: {detail}")
         if not isinstance(body, dict) or "status" not in body:
             raise QueryError(BAD_RESPONSE, f"HTTP {status} but not a Prometheus API answer")

@@ -10,6 +10,21 @@ from django.db.models import Q
 from slos.prometheus import PrometheusClient
 
 
+def allowed_prometheus_host(url):
+    """Is the URL's host in settings.PROMETHEUS_ALLOWED_HOSTS ("host" or "host:port")?"""
+    try:
+        parts = urlsplit(url)
+        host, port = (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return False
+    port = port or (443 if parts.scheme == "https" else 80)
+    for entry in settings.PROMETHEUS_ALLOWED_HOSTS:
+        entry = entry.strip().lower()
+        if entry in (host, f"{host}:{port}", f"[{host}]:{port}"):
+            return True
+    return False
+
+
 def validate_http_url(value):
     """http(s)://host[:port][/path]: single-label hosts (http://prometheus:9090) are fine."""
     try:
@@ -63,6 +78,10 @@ class DataSource(models.Model):
             errors["bearer_token"] = "A bearer token is needed for bearer authentication."
         if self.auth == self.Auth.BASIC and not self.username:
             errors["username"] = "A user name is needed for basic authentication."
+        if self.url and "url" not in errors and not allowed_prometheus_host(self.url):
+            errors["url"] = (f"{urlsplit(self.url).hostname} is not an allowed Prometheus host: "
+                             "the server would call it. An administrator adds it to "
+                             "PROMETHEUS_ALLOWED_HOSTS.")
         if self.timeout_seconds is not None and not 0 < self.timeout_seconds <= 120:
             errors["timeout_seconds"] = "Give a timeout between 0 and 120 seconds."
         if errors:

@@ -1,4 +1,4 @@
-"""Viewers read the SLO pages; editors change SLOs and data sources; deleting needs an admin."""
+"""Viewers read the SLO pages; editors change SLOs; data sources and deleting need an admin."""
 
 import pytest
 
