@@ -120,6 +120,29 @@ def offer_imported_notes(form):
         del form.fields["imported_notes"]
 
 
+class KeyTimesForm(VersionedFormMixin, forms.ModelForm):
+    """Some of the incident's key times, set from the timeline (a key time's row, or pasted
+    [detected] lines): the incident's own fields, its ordering rule and its version."""
+
+    def _update_errors(self, errors):
+        # Incident.clean names the later of two times out of order, which may not be on this
+        # form: say it on the field that is.
+        if hasattr(errors, "error_dict"):
+            first = next(name for name in self.fields if name != "version")
+            remapped = {}
+            for name, messages in errors.error_dict.items():
+                remapped.setdefault(name if name in self.fields else first, []).extend(messages)
+            errors = forms.ValidationError(remapped)
+        super()._update_errors(errors)
+
+
+def key_times_form(names, *args, **kwargs):
+    form_class = forms.modelform_factory(
+        Incident, form=KeyTimesForm, fields=list(names),
+        field_classes=dict.fromkeys(names, UTCDateTimeField))
+    return form_class(*args, **kwargs)
+
+
 class StandardPostmortemForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -24,6 +24,8 @@ urlpatterns = [
     path("incidents/<int:pk>/timeline/", postmortems.timeline_add, name="timeline_add"),
     path("incidents/<int:pk>/timeline/paste/", postmortems.timeline_paste,
          name="timeline_paste"),
+    path("incidents/<int:pk>/key-times/<str:name>/", postmortems.key_time_edit,
+         name="key_time_edit"),
     path("timeline/<int:pk>/", postmortems.timeline_row, name="timeline_row"),
     path("timeline/<int:pk>/edit/", postmortems.timeline_edit, name="timeline_edit"),
     path("timeline/<int:pk>/delete/", postmortems.timeline_delete, name="timeline_delete"),

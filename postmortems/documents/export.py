@@ -4,7 +4,8 @@ the ones teams already keep, and importing it gives the same postmortem back:
     # Postmortem: <title>                     (# Quick Postmortem: … for the quick template)
     **Date**: 2026-03-04 10:00 UTC | **Duration**: 65 min | **Severity**: SEV2
     ## Executive Summary
-    ## Timeline (UTC)       | Time | Event | Kind |   (HH:MM on the start date, else dated)
+    ## Timeline (UTC)       | Time | Event | Kind |   (HH:MM on the start date, else dated;
+                            the incident's key times as rows "Detected (key time)")
     ## Root Cause Analysis  ### 5 Whys: 1. Why …? → answer, the root cause marked
                             ### Contributing Factors: a list
     ## Impact               - Customers affected: 12,400 … then the notes
@@ -72,8 +73,10 @@ def head(postmortem):
 
 def timeline(postmortem):
     day = postmortem.incident.started_at.astimezone(UTC).date()
-    rows = [(clock(entry.at, day), entry.text, entry.get_kind_display())
-            for entry in postmortem.timeline.all()]
+    rows = [(clock(row.at, day), "" if row.is_key_time else row.text,
+             f"{row.get_kind_display()} (key time)" if row.is_key_time
+             else row.get_kind_display())
+            for row in postmortem.timeline_rows()]
     return ["## Timeline (UTC)", "", *table(["Time", "Event", "Kind"], rows), ""]
 
 

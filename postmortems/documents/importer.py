@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from postmortems.documents import actions, impact, meta, quick, sections, tree, whys
 from postmortems.documents.errors import MalformedDocument
-from postmortems.documents.timeline import read_timeline_section
+from postmortems.documents.timeline import key_time_name, read_timeline_section
 from postmortems.models import (
     ActionItem,
     ContributingFactor,
@@ -25,6 +25,7 @@ from postmortems.models import (
     TimelineEntry,
     Why,
 )
+from postmortems.models.incidents import KEY_TIME_LABELS, KEY_TIMES
 
 MAX_DOCUMENT_CHARS = 512 * 1024
 
@@ -34,8 +35,7 @@ class ParsedDocument:
     title: str
     template: str
     severity: int
-    started_at: datetime
-    resolved_at: datetime | None
+    key_times: dict  # {"started_at": datetime, …}: the incident's key times
     executive_summary: str = ""
     timeline: list = field(default_factory=list)  # ParsedLine
     whys: list = field(default_factory=list)
@@ -71,6 +71,20 @@ def kept_markdown(source, piece):
     return source.text(piece.start, piece.end).strip()
 
 
+def incident_times(timeline):
+    """The timeline's key-time rows → {field: time}; a key time given twice is refused."""
+    found, lines = {}, {}
+    for entry in timeline:
+        name = key_time_name(entry.kind)
+        if name is None:
+            continue
+        if name in found:
+            raise MalformedDocument(entry.number, f"A second “{KEY_TIME_LABELS[name]}” key "
+                                    f"time (the first is at line {lines[name]}).")
+        found[name], lines[name] = entry.at, entry.number
+    return found
+
+
 def parse_document(text):
     """Markdown → ParsedDocument, or MalformedDocument."""
     text = tree.normalize(text)
@@ -94,9 +108,14 @@ def parse_document(text):
     timeline, extra = (read_timeline_section(timeline_section, day)
                        if timeline_section else ([], []))
     keep(f"From “{timeline_section.heading}”" if timeline_section else "", extra)
-    started_at = head.started_at or (
+    key_times = incident_times(timeline)
+    timeline = [entry for entry in timeline if not key_time_name(entry.kind)]
+    started_at = key_times.get("started_at") or head.started_at or (
         min(entry.at for entry in timeline) if timeline
         else datetime.combine(head.day, time(0), tzinfo=UTC))
+    if "resolved_at" not in key_times and head.duration is not None:
+        key_times["resolved_at"] = started_at + head.duration
+    key_times["started_at"] = started_at
     chain = whys.read_chain(source, [s for s in outline.sections
                                      if s.kind in ("analysis", "factors")])
     for section, block in chain.kept:
@@ -122,8 +141,7 @@ def parse_document(text):
     is_quick = head.quick or bool(quick_values and not (outline.first("summary")
                                                          or chain.whys))
     return ParsedDocument(
-        title=head.title, severity=head.severity, started_at=started_at,
-        resolved_at=started_at + head.duration if head.duration is not None else None,
+        title=head.title, severity=head.severity, key_times=key_times,
         template=Postmortem.Template.QUICK if is_quick else Postmortem.Template.STANDARD,
         executive_summary=sections.section_text(source, outline.first("summary")),
         timeline=timeline, whys=chain.whys, factors=chain.factors,
@@ -162,11 +180,12 @@ def import_document(text, owner=None):
     matched to users by username or e-mail; an unknown owner is kept as written (the item is
     orphaned until someone assigns a user)."""
     doc = parse_document(text)
-    incident = validated(Incident(
-        title=doc.title, severity=doc.severity, started_at=doc.started_at,
-        resolved_at=doc.resolved_at, owner=owner,
-        status=Incident.Status.RESOLVED if doc.resolved_at else Incident.Status.OPEN,
-    ), 2)
+    times = doc.key_times
+    status = (Incident.Status.RESOLVED if times.get("resolved_at")
+              else Incident.Status.MITIGATED if times.get("mitigated_at")
+              else Incident.Status.OPEN)
+    incident = validated(Incident(title=doc.title, severity=doc.severity, owner=owner,
+                                  status=status, **times), 2)
     incident.save()
     postmortem = Postmortem(
         incident=incident, template=doc.template, author=owner,
@@ -210,9 +229,9 @@ def plural(count, word):
 
 def report(doc, incident):
     """One sentence a section, e.g. "5 whys: 5, root cause = why 5"."""
-    lines = [f"incident: “{doc.title}”, SEV{doc.severity}, started "
-             f"{doc.started_at:%Y-%m-%d %H:%M} UTC"
-             + (f", resolved {doc.resolved_at:%Y-%m-%d %H:%M} UTC" if doc.resolved_at else "")]
+    lines = [f"incident: “{doc.title}”, SEV{doc.severity}, " + ", ".join(
+        f"{KEY_TIME_LABELS[name]} {doc.key_times[name]:%Y-%m-%d %H:%M} UTC"
+        for name in KEY_TIMES if doc.key_times.get(name))]
     lines.append(f"template: {doc.template}")
     lines.append("executive summary: " + ("imported" if doc.executive_summary else "none"))
     lines.append(f"timeline: {plural(len(doc.timeline), 'entry').replace('entrys', 'entries')}")

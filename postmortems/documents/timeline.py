@@ -10,7 +10,9 @@ A line is one of:
 - a bullet ``- 09:12 - event`` (the quick template's);
 - a Slack-style copy ``[9:12 AM] name: text``.
 
-An optional ``[kind]`` follows the time (``[alert]`` or ``[Alert fired]``); without one the
+An optional ``[kind]`` follows the time (``[alert]`` or ``[Alert fired]``; ``[detected]``,
+``[started]``, ``[resolved]`` or ``[Mitigated (key time)]`` name the incident's key times, kept
+on the incident, not as entries); without one the
 kind is read from the guide's own event words ("alert fired", "acknowledged", "fix deployed",
 …) or is a note. Times without a date take the incident's start date and roll over midnight
 when they go backwards. Blank lines are skipped; every other line that cannot be read comes
@@ -58,6 +60,7 @@ class ParsedLine:
     at: datetime
     kind: str
     text: str
+    source: str = ""  # the line as pasted
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,31 @@ class SkippedLine(Exception):
     """A table's header or separator row: nothing to add, nothing wrong."""
 
 
+# The incident's key times are rows of the timeline too (see Incident.key_times); a line of
+# such a kind sets the incident's field instead of adding an entry. The export marks them
+# "Detected (key time)"; "started", "detected" and "resolved" are key times whatever the mark.
+KEY_PREFIX = "key:"
+KEY_LABEL = re.compile(r"^(?P<word>started|detected|acknowledged|mitigated|resolved)\s*"
+                       r"\(key time\)$", re.IGNORECASE)
+KEY_ONLY = {"started", "detected", "resolved"}
+
+
+def key_time_name(kind):
+    """'key:detected_at' → 'detected_at'; None for an entry's kind."""
+    return kind[len(KEY_PREFIX):] if kind.startswith(KEY_PREFIX) else None
+
+
 def kind_from_label(label):
+    """An entry's kind, a key time ('key:detected_at'), or None."""
+    key = KEY_LABEL.match(label.strip())
+    if key:
+        return f"{KEY_PREFIX}{key['word'].lower()}_at"
     wanted = label.strip().lower().replace(" ", "_")
     for value, display in TimelineEntry.Kind.choices:
         if wanted in (value, display.lower().replace(" ", "_")):
             return value
+    if wanted in KEY_ONLY:
+        return f"{KEY_PREFIX}{wanted}_at"
     return None
 
 
@@ -141,17 +164,16 @@ def from_cells(cells, on_date):
     elif len(rest) >= 2 and kind_from_label(rest[0]):
         kind, rest = kind_from_label(rest[0]), rest[1:]
     text = " — ".join(part for part in rest if part).replace("<br>", "\n")
-    at, dated, found, text = read_after_time(f"{when} {text}", on_date)
-    return at, dated, kind or found, text
+    return read_after_time(f"{when} {text}", on_date, kind)
 
 
-def read_after_time(stripped, on_date):
+def read_after_time(stripped, on_date, known_kind=None):
     match = ISO.match(stripped) or CLOCK.match(stripped)
     if not match:
         raise ValueError("It does not start with a time (HH:MM[:SS] or ISO-8601).")
     at = parse_time(match.group(0).strip("[]"), on_date)
     rest = SEPARATOR.sub("", stripped[match.end():].strip()).strip()
-    kind = None
+    kind = known_kind
     kind_match = KIND.match(rest)
     if kind_match:
         kind = kind_from_label(kind_match["kind"])
@@ -160,7 +182,7 @@ def read_after_time(stripped, on_date):
             raise ValueError(f"Unknown kind [{kind_match['kind']}]; use one of {known}.")
         rest = rest[kind_match.end():]
     rest = rest.strip()
-    if not rest:
+    if not rest and not (kind and key_time_name(kind)):
         raise ValueError("The line has a time but no text.")
     return at, bool(ISO.match(stripped)), kind or kind_from_words(rest), rest
 
@@ -208,7 +230,7 @@ def parse_lines(text, on_date: date | None):
         except ValueError as error:
             bad.append(BadLine(number, line, str(error)))
         else:
-            parsed.append(ParsedLine(number, at, kind, body))
+            parsed.append(ParsedLine(number, at, kind, body, line))
     return parsed, bad
 
 

@@ -112,6 +112,12 @@ class Postmortem(models.Model):
                 {"revenue_currency": "Give a three-letter currency code such as USD or EUR."}
             )
 
+    def timeline_rows(self):
+        """The timeline as shown and exported: the entries and the incident's key times (read
+        from the incident, never copied), in time order, a key time first at equal times."""
+        rows = [*self.timeline.all(), *self.incident.key_times()]
+        return sorted(rows, key=lambda row: (row.at, not row.is_key_time))
+
     @property
     def is_published(self):
         return self.state == self.State.PUBLISHED
@@ -173,6 +179,8 @@ class TimelineEntry(models.Model):
         MITIGATED = "mitigated", "Mitigated"
         RECOVERED = "recovered", "Recovered"
         NOTE = "note", "Note"
+
+    is_key_time = False  # see Incident.key_times: those rows are not stored here
 
     postmortem = models.ForeignKey(Postmortem, on_delete=models.CASCADE, related_name="timeline")
     at = models.DateTimeField("time (UTC)", help_text="UTC, to the second.")

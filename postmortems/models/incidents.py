@@ -1,6 +1,7 @@
 """Incidents: what happened, when (aware UTC), how bad, and whether it needs a postmortem."""
 
-from datetime import UTC, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -24,6 +25,44 @@ KEY_TIME_LABELS = {
     "mitigated_at": "mitigated",
     "resolved_at": "resolved",
 }
+
+# Each key time shown on the timeline: (kind, label). The time itself stays on the incident:
+# the timeline reads it from there, so the two never disagree.
+KEY_TIME_KINDS = {
+    "started_at": ("started", "Started"),
+    "detected_at": ("detected", "Detected"),
+    "acknowledged_at": ("acknowledged", "Acknowledged"),
+    "mitigated_at": ("mitigated", "Mitigated"),
+    "resolved_at": ("resolved", "Resolved"),
+}
+
+
+@dataclass(frozen=True)
+class KeyTime:
+    """One of the incident's key times as a timeline row (not stored: read from the
+    incident). Looks like a TimelineEntry to templates and the export."""
+
+    name: str  # the Incident field, e.g. "detected_at"
+    at: datetime
+
+    is_key_time = True
+    pk = None
+
+    @property
+    def kind(self):
+        return KEY_TIME_KINDS[self.name][0]
+
+    def get_kind_display(self):
+        return KEY_TIME_KINDS[self.name][1]
+
+    @property
+    def text(self):
+        return f"Incident {KEY_TIME_LABELS[self.name]} (the incident's key time)"
+
+    @property
+    def input_value(self):
+        """The time as a datetime-local input's value, in UTC."""
+        return self.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 class IncidentQuerySet(models.QuerySet):
@@ -201,6 +240,11 @@ class Incident(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+    def key_times(self):
+        """The key times that are set, as timeline rows, in order."""
+        return [KeyTime(name, getattr(self, name)) for name in KEY_TIMES
+                if getattr(self, name) is not None]
 
     # --- Derived durations --------------------------------------------------------------
 

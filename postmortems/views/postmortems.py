@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,6 +19,7 @@ from postmortems.forms import (
     TimelineEntryForm,
     TimelinePasteForm,
     WhyForm,
+    key_times_form,
 )
 from postmortems.models import (
     ActionItem,
@@ -29,6 +30,7 @@ from postmortems.models import (
     TimelineEntry,
     Why,
 )
+from postmortems.models.incidents import KEY_TIMES
 from postmortems.permissions import can_edit, require_edit
 from postmortems.revisions.concurrency import (
     create_tracked,
@@ -36,6 +38,7 @@ from postmortems.revisions.concurrency import (
     save_or_conflict,
 )
 from postmortems.views import is_htmx
+from postmortems.views.key_times import form_errors, set_pasted_key_times
 
 BLAMELESS_FIELDS = ["executive_summary", "impact_notes", "what_happened", "trigger",
                     "detection", "resolution", "root_cause_sentence", "text", "question",
@@ -62,7 +65,7 @@ def editor_url(postmortem, anchor=""):
 def timeline_context(postmortem, **extra):
     return {
         "postmortem": postmortem,
-        "timeline": list(postmortem.timeline.all()),
+        "timeline": postmortem.timeline_rows(),
         "entry_form": extra.pop("entry_form", None) or TimelineEntryForm(
             prefix="entry", initial={"at": postmortem.incident.started_at}),
         "paste_form": extra.pop("paste_form", None) or TimelinePasteForm(prefix="paste"),
@@ -96,7 +99,7 @@ def editor_context(request, postmortem, **forms):
         "blameless_fields": BLAMELESS_FIELDS,
         **timeline_context(postmortem, people=people, **{
             key: value for key, value in forms.items()
-            if key in ("entry_form", "paste_form", "paste_errors")
+            if key in ("entry_form", "paste_form", "paste_errors", "key_time_error")
         }),
     }
 
@@ -190,7 +193,7 @@ def postmortem_print(request, pk):
              .select_related("owner").order_by("pk"))
     return render(request, "postmortems/postmortem_print.html", {
         "postmortem": postmortem, "incident": postmortem.incident,
-        "timeline": postmortem.timeline.all(), "whys": postmortem.whys.all(),
+        "timeline": postmortem.timeline_rows(), "whys": postmortem.whys.all(),
         "factors": postmortem.factors.all(), "items": items,
     })
 
@@ -234,6 +237,8 @@ def timeline_paste(request, pk):
     if not form.is_valid():
         return timeline_response(request, postmortem, status=400, paste_form=form)
     parsed, bad = parse_lines(form.cleaned_data["lines"], postmortem.incident.started_at.date())
+    parsed, refused = set_pasted_key_times(request, postmortem, parsed)
+    bad = sorted(bad + refused, key=lambda line: line.number)
     for line in parsed:  # one by one, so that each entry is in the history
         create_tracked(TimelineEntry(postmortem=postmortem, at=line.at, kind=line.kind,
                                      text=line.text))
@@ -244,6 +249,22 @@ def timeline_paste(request, pk):
                               initial={"lines": "\n".join(line.line for line in bad)})
     return timeline_response(request, postmortem, status=200 if parsed else 400,
                              paste_form=again, paste_errors=bad, pasted=len(parsed))
+
+
+@require_POST
+def key_time_edit(request, pk, name):
+    """A key time's row on the timeline: sets the incident's own field (see key_times)."""
+    if name not in KEY_TIMES:
+        raise Http404("No such key time.")
+    postmortem = get_postmortem(pk)
+    require_edit(request.user, postmortem)
+    form = key_times_form([name], request.POST, instance=postmortem.incident, prefix="key")
+    if not form.is_valid():
+        return timeline_response(request, postmortem, status=400,
+                                 key_time_error=(name, form_errors(form)))
+    if (conflict := save_or_conflict(request, form)) is not None:
+        return conflict
+    return timeline_response(request, postmortem)
 
 
 def entry_and_postmortem(pk):

@@ -56,6 +56,8 @@ MUTATING = {
     "postmortems:postmortem_state": (incident, {"action": "review"}),
     "postmortems:timeline_add": (incident, {"entry-text": "x"}),
     "postmortems:timeline_paste": (incident, {"paste-lines": "10:00 x"}),
+    "postmortems:key_time_edit": (lambda w: [w["incident"].pk, "detected_at"],
+                                  {"key-detected_at": "2026-03-04T10:05:00"}),
     "postmortems:timeline_edit": (lambda w: [w["entry"].pk], {"edit-text": "x"}),
     "postmortems:timeline_delete": (lambda w: [w["entry"].pk], {}),
     "postmortems:why_add": (incident, {"why-question": "Why?"}),

@@ -26,7 +26,7 @@ def test_the_timeline_works_with_javascript_off(live_server, browser, alice, scr
     form.get_by_label("Time (UTC)").fill("2026-03-04T10:04:10")
     form.get_by_label("Text").fill("Alert fired, typed with JS off")
     form.get_by_role("button", name="Add entry").click()
-    entries = page.get_by_test_id("timeline-entries").locator("li")
+    entries = page.get_by_test_id("timeline-entries").locator("li[id^='entry-']")
     expect(entries).to_have_count(1)
     expect(entries.first).to_contain_text("2026-03-04 10:04:10 UTC")
 
@@ -40,10 +40,10 @@ def test_the_timeline_works_with_javascript_off(live_server, browser, alice, scr
     paste.get_by_label("Paste timeline lines").fill("10:30 Recovered\nnot a line")
     paste.get_by_role("button", name="Add pasted lines").click()
     expect(page.get_by_test_id("paste-errors")).to_contain_text("Line 2")
-    expect(page.get_by_test_id("timeline-entries").locator("li")).to_have_count(2)
+    expect(page.get_by_test_id("timeline-entries").locator("li[id^='entry-']")).to_have_count(2)
     screenshot(page, "postmortem-timeline-no-js")
 
-    page.get_by_test_id("timeline-entries").locator("li").first.get_by_role(
+    page.get_by_test_id("timeline-entries").locator("li[id^='entry-']").first.get_by_role(
         "button", name="Delete").click()
-    expect(page.get_by_test_id("timeline-entries").locator("li")).to_have_count(1)
+    expect(page.get_by_test_id("timeline-entries").locator("li[id^='entry-']")).to_have_count(1)
     context.close()

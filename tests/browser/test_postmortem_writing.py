@@ -90,7 +90,7 @@ def test_a_new_user_writes_publishes_and_exports_a_postmortem(
     paste.get_by_role("button", name="Add pasted lines").click()
     expect(page.get_by_test_id("paste-errors")).to_contain_text("not a timeline line")
     assert page.evaluate("() => window.__noReload") == marker  # no full-page reload
-    entries = page.get_by_test_id("timeline-entries").locator("li")
+    entries = page.get_by_test_id("timeline-entries").locator("li[id^='entry-']")
     expect(entries).to_have_count(5)
     expect(entries.first).to_contain_text("Deploy 42")
     expect(entries.nth(3)).to_contain_text("Orders DB pool")
@@ -174,7 +174,8 @@ def test_a_new_user_writes_publishes_and_exports_a_postmortem(
     headings = [line for line in markdown.splitlines() if line.startswith("## ")]
     assert headings == ["## Executive Summary", "## Timeline (UTC)", "## Root Cause Analysis",
                         "## Impact", "## Action Items"]
-    assert len(re.findall(r"^\| 10:\d\d(:\d\d)? \|", markdown, re.MULTILINE)) == 5
+    assert len(re.findall(r"^\| 10:\d\d(:\d\d)? \|", markdown, re.MULTILINE)) == 5 + 3
+    assert "| 10:04:10 | — | Detected (key time) |" in markdown  # the incident's key times
     assert "5. Why does nothing check it? → **Root cause:** No retry budget" in markdown
     assert f"| P2 | Alert on pool saturation | @alice | {due} | OPS-103 | Open | — |" in markdown
     assert "- Customers affected: 4,200" in markdown

@@ -7,7 +7,8 @@ pytestmark = pytest.mark.django_db
 POST_ONLY = [
     "/incidents/{i}/postmortem/start/", "/incidents/{i}/postmortem/switch/",
     "/incidents/{i}/postmortem/state/", "/incidents/{i}/timeline/",
-    "/incidents/{i}/timeline/paste/", "/timeline/{e}/delete/", "/incidents/{i}/whys/",
+    "/incidents/{i}/timeline/paste/", "/incidents/{i}/key-times/detected_at/",
+    "/timeline/{e}/delete/", "/incidents/{i}/whys/",
     "/whys/{w}/delete/", "/incidents/{i}/factors/", "/factors/{f}/delete/",
 ]
 GET_ONLY = [

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from postmortems.documents.export import export_markdown
 from postmortems.documents.importer import import_markdown
 from postmortems.models import ActionItem, Incident, Postmortem, TimelineEntry
+from postmortems.models.incidents import KEY_TIMES
 from tests.factories import T0
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,7 @@ def test_the_export_follows_the_guides_standard_shape(document):
                         "## Impact", "## Action Items"]
     assert "| Time | Event | Kind |" in lines
     assert "| 10:03 | 5xx alert \\| paging | Alert fired |" in lines
+    assert "| 10:03 | — | Detected (key time) |" in lines  # the incident's, not a copy
     assert "1. Why did payments fail? → The gateway rejected requests." in lines
     assert "2. Why did the config pass review? → **Root cause:** No validation in CI." in lines
     assert "- Customers affected: 1,200" in lines
@@ -77,6 +79,10 @@ def test_importing_the_export_creates_the_same_postmortem(document):
     text = export_markdown(document)
     incident = import_markdown(text)
     assert incident.pk != document.incident_id
+    original = document.incident
+    assert [getattr(incident, name) for name in KEY_TIMES] == [
+        getattr(original, name) for name in KEY_TIMES]
+    assert incident.postmortem.timeline.count() == 3  # key times are not stored as entries
     assert export_markdown(Postmortem.objects.get(incident=incident)) == text
     imported = {item.text: item for item in incident.action_items.all()}
     assert imported["Validate config in CI"].owner.username == "alice"
@@ -88,7 +94,7 @@ def test_importing_the_export_creates_the_same_postmortem(document):
 
 
 def test_dated_times_are_kept_and_hh_mm_take_the_document_date(document):
-    text = export_markdown(document).replace("| 10:03 |", "| 2026-03-05 10:07 |")
+    text = export_markdown(document).replace("| 10:03 | 5xx", "| 2026-03-05 10:07 | 5xx")
     incident = import_markdown(text)
     times = [e.at for e in incident.postmortem.timeline.all()]
     assert T0 + timedelta(days=1, minutes=7) in times
