@@ -189,6 +189,19 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_EXPIRES = 3600
 CELERY_TASK_ACKS_LATE = True
+# A worker killed mid-task (SIGKILL, OOM) gives its task back instead of dropping it; Redis
+# hands an unacknowledged task to another worker after the visibility timeout, matched to the
+# longest task (the hard time limit) plus the longest retry countdown, not Redis's 1 hour.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300, minimum=10)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 5
+if CELERY_BROKER_URL.startswith("redis"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
+        "socket_connect_timeout": 2, "socket_timeout": 5,
+    }
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+    CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
@@ -204,6 +217,7 @@ CELERY_BEAT_SCHEDULE["poll-slos"] = {
     "task": "slos.poll_all", "schedule": float(SLO_POLL_INTERVAL),
     "options": {"expires": float(SLO_POLL_INTERVAL)},
 }
+CELERY_BEAT_SCHEDULE["send-outbox"] = {"task": "config.send_outbox", "schedule": 60.0}
 CELERY_BEAT_SCHEDULE["downsample-slo-snapshots"] = {"task": "slos.downsample",
                                                    "schedule": 3600.0}
 

@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
+from config.locks import exclusive
 from slos import impacts, poller
 from slos.models import SLO, Snapshot
 from slos.prometheus import TRANSIENT_KINDS
@@ -12,6 +13,13 @@ from slos.prometheus import TRANSIENT_KINDS
 def poll_all():
     """The beat job: one poll cycle over every SLO. SLOs that failed for a reason that may
     pass (refused, timeout, 5xx) are retried on their own with backoff."""
+    with exclusive("slos.poll_all") as acquired:
+        if not acquired:  # a second beat, or the previous cycle still running
+            return {"skipped": "another poll cycle is running"}
+        return _poll_cycle()
+
+
+def _poll_cycle():
     snapshots = poller.poll()
     retry = [s.slo_id for s in snapshots
              if s.status == Snapshot.Status.ERROR and s.fault in TRANSIENT_KINDS]

@@ -86,9 +86,10 @@ def queue_recurring_links(why_id):
 
 
 def _send_link_task(why_id):
+    from config import queue
     from postmortems.tasks import link_recurring_causes
 
-    link_recurring_causes.delay([why_id])
+    queue.send(link_recurring_causes, [why_id])
 
 
 class Why(models.Model):

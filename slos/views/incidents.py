@@ -1,11 +1,11 @@
 """Incidents name the SLOs they hit."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from config import queue
 from postmortems.models import Incident
 from postmortems.permissions import require_edit
 from slos import impacts
@@ -26,7 +26,7 @@ def incident_slos(request, incident_pk):
     if request.method == "POST":
         wanted = {int(pk) for pk in request.POST.getlist("slos") if pk.isdecimal()}
         impacts.set_slos(incident, [slo for slo in slos if slo.pk in wanted])
-        transaction.on_commit(measure_impacts.delay)
+        queue.send_on_commit(measure_impacts, request=request)
         messages.success(request, "Saved the SLOs this incident hit.")
         return redirect(incident)
     links = {impact.slo_id: impact for impact in incident.slo_impacts.all()}

@@ -4,13 +4,13 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import ADMIN, EDITOR, has_role, require_role
+from config import queue
 from slos import budget, chart, definitions, impacts, poller, rules
 from slos.forms import ImportForm, SLOForm
 from slos.models import SLO
@@ -105,8 +105,10 @@ def delete(request, pk):
 def poll_now(request, pk):
     require_role(request.user, EDITOR)
     slo = get_object_or_404(SLO, pk=pk)
-    transaction.on_commit(lambda: poll_one.delay(slo.pk))
-    messages.info(request, "A poll was queued; reload in a few seconds.")
+    if queue.send(poll_one, slo.pk):
+        messages.info(request, "A poll was queued; reload in a few seconds.")
+    else:
+        messages.warning(request, queue.NOT_SENT_MESSAGE)
     return redirect(slo)
 
 
