@@ -126,7 +126,7 @@ def incident_import(request):
         messages.success(request, f"Imported as incident #{imported.incident.pk}: "
                          + "; ".join(imported.report[1:]) + ".")
         return redirect(imported.incident)
-    refused = sum(1 for result in results if result.error)
+    refused = [result for result in results if result.error]
     status = 200 if any(result.imported for result in results) else 400
     return render(request, "postmortems/incident_import.html",
                   {"results": results, "refused": refused}, status=status)
