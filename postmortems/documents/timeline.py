@@ -167,6 +167,32 @@ def from_cells(cells, on_date):
     return read_after_time(f"{when} {text}", on_date, kind)
 
 
+TIME_COLUMNS = {"time", "when", "timestamp", "at", "date"}
+KIND_COLUMNS = {"kind", "type", "category"}
+
+
+def column_roles(header):
+    """A timeline table's header → (time column, kind column or None, the others), or None
+    when no column is a time (then the cells are read by shape, as pasted rows are)."""
+    names = [re.sub(r"\s*\(.*\)$", "", name.strip().lower()) for name in header]
+    times = [n for n, name in enumerate(names) if name in TIME_COLUMNS]
+    if not times:
+        return None
+    kinds = [n for n, name in enumerate(names) if name in KIND_COLUMNS]
+    kind = kinds[0] if kinds else None
+    return times[0], kind, [n for n in range(len(names)) if n not in (times[0], kind)]
+
+
+def from_columns(cells, roles, on_date):
+    when, kind_column, others = roles
+    label = cells[kind_column].strip() if kind_column is not None else ""
+    kind = kind_from_label(label) if label else None
+    if label and kind is None:
+        raise ValueError(f"Unknown timeline kind “{label}”.")
+    text = " — ".join(cells[n] for n in others if cells[n]).replace("<br>", "\n")
+    return read_after_time(f"{cells[when]} {text}", on_date, kind)
+
+
 def read_after_time(stripped, on_date, known_kind=None):
     match = ISO.match(stripped) or CLOCK.match(stripped)
     if not match:
@@ -250,8 +276,11 @@ def read_timeline_section(section, on_date):
 
     for block in section.blocks:
         if block.kind == "table":
+            roles = column_roles(block.header)
             for number, cells in block.rows:
-                add(number, lambda cells=cells: from_cells(cells, on_date))
+                add(number, lambda cells=cells, roles=roles: from_columns(cells, roles, on_date)
+                    if roles
+                    else from_cells(cells, on_date))
         elif block.kind == "list":
             for item in block.items:
                 add(item.line, lambda item=item: read_after_time(item.text, on_date))

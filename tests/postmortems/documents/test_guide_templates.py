@@ -2,7 +2,7 @@
 teams make of them; what cannot be placed is kept, and the report says what happened to each
 section."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -140,3 +140,25 @@ def test_encodings_and_wordings_do_not_change_the_result(encode):
     assert list(varied.whys.values_list("question", "answer", "is_root_cause")) == list(
         plain.whys.values_list("question", "answer", "is_root_cause"))
     assert varied.incident.action_items.count() == 3
+
+
+def test_a_file_exported_by_the_earlier_version_still_imports(alice):
+    imported = import_document(sample("earlier_export.md"))
+    incident = imported.incident
+    postmortem = Postmortem.objects.get(incident=incident)
+    assert (incident.title, incident.severity) == ("Checkout | payments down", 2)
+    assert incident.resolved_at - incident.started_at == timedelta(hours=1, minutes=5)
+    assert list(postmortem.timeline.values_list("kind", "text")) == [
+        ("trigger", "Bad config pushed"), ("alert", "5xx alert | paging"), ("note", "Recovered")]
+    assert list(postmortem.whys.values_list("position", "question", "answer",
+                                            "is_root_cause")) == [
+        (1, "Why did payments fail?", "The gateway rejected requests.", False),
+        (2, "Why did the config pass review?", "No validation in CI.", True)]
+    assert list(postmortem.factors.values_list("text", flat=True)) == ["Alert threshold too high"]
+    assert (postmortem.impact_minutes, postmortem.revenue_impact, postmortem.revenue_currency,
+            postmortem.impact_notes) == (65, Decimal("1234.50"), "EUR", "EU customers only.")
+    items = {item.text: item for item in incident.action_items.all()}
+    assert items["Validate config in CI"].addresses_why.position == 1
+    assert items["Lower the alert threshold"].addresses_factor.text == "Alert threshold too high"
+    assert items["Rewrite gateway"].wont_do_reason == "Too big; covered by CI check."
+    assert postmortem.imported_notes == ""

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.management import CommandError, call_command
 
+from postmortems.documents.errors import MalformedDocument
 from postmortems.documents.export import export_markdown
 from postmortems.documents.importer import import_markdown
 from postmortems.models import ActionItem, Incident, Postmortem, TimelineEntry
@@ -149,3 +150,11 @@ def test_a_quick_postmortem_round_trips_too(make):
     assert (imported.what_happened, imported.immediate_fix, imported.long_term_fix_ticket) == (
         "Prices were | stale.", "Flush\nby hand", "OPS-7")
     assert export_markdown(imported) == text
+
+
+def test_an_unknown_kind_in_the_kind_column_is_refused_at_its_row(document):
+    text = export_markdown(document).replace("| Alert fired |", "| Party |")
+    with pytest.raises(MalformedDocument) as caught:
+        import_markdown(text)
+    assert caught.value.reason == "Unknown timeline kind “Party”."
+    assert "| Party |" in text.split("\n")[caught.value.line - 1]
