@@ -4,19 +4,26 @@ Starts Debian's `prometheus` on a free port with a temporary data folder, scrapi
 workload every second and loading the rules generated for N SLOs (1,000 by default); creates
 the SLOs in a throw-away test database; then times full poll cycles (queries and snapshot
 writes) through the recorded-series fast path, and a raw-query cycle of a smaller set for
-comparison.
+comparison: serial (one query in flight) and with the configured concurrency, through a small
+local proxy that delays every Prometheus answer by --latency ms (a remote Prometheus). It also
+times the generation of the rules file, and prints the machine's load average beside the
+figures (bench/results/poll-<UTC time>.json keeps them).
 
-    python -m bench [--slos 1000] [--cycles 5] [--raw-slos 50]
+    python -m bench [--slos 1000] [--cycles 5] [--raw-slos 50] [--latency 50]
 """
 
 import argparse
 import json
+import os
 import shutil
 import socket
 import statistics
 import subprocess
 import tempfile
+import threading
 import time
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -57,13 +64,47 @@ def create_slos(count, source, service, prefix):
     return SLO.objects.bulk_create(slos)
 
 
-def timed_cycles(slos, cycles):
+class DelayingProxy(ThreadingHTTPServer):
+    """Forwards each request to Prometheus after ``latency`` seconds."""
+
+    daemon_threads = True
+
+    def __init__(self, upstream, latency):
+        self.upstream, self.latency = upstream, latency
+        super().__init__(("127.0.0.1", 0), _ProxyHandler)
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _ProxyHandler(BaseHTTPRequestHandler):
+    def _forward(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        time.sleep(self.server.latency)
+        answer = httpx.request(self.command, self.server.upstream + self.path, content=body,
+                               headers={"Content-Type": self.headers.get(
+                                   "Content-Type", "application/x-www-form-urlencoded")},
+                               timeout=30)
+        self.send_response(answer.status_code)
+        self.send_header("Content-Type", answer.headers.get("Content-Type", "application/json"))
+        self.send_header("Content-Length", str(len(answer.content)))
+        self.end_headers()
+        self.wfile.write(answer.content)
+
+    do_GET = do_POST = _forward
+
+    def log_message(self, *args):
+        pass
+
+
+def timed_cycles(slos, cycles, max_workers=None):
     from slos import poller
 
     durations, stats = [], {}
     for _ in range(cycles):
         started = time.perf_counter()
-        snapshots = poller.poll(slos, stats=stats)
+        snapshots = poller.poll(slos, stats=stats, max_workers=max_workers)
         durations.append(time.perf_counter() - started)
         assert len(snapshots) == len(slos)
     return durations, dict(stats)
@@ -74,6 +115,7 @@ def main(argv):
     parser.add_argument("--slos", type=int, default=1000)
     parser.add_argument("--cycles", type=int, default=5)
     parser.add_argument("--raw-slos", type=int, default=50)
+    parser.add_argument("--latency", type=float, default=50, help="ms added per query")
     options = parser.parse_args(argv)
 
     from django.db import connection
@@ -99,7 +141,13 @@ def main(argv):
         recorded_slos = create_slos(options.slos, source, service, "rec")
         slos = list(SLO.objects.select_related("service", "data_source")
                     .filter(pk__in=[s.pk for s in recorded_slos]))
-        (folder / "rules.yml").write_text(rules.to_yaml(slos))
+        results = {"slos": options.slos, "load_average": list(os.getloadavg())}
+        started = time.perf_counter()
+        text = rules.to_yaml(slos)
+        results["rules_seconds"] = time.perf_counter() - started
+        print(f"rules for {options.slos} SLOs generated in {results['rules_seconds']:.2f} s "
+              f"({len(text) / 1e6:.1f} MB)")
+        (folder / "rules.yml").write_text(text)
         (folder / "prometheus.yml").write_text(json.dumps({
             "global": {"scrape_interval": "1s", "evaluation_interval": "5s"},
             "rule_files": [str(folder / "rules.yml")],
@@ -125,12 +173,33 @@ def main(argv):
               f"over {options.cycles} cycles; {stats['queries']} Prometheus queries a cycle; "
               f"{stats['recorded']} recorded, {stats['raw']} raw")
 
-        raw = create_slos(options.raw_slos, source, service, "raw")
+        results["recorded_poll_seconds"] = statistics.median(durations)
+
+        proxy = DelayingProxy(url, options.latency / 1000)
+        threading.Thread(target=proxy.serve_forever, daemon=True).start()
+        remote = DataSource.objects.create(name="bench-remote", url=proxy.url,
+                                           timeout_seconds=30)
+        raw = create_slos(options.raw_slos, remote, service, "raw")
         raw = list(SLO.objects.select_related("service", "data_source")
                    .filter(pk__in=[s.pk for s in raw]))
-        durations, stats = timed_cycles(raw, max(1, options.cycles // 2))
-        print(f"poll cycle, {options.raw_slos} SLOs via raw queries (no rules): "
-              f"median {statistics.median(durations):.2f} s; {stats['queries']} queries")
+        cycles = max(1, options.cycles // 2)
+        serial, _ = timed_cycles(raw, cycles, max_workers=1)
+        concurrent, stats = timed_cycles(raw, cycles)
+        proxy.shutdown()
+        results.update(raw_slos=options.raw_slos, latency_ms=options.latency,
+                       raw_serial_seconds=statistics.median(serial),
+                       raw_concurrent_seconds=statistics.median(concurrent))
+        speedup = results["raw_serial_seconds"] / results["raw_concurrent_seconds"]
+        print(f"poll cycle, {options.raw_slos} SLOs via raw queries (no rules), Prometheus "
+              f"{options.latency:.0f} ms away: serial {results['raw_serial_seconds']:.2f} s, "
+              f"concurrent {results['raw_concurrent_seconds']:.2f} s ({speedup:.1f}x); "
+              f"{stats['queries']} queries")
+        load = os.getloadavg()
+        print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} ({os.cpu_count()} CPUs)")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        target = Path(__file__).resolve().parent / "results" / f"poll-{stamp}.json"
+        target.parent.mkdir(exist_ok=True)
+        target.write_text(json.dumps(results, indent=1))
     finally:
         if process is not None:
             process.terminate()

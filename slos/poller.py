@@ -4,13 +4,15 @@ Per data source, the poller first reads the recorded series of the generated rul
 (``slo:sli_error:ratio_*`` with an ``slo`` label): one instant query per window returns every
 SLO's figure, so a cycle costs a fixed number of queries however many SLOs there are. SLOs
 without current recorded series (rules not loaded, or loaded for an older definition) are
-measured with raw queries, a bounded number at a time in a thread pool; each SLO's snapshot is
-stored as soon as it is measured, so one slow or failing SLO never delays the others.
+measured with raw queries, a bounded number at a time in a thread pool; their snapshots are
+stored in batches (every STORE_BATCH measurements or STORE_EVERY_SECONDS, whichever comes
+first), so one slow or failing SLO never delays the others and writes never serialise the poll.
 
 Threads only talk HTTP; the database is written from the calling thread.
 """
 
 import logging
+import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 
@@ -23,6 +25,9 @@ from slos.models import SLO, Snapshot
 from slos.prometheus import HTTP_4XX, NAN, PROM_ERROR, QueryError
 
 log = logging.getLogger(__name__)
+
+STORE_BATCH = 100
+STORE_EVERY_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -172,12 +177,14 @@ def poll(slos=None, at=None, max_workers=None, stats=None):
                 sources.submit(_recorded_or_fault, specs, clients[pk], at): (pk, specs)
                 for pk, (_, specs) in by_source.items()
             }
+            measured, flush_at = [], time.monotonic() + STORE_EVERY_SECONDS
             while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                done, _ = wait(pending, timeout=max(0, flush_at - time.monotonic()),
+                               return_when=FIRST_COMPLETED)
                 for future in done:
                     job = pending.pop(future)
                     if isinstance(job, Spec):  # a raw measurement of one SLO
-                        stored += store([_result_or_failure(future, job)], at)
+                        measured.append(_result_or_failure(future, job))
                         continue
                     pk, specs = job
                     found, fault = future.result()
@@ -190,6 +197,10 @@ def poll(slos=None, at=None, max_workers=None, stats=None):
                     for spec in specs:
                         if spec.slo_id not in found:
                             pending[pool.submit(measure_raw, spec, clients[pk], at)] = spec
+                if measured and (len(measured) >= STORE_BATCH or not pending
+                                 or time.monotonic() >= flush_at):
+                    stored += store(measured, at)
+                    measured, flush_at = [], time.monotonic() + STORE_EVERY_SECONDS
     finally:
         for client in clients.values():
             client.close()
