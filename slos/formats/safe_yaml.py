@@ -38,9 +38,11 @@ def load(source, *, max_bytes=MAX_BYTES, max_depth=MAX_DEPTH, max_nodes=MAX_NODE
          allow_aliases=False):
     """The Python value of a YAML document (str or UTF-8 bytes), or YAMLRefused."""
     text = _text(source, max_bytes)
-    loader = _BoundedLoader(text, max_depth=max_depth, max_nodes=max_nodes,
-                            allow_aliases=allow_aliases)
+    loader = None
     try:
+        # The reader checks the characters as it is built: a control character is refused here.
+        loader = _BoundedLoader(text, max_depth=max_depth, max_nodes=max_nodes,
+                                allow_aliases=allow_aliases)
         document = loader.get_single_data()
     except _Refused as refused:
         raise YAMLRefused([str(refused)]) from None
@@ -54,7 +56,8 @@ def load(source, *, max_bytes=MAX_BYTES, max_depth=MAX_DEPTH, max_nodes=MAX_NODE
         reason = str(exc).split(":")[0]
         raise YAMLRefused([f"not valid YAML: a value cannot be read ({reason})"]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     try:
         errors = list(_unsafe_values(document, ""))
     except RecursionError:

@@ -80,3 +80,7 @@ def test_bytes_that_are_not_utf8_are_refused():
 
 def test_python_tags_are_refused():
     assert "could not determine a constructor" in refused("x: !!python/object:os.system {}")[0]
+
+
+def test_control_characters_are_refused_not_raised():
+    assert refused("\x1bx: 1")[0].startswith("not valid YAML: ")
