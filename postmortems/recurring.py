@@ -1,29 +1,26 @@
 """Recurring causes: earlier incidents whose root cause or contributing factors look like this
 one's (PostgreSQL trigram similarity; a difflib match elsewhere, e.g. the SQLite demo).
 
-Nothing here compares every cause with every other. The editor asks the trigram GIN indexes
-(`%` operator, a bounded number of candidates per source). The dashboard reads
-RecurringCauseLink: each root cause's most similar root causes of other incidents, stored when
-a why is saved (a Celery task after commit, `link_recurring_causes` for all of them).
+Nothing here compares every cause with every other. The trigram GiST indexes answer "the N
+texts nearest to this one" (`ORDER BY text <-> 'cause' LIMIT N`, walking the index in distance
+order); similarity above THRESHOLD is then checked on those few. The editor asks them for its
+own causes; the dashboard reads RecurringCauseLink, each root cause's closest root causes of
+other incidents, stored when a why is saved (a Celery task after commit; `manage.py
+link_recurring_causes` for all of them).
 """
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from difflib import SequenceMatcher
-from functools import reduce
-from operator import or_
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Value
-from django.db.models.functions import Greatest
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from postmortems.models import ActionItem, ContributingFactor, Incident, Postmortem, Service, Why
 
-# Similar means a trigram similarity above THRESHOLD. The `%` operator the indexes answer uses
-# pg_trgm.similarity_threshold (0.3 unless the database is configured otherwise), so THRESHOLD
-# must not go below it.
+# Similar means a trigram similarity above THRESHOLD.
 THRESHOLD = 0.3
 FALLBACK_CANDIDATES = 500
 CANDIDATES_PER_SOURCE = 50
@@ -59,27 +56,52 @@ def _incident_path(model):
     return "incident" if model is Postmortem else "postmortem__incident"
 
 
-def _pg_rows(qs, field, texts):
-    """The best candidates of one source, found through its trigram index."""
-    from django.contrib.postgres.lookups import TrigramSimilar
-    from django.contrib.postgres.search import TrigramSimilarity
+# (table and joins, the incident id, the text column, which rows) per source, for PostgreSQL.
+PG_SOURCES = {
+    Why: ("postmortems_why s JOIN postmortems_postmortem p ON p.id = s.postmortem_id",
+          "p.incident_id", "s.answer", "s.is_root_cause AND s.answer <> ''"),
+    Postmortem: ("postmortems_postmortem s", "s.incident_id", "s.root_cause_sentence",
+                 "s.root_cause_sentence <> ''"),
+    ContributingFactor: (
+        "postmortems_contributingfactor s JOIN postmortems_postmortem p ON p.id = s.postmortem_id",
+        "p.incident_id", "s.text", "TRUE"),
+}
 
-    alike = reduce(or_, [Q(TrigramSimilar(F(field), Value(text))) for text in texts])
-    scores = [TrigramSimilarity(field, text) for text in texts]
-    score = scores[0] if len(scores) == 1 else Greatest(*scores)
-    return qs.filter(alike).annotate(score=score).filter(score__gt=THRESHOLD).order_by("-score")
+NEAREST_SQL = """
+SELECT found.incident_id, found.text, max(found.score)
+FROM unnest(%(texts)s::text[]) AS wanted(text)
+CROSS JOIN LATERAL (
+    SELECT {incident} AS incident_id, {column} AS text, similarity({column}, wanted.text) AS score
+    FROM {table}
+    WHERE {rows} AND {incident} <> %(exclude)s
+    ORDER BY {column} <-> wanted.text
+    LIMIT %(limit)s
+) found
+WHERE found.score > %(threshold)s
+GROUP BY found.incident_id, found.text
+"""
+
+
+def _pg_rows(model, texts, exclude_incident_id):
+    """The nearest texts of one source to any of ``texts``: [(incident_id, text, score)]."""
+    table, incident, column, rows = PG_SOURCES[model]
+    with connection.cursor() as cursor:
+        cursor.execute(NEAREST_SQL.format(table=table, incident=incident, column=column,
+                                          rows=rows),
+                       {"texts": texts, "exclude": exclude_incident_id,
+                        "limit": CANDIDATES_PER_SOURCE, "threshold": THRESHOLD})
+        return cursor.fetchall()
 
 
 def _candidates(texts, exclude_incident_id):
     """[(incident_id, text, kind, score)] over every source, best first."""
     found = []
     for model, field, kind, extra in SOURCES:
-        path = _incident_path(model)
-        qs = model.objects.filter(**extra).exclude(**{f"{path}_id": exclude_incident_id})
         if connection.vendor == "postgresql":
-            rows = (_pg_rows(qs, field, texts)
-                    .values_list(f"{path}_id", field, "score")[:CANDIDATES_PER_SOURCE])
+            rows = _pg_rows(model, texts, exclude_incident_id)
         else:
+            path = _incident_path(model)
+            qs = model.objects.filter(**extra).exclude(**{f"{path}_id": exclude_incident_id})
             rows = [
                 (incident_id, value, max(SequenceMatcher(None, value.lower(), t.lower()).ratio()
                                          for t in texts))
@@ -138,9 +160,8 @@ WITH found AS (
         SELECT b.id, similarity(a.answer, b.answer) AS score
         FROM postmortems_why b
         JOIN postmortems_postmortem pb ON pb.id = b.postmortem_id
-        WHERE b.is_root_cause AND b.answer <> '' AND b.answer %% a.answer
-          AND pb.incident_id <> pa.incident_id
-        ORDER BY score DESC, b.id DESC
+        WHERE b.is_root_cause AND b.answer <> '' AND pb.incident_id <> pa.incident_id
+        ORDER BY b.answer <-> a.answer
         LIMIT %(per_cause)s
     ) b
     WHERE a.id = ANY(%(ids)s) AND a.is_root_cause AND a.answer <> ''
