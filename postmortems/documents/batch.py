@@ -99,3 +99,17 @@ def import_files(files, owner=None):
         else:
             results.append(import_one(name, data, owner))
     return results
+
+
+def import_uploads(uploads, owner=None):
+    """Uploaded files (several, a folder's, a .zip) → [FileResult]; a file larger than a whole
+    batch may be is refused unread."""
+    results = []
+    for upload in uploads:
+        if upload.size > MAX_BATCH_BYTES:
+            results.append(FileResult(upload.name, error=f"line 1: The file is "
+                                      f"{upload.size // (1024 * 1024)} MB; at most "
+                                      f"{MAX_BATCH_BYTES // (1024 * 1024)} MB are read."))
+        else:
+            results += import_files([(upload.name, upload.read())], owner)
+    return results

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import EDITOR, require_role
 from postmortems import blameless
-from postmortems.documents.batch import import_files
+from postmortems.documents.batch import import_files, import_uploads
 from postmortems.forms import IncidentFilterForm, IncidentForm, StartPostmortemForm
 from postmortems.models import ActionItem, Incident, Postmortem, Service
 from postmortems.permissions import can_edit, require_edit
@@ -111,16 +111,15 @@ def incident_import(request):
     require_role(request.user, EDITOR)
     if request.method == "GET":
         return render(request, "postmortems/incident_import.html", {})
-    files = [(upload.name, upload.read())
-             for upload in request.FILES.getlist("file") + request.FILES.getlist("folder")]
+    uploads = request.FILES.getlist("file") + request.FILES.getlist("folder")
     text = request.POST.get("text", "")
-    if text.strip():
-        files.append(("pasted text.md", text.encode("utf-8")))
-    if not files:
+    if not uploads and not text.strip():
         return render(request, "postmortems/incident_import.html",
                       {"error": "Choose Markdown files (or a .zip) or paste the text."},
                       status=400)
-    results = import_files(files, owner=request.user)
+    results = import_uploads(uploads, owner=request.user)
+    if text.strip():
+        results += import_files([("pasted text.md", text.encode("utf-8"))], owner=request.user)
     if len(results) == 1 and results[0].imported:
         imported = results[0]
         messages.success(request, f"Imported as incident #{imported.incident.pk}: "
