@@ -124,30 +124,6 @@ def sqlite_manage(tmp_path):
     return manage
 
 
-# --- Personas ---------------------------------------------------------------------------
-
-@pytest.fixture
-def alice(django_user_model):
-    """An SRE who owns incidents and writes postmortems."""
-    return django_user_model.objects.create_user(
-        "alice", "alice@example.com", "alice-password", first_name="Alice"
-    )
-
-
-@pytest.fixture
-def bob(django_user_model):
-    """A second engineer: edits alongside Alice."""
-    return django_user_model.objects.create_user(
-        "bob", "bob@example.com", "bob-password", first_name="Bob"
-    )
-
-
-@pytest.fixture
-def alice_client(client, alice):
-    client.force_login(alice)
-    return client
-
-
 # --- Browser ----------------------------------------------------------------------------
 
 def chromium_path():
@@ -276,6 +252,8 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# --- Personas: who the tests act as -------------------------------------------------------
+
 def _user(django_user_model, name, role=None, **fields):
     user = django_user_model.objects.create_user(
         name, f"{name}@example.com", f"{name}-password", first_name=name.capitalize(), **fields
@@ -286,24 +264,69 @@ def _user(django_user_model, name, role=None, **fields):
 
 
 @pytest.fixture
-def editor(django_user_model):
-    return _user(django_user_model, "erin", "editor")
-
-
-@pytest.fixture
 def viewer(django_user_model):
+    """Victor reads everything and edits nothing (group viewer)."""
     return _user(django_user_model, "victor", "viewer")
 
 
 @pytest.fixture
-def admin_user(django_user_model):
+def editor(django_user_model):
+    """Erin, an SRE who writes postmortems and edits any of them (group editor)."""
+    return _user(django_user_model, "erin", "editor")
+
+
+@pytest.fixture
+def admin(django_user_model):
+    """Ada runs the site: everything an editor does, plus deleting SLOs (group admin)."""
     return _user(django_user_model, "ada", "admin")
 
 
 @pytest.fixture
 def owner(django_user_model):
-    """A viewer who owns the incident: edits their own."""
+    """Olga, a viewer who owns the incident: edits her own until it is published."""
     return _user(django_user_model, "olga", "viewer")
+
+
+@pytest.fixture
+def outsider(django_user_model):
+    """Oscar, from another team: in no role group (the site's default role decides what he
+    may do), owns and wrote nothing."""
+    return _user(django_user_model, "oscar")
+
+
+@pytest.fixture
+def viewer_client(client, viewer):
+    client.force_login(viewer)
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def admin_client(client, admin):
+    """Ada signed in (replaces pytest-django's superuser admin_client)."""
+    client.force_login(admin)
+    return client
+
+
+# Former names, kept for the branches still in flight today: use the personas above.
+@pytest.fixture
+def alice(editor):
+    return editor
+
+
+@pytest.fixture
+def alice_client(editor_client):
+    return editor_client
+
+
+@pytest.fixture
+def bob(admin):
+    return admin
 
 
 @pytest.fixture
@@ -315,12 +338,6 @@ def postmortem(make, owner):
 @pytest.fixture
 def meeting(postmortem, editor):
     return Meeting.start(postmortem, editor)
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 @pytest.fixture

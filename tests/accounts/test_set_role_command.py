@@ -8,20 +8,20 @@ from accounts.roles import role_of
 pytestmark = pytest.mark.django_db
 
 
-def test_a_role_is_given_and_replaces_the_previous_one(django_user_model, capsys):
-    user = django_user_model.objects.create_user("pat")
-    call_command("set_role", "pat", "viewer")
-    call_command("set_role", "pat", "admin")
+def test_a_role_is_given_and_replaces_the_previous_one(outsider, django_user_model, capsys):
+    user = outsider
+    call_command("set_role", "oscar", "viewer")
+    call_command("set_role", "oscar", "admin")
     assert list(user.groups.values_list("name", flat=True)) == ["admin"]
     assert role_of(django_user_model.objects.get(pk=user.pk)) == "admin"
-    assert "pat now has admin." in capsys.readouterr().out
+    assert "oscar now has admin." in capsys.readouterr().out
 
 
-def test_default_removes_the_role_groups(django_user_model, settings):
+def test_default_removes_the_role_groups(outsider, django_user_model, settings):
     settings.POSTMORTEMS_DEFAULT_ROLE = "viewer"
-    user = django_user_model.objects.create_user("pat")
-    call_command("set_role", "pat", "editor")
-    call_command("set_role", "pat", "default")
+    user = outsider
+    call_command("set_role", "oscar", "editor")
+    call_command("set_role", "oscar", "default")
     assert not user.groups.exists()
     assert role_of(django_user_model.objects.get(pk=user.pk)) == "viewer"
 

@@ -14,22 +14,22 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def postmortem(alice):
-    incident = factories.incident(title="Checkout 5xx after deploy", owner=alice)
-    postmortem = factories.postmortem(incident, author=alice,
+def postmortem(editor):
+    incident = factories.incident(title="Checkout 5xx after deploy", owner=editor)
+    postmortem = factories.postmortem(incident, author=editor,
                                       executive_summary="Checkout failed for 20 minutes.")
     factories.timeline_entry(postmortem, text="Error rate above 2%", kind="alert")
     factories.why(postmortem, question="Why did checkout fail?",
                   answer="The new release had a config error", is_root_cause=True)
-    factories.action_item(incident, text="Roll out config validation", owner=alice)
+    factories.action_item(incident, text="Roll out config validation", owner=editor)
     factories.action_item(incident, text="Tune the alert threshold", owner=None)
-    factories.action_item(incident, text="Write a runbook", owner=alice, ticket="")
+    factories.action_item(incident, text="Write a runbook", owner=editor, ticket="")
     return postmortem
 
 
-def test_a_facilitator_runs_the_meeting_end_to_end(live_server, page, login, alice, postmortem,
+def test_a_facilitator_runs_the_meeting_end_to_end(live_server, page, login, editor, postmortem,
                                                    screenshot):
-    login(alice)
+    login(editor)
     script_errors = []
     page.on("pageerror", lambda error: script_errors.append(str(error)))
     page.on("console", lambda message: message.type == "error"  # answers like 400 are fine
@@ -82,7 +82,7 @@ def test_a_facilitator_runs_the_meeting_end_to_end(live_server, page, login, ali
 
     # Settle one orphan with an owner, accept the other with a reason.
     tune = page.locator(".meeting-item", has_text="Tune the alert threshold")
-    tune.get_by_label("Owner").select_option(label="Alice")
+    tune.get_by_label("Owner").select_option(label="Erin")
     tune.get_by_label("Ticket").fill("OPS-42")
     tune.get_by_role("button", name="Save item").click()
     tune = page.locator(".meeting-item", has_text="Tune the alert threshold")
@@ -107,7 +107,7 @@ def test_a_facilitator_runs_the_meeting_end_to_end(live_server, page, login, ali
 
     summary = page.get_by_test_id("meeting-summaries")
     expect(summary).to_contain_text("Root cause: The new release had a config error")
-    expect(summary).to_contain_text("Tune the alert threshold: Alice")
+    expect(summary).to_contain_text("Tune the alert threshold: Erin")
     expect(summary).to_contain_text("Accepted as orphaned: Write a runbook")
     expect(summary).to_contain_text("Validate config in CI before every deploy")
     expect(page.get_by_test_id("published-dissent")).to_contain_text(

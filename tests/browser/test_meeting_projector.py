@@ -16,14 +16,14 @@ def px(page, selector, prop="font-size"):
 
 
 @pytest.mark.parametrize("width,height", [(1280, 720), (1920, 1080)])
-def test_the_meeting_screen_is_readable_on_a_projector(live_server, page, login, alice,
+def test_the_meeting_screen_is_readable_on_a_projector(live_server, page, login, editor,
                                                        screenshot, width, height):
-    incident = factories.incident(title="Checkout 5xx after deploy", owner=alice)
+    incident = factories.incident(title="Checkout 5xx after deploy", owner=editor)
     postmortem = factories.postmortem(incident)
     factories.timeline_entry(postmortem, text="Error rate above 2%", kind="alert")
     factories.action_item(incident, text="Tune the alert threshold", owner=None)
-    meeting = Meeting.start(postmortem, alice)
-    login(alice)
+    meeting = Meeting.start(postmortem, editor)
+    login(editor)
     page.set_viewport_size({"width": width, "height": height})
     page.goto(f"{live_server.url}/meetings/{meeting.pk}/?section=timeline")
     expect(page.get_by_role("heading", name="Timeline walk-through")).to_be_visible()

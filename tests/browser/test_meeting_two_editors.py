@@ -14,13 +14,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def review(alice):
-    incident = factories.incident(title="Checkout 5xx after deploy", owner=alice)
-    postmortem = factories.postmortem(incident, author=alice)
+def review(editor):
+    incident = factories.incident(title="Checkout 5xx after deploy", owner=editor)
+    postmortem = factories.postmortem(incident, author=editor)
     first = factories.timeline_entry(postmortem, text="Error rate above 2%", kind="alert")
     second = factories.timeline_entry(postmortem, at=incident.started_at + timedelta(minutes=4),
                                       text="On-call acknowledged", kind="acknowledged")
-    meeting = Meeting.start(postmortem, alice)
+    meeting = Meeting.start(postmortem, editor)
     return meeting, first, second
 
 
@@ -40,10 +40,10 @@ def start_editing(page, entry, text):
     return item
 
 
-def test_different_entries_are_both_saved(live_server, page_as, alice, bob, review,
+def test_different_entries_are_both_saved(live_server, page_as, editor, admin, review,
                                           screenshot):
     meeting, first, second = review
-    page_a, page_b = page_as(alice), page_as(bob)
+    page_a, page_b = page_as(editor), page_as(admin)
     open_timeline(page_a, live_server, meeting)
     open_timeline(page_b, live_server, meeting)
 
@@ -64,31 +64,31 @@ def test_different_entries_are_both_saved(live_server, page_as, alice, bob, revi
 
 
 def test_the_same_field_gives_the_second_a_conflict_and_nothing_is_lost(
-        live_server, page_as, alice, bob, review, screenshot):
+        live_server, page_as, editor, admin, review, screenshot):
     meeting, first, _ = review
-    page_a, page_b = page_as(alice), page_as(bob)
+    page_a, page_b = page_as(editor), page_as(admin)
     open_timeline(page_a, live_server, meeting)
     open_timeline(page_b, live_server, meeting)
 
-    item_b = start_editing(page_b, first, "Bob: alert fired at 2% (threshold too high)")
-    item_a = start_editing(page_a, first, "Alice: alert fired on the checkout SLO")
+    item_b = start_editing(page_b, first, "Ada: alert fired at 2% (threshold too high)")
+    item_a = start_editing(page_a, first, "Erin: alert fired on the checkout SLO")
     item_a.get_by_role("button", name="Save entry").click()
-    expect(entry_text(page_a, "Alice: alert fired on the checkout SLO")).to_be_visible()
+    expect(entry_text(page_a, "Erin: alert fired on the checkout SLO")).to_be_visible()
 
     item_b.get_by_role("button", name="Save entry").click()
     conflict = page_b.get_by_test_id("conflict")
     expect(conflict).to_be_visible()
     expect(conflict.get_by_test_id("theirs-text")).to_have_text(
-        "Alice: alert fired on the checkout SLO")
+        "Erin: alert fired on the checkout SLO")
     expect(conflict.get_by_test_id("yours-text")).to_have_text(
-        "Bob: alert fired at 2% (threshold too high)")
-    # Bob's screen keeps the conflict on screen even while polling brings news.
+        "Ada: alert fired at 2% (threshold too high)")
+    # Ada's screen keeps the conflict on screen even while polling brings news.
     page_b.wait_for_timeout(3500)
     expect(conflict).to_be_visible()
     screenshot(page_b, "meeting-conflict-theirs-beside-yours")
 
-    merged = ("Alice: alert fired on the checkout SLO. "
-              "Bob: the 2% threshold is too high")
+    merged = ("Erin: alert fired on the checkout SLO. "
+              "Ada: the 2% threshold is too high")
     conflict.get_by_label("Text").fill(merged)
     conflict.get_by_role("button", name="Save merged version").click()
     expect(entry_text(page_b, merged)).to_be_visible()
@@ -96,25 +96,25 @@ def test_the_same_field_gives_the_second_a_conflict_and_nothing_is_lost(
 
     texts = list(TimelineEntry.history.filter(id=first.pk).order_by("history_id")
                  .values_list("version", "text"))
-    assert texts[-2:] == [(2, "Alice: alert fired on the checkout SLO"), (3, merged)]
+    assert texts[-2:] == [(2, "Erin: alert fired on the checkout SLO"), (3, merged)]
     # The postmortem's history tells the story: both saves, before → after, and the refusal.
     page_b.goto(f"{live_server.url}/incidents/{meeting.postmortem.incident_id}"
                 "/postmortem/history/")
     events = page_b.get_by_test_id("history-events")
-    expect(events).to_contain_text("Alice changed timeline entry")
+    expect(events).to_contain_text("Erin changed timeline entry")
     expect(events.locator("ins").filter(has_text=merged)).to_be_visible()
-    expect(page_b.get_by_test_id("conflicts")).to_contain_text("bob edited")
+    expect(page_b.get_by_test_id("conflicts")).to_contain_text("ada edited")
     screenshot(page_b, "postmortem-history")
     refused = EditConflict.objects.get()
-    assert refused.attempted["text"] == "Bob: alert fired at 2% (threshold too high)"
-    assert (refused.user, refused.base_version, refused.current_version) == (bob, 1, 2)
+    assert refused.attempted["text"] == "Ada: alert fired at 2% (threshold too high)"
+    assert (refused.user, refused.base_version, refused.current_version) == (admin, 1, 2)
     assert refused.outcome == EditConflict.Outcome.MERGED
 
 
-def test_a_new_timeline_entry_appears_on_the_other_screen(live_server, page_as, alice, bob,
+def test_a_new_timeline_entry_appears_on_the_other_screen(live_server, page_as, editor, admin,
                                                           review, screenshot):
     meeting, _, _ = review
-    page_a, page_b = page_as(alice), page_as(bob)
+    page_a, page_b = page_as(editor), page_as(admin)
     open_timeline(page_a, live_server, meeting)
     open_timeline(page_b, live_server, meeting)
 
@@ -126,35 +126,35 @@ def test_a_new_timeline_entry_appears_on_the_other_screen(live_server, page_as, 
     form.get_by_role("button", name="Add entry").click()
     expect(entry_text(page_b, "Rolled back to the previous release")).to_be_visible()
 
-    # No reload on Alice's screen: the poll brings it within a few seconds.
+    # No reload on Erin's screen: the poll brings it within a few seconds.
     expect(entry_text(page_a, "Rolled back to the previous release")).to_be_visible(
         timeout=6000)
-    expect(page_a.locator("#meeting-notice")).to_contain_text("bob changed: timeline")
+    expect(page_a.locator("#meeting-notice")).to_contain_text("ada changed: timeline")
     screenshot(page_a, "meeting-sees-the-other-screens-entry")
 
 
 def test_two_editors_of_the_postmortem_page_merge_the_executive_summary(
-        live_server, page_as, alice, bob, review, screenshot):
+        live_server, page_as, editor, admin, review, screenshot):
     """The same rule on the postmortem editor itself (a plain form post, 409 page)."""
     meeting, _, _ = review
     postmortem = meeting.postmortem
     url = f"{live_server.url}/incidents/{postmortem.incident_id}/postmortem/"
-    page_a, page_b = page_as(alice), page_as(bob)
+    page_a, page_b = page_as(editor), page_as(admin)
     page_a.goto(url)
     page_b.goto(url)
-    page_b.get_by_label("Executive summary").fill("Bob: checkout failed for 20 minutes.")
-    page_a.get_by_label("Executive summary").fill("Alice: a config error broke checkout.")
+    page_b.get_by_label("Executive summary").fill("Ada: checkout failed for 20 minutes.")
+    page_a.get_by_label("Executive summary").fill("Erin: a config error broke checkout.")
     page_a.get_by_role("button", name="Save document").first.click()
     expect(page_a.get_by_text("Postmortem saved.")).to_be_visible()
 
     page_b.get_by_role("button", name="Save document").first.click()
     conflict = page_b.get_by_test_id("conflict")
     expect(conflict.get_by_test_id("theirs-executive_summary")).to_have_text(
-        "Alice: a config error broke checkout.")
+        "Erin: a config error broke checkout.")
     expect(conflict.get_by_test_id("yours-executive_summary")).to_have_text(
-        "Bob: checkout failed for 20 minutes.")
+        "Ada: checkout failed for 20 minutes.")
     screenshot(page_b, "postmortem-page-conflict")
-    merged = "Alice: a config error broke checkout. Bob: it failed for 20 minutes."
+    merged = "Erin: a config error broke checkout. Ada: it failed for 20 minutes."
     conflict.get_by_label("Executive summary").fill(merged)
     conflict.get_by_role("button", name="Save merged version").click()
     expect(page_b.get_by_text("Postmortem saved.")).to_be_visible()
@@ -162,6 +162,6 @@ def test_two_editors_of_the_postmortem_page_merge_the_executive_summary(
     postmortem.refresh_from_db()
     assert postmortem.executive_summary == merged
     summaries = set(postmortem.history.values_list("executive_summary", flat=True))
-    assert {"Alice: a config error broke checkout.", merged} <= summaries
+    assert {"Erin: a config error broke checkout.", merged} <= summaries
     assert EditConflict.objects.get().attempted["executive_summary"] == (
-        "Bob: checkout failed for 20 minutes.")
+        "Ada: checkout failed for 20 minutes.")

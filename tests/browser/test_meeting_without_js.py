@@ -12,13 +12,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_meeting_works_with_javascript_off(live_server, browser, browser_context_args,
-                                               alice):
+                                               editor):
     from django.test import Client
 
-    meeting = Meeting.start(factories.postmortem(factories.incident(owner=alice)), alice)
+    meeting = Meeting.start(factories.postmortem(factories.incident(owner=editor)), editor)
     context = browser.new_context(**browser_context_args, java_script_enabled=False)
     client = Client()
-    client.force_login(alice)
+    client.force_login(editor)
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
                           "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
                           "url": live_server.url}])

@@ -8,11 +8,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_hint_appears_while_typing_and_saving_is_not_blocked(
-        live_server, page, alice, login, screenshot):
+        live_server, page, editor, login, screenshot):
     from tests import factories
 
-    pm = factories.postmortem(factories.incident(owner=alice))
-    login(alice)
+    pm = factories.postmortem(factories.incident(owner=editor))
+    login(editor)
     page.set_default_timeout(10_000)
     page.goto(f"{live_server.url}/incidents/{pm.incident_id}/postmortem/")
     summary = page.get_by_label("Executive summary")

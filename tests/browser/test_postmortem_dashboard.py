@@ -8,10 +8,10 @@ from postmortems import demo
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_dashboard_list_and_tracker_show_the_demo(live_server, page, alice, login,
+def test_the_dashboard_list_and_tracker_show_the_demo(live_server, page, editor, login,
                                                       screenshot):
-    demo.load(alice)
-    login(alice)
+    demo.load(editor)
+    login(editor)
     page.set_default_timeout(10_000)
     page.goto(live_server.url + "/")
     counts = page.get_by_test_id("dashboard-counts")

@@ -7,11 +7,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_quick_postmortem_switches_to_standard_without_loss(
-        live_server, page, alice, login, screenshot):
+        live_server, page, editor, login, screenshot):
     from tests import factories
 
-    incident = factories.incident("Stale prices", owner=alice, severity=4)
-    login(alice)
+    incident = factories.incident("Stale prices", owner=editor, severity=4)
+    login(editor)
     page.set_default_timeout(10_000)
     page.goto(f"{live_server.url}/incidents/{incident.pk}/")
     page.get_by_label("Quick (minor incidents)").check()

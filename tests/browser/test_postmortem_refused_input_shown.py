@@ -10,9 +10,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_pasted_lines_that_all_fail_are_shown_back_with_reasons(
-        live_server, page, alice, login, screenshot):
-    document = factories.postmortem(factories.incident(owner=alice))
-    login(alice)
+        live_server, page, editor, login, screenshot):
+    document = factories.postmortem(factories.incident(owner=editor))
+    login(editor)
     page.goto(f"{live_server.url}/incidents/{document.incident_id}/postmortem/")
 
     paste = page.get_by_role("form", name="Paste timeline lines")
@@ -30,9 +30,9 @@ def test_pasted_lines_that_all_fail_are_shown_back_with_reasons(
 
 
 def test_a_refused_timeline_entry_shows_its_error_in_place(
-        live_server, page, alice, login):
-    document = factories.postmortem(factories.incident(owner=alice))
-    login(alice)
+        live_server, page, editor, login):
+    document = factories.postmortem(factories.incident(owner=editor))
+    login(editor)
     page.goto(f"{live_server.url}/incidents/{document.incident_id}/postmortem/")
 
     form = page.get_by_role("form", name="Add a timeline entry")

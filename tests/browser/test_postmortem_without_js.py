@@ -8,12 +8,12 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_timeline_works_with_javascript_off(live_server, browser, alice, screenshot):
+def test_the_timeline_works_with_javascript_off(live_server, browser, editor, screenshot):
     from tests import factories
 
-    pm = factories.postmortem(factories.incident(owner=alice))
+    pm = factories.postmortem(factories.incident(owner=editor))
     client = Client()
-    client.force_login(alice)
+    client.force_login(editor)
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1400,
                                                                        "height": 900})
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,

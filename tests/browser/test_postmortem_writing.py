@@ -45,9 +45,9 @@ def add_action(page, priority, text, owner, due, ticket, addresses=None):
 
 
 def test_a_new_user_writes_publishes_and_exports_a_postmortem(
-        live_server, page, alice, login, screenshot, settings):
+        live_server, page, editor, login, screenshot, settings):
     settings.TICKET_URL_TEMPLATE = "https://jira.example.com/browse/{key}"
-    login(alice)
+    login(editor)
     page.set_default_timeout(10_000)
     url = live_server.url
 
@@ -128,10 +128,10 @@ def test_a_new_user_writes_publishes_and_exports_a_postmortem(
 
     # 5. Three action items, one without an owner.
     today = timezone.now().date()
-    add_action(page, "P0", "Cap retries in the shared HTTP client", "Alice",
+    add_action(page, "P0", "Cap retries in the shared HTTP client", "Erin",
                today + timedelta(days=7), "OPS-101",
                addresses="Why 5: No retry budget is enforced in CI.")
-    add_action(page, "P1", "Add a retry budget check to CI", "Alice", today + timedelta(days=14),
+    add_action(page, "P1", "Add a retry budget check to CI", "Erin", today + timedelta(days=14),
                "OPS-102")
     due = today + timedelta(days=30)
     add_action(page, "P2", "Alert on pool saturation", None, due, "OPS-103")
@@ -155,7 +155,7 @@ def test_a_new_user_writes_publishes_and_exports_a_postmortem(
 
     # 7. Fix it from the tracker.
     page.get_by_role("link", name="Edit Alert on pool saturation").click()
-    page.get_by_label("Owner").select_option(label="Alice")
+    page.get_by_label("Owner").select_option(label="Erin")
     page.get_by_role("button", name="Save action item").click()
     expect(page.get_by_text("Action item saved")).to_be_visible()
     expect(page.get_by_test_id("orphan-badge")).to_have_count(0)
@@ -177,7 +177,7 @@ def test_a_new_user_writes_publishes_and_exports_a_postmortem(
     assert len(re.findall(r"^\| 10:\d\d(:\d\d)? \|", markdown, re.MULTILINE)) == 5 + 3
     assert "| 10:04:10 | — | Detected (key time) |" in markdown  # the incident's key times
     assert "5. Why does nothing check it? → **Root cause:** No retry budget" in markdown
-    assert f"| P2 | Alert on pool saturation | @alice | {due} | OPS-103 | Open | — |" in markdown
+    assert f"| P2 | Alert on pool saturation | @erin | {due} | OPS-103 | Open | — |" in markdown
     assert "- Customers affected: 4,200" in markdown
     page.get_by_role("link", name="Print view").click()
     expect(page.get_by_role("heading", name="Checkout 5xx after pool exhaustion")).to_be_visible()

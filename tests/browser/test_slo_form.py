@@ -16,9 +16,9 @@ def fill_definition(page):
     page.get_by_label("All events (PromQL)").fill("sum(rate(http_requests_total[$window]))")
 
 
-def test_the_form_previews_downtime_and_refuses_100(live_server, page, login, alice, service,
+def test_the_form_previews_downtime_and_refuses_100(live_server, page, login, editor, service,
                                                    offline_source, screenshot):
-    login(alice)
+    login(editor)
     page.goto(live_server.url + "/slos/new/")
     target = page.get_by_label("Target (%)")
     month = page.locator("#downtime-month")
@@ -61,9 +61,9 @@ def test_the_form_previews_downtime_and_refuses_100(live_server, page, login, al
     assert SLO.objects.get().query_check == SLO.QueryCheck.UNCHECKED
 
 
-def test_the_form_is_usable_from_the_keyboard(live_server, page, login, alice, service,
+def test_the_form_is_usable_from_the_keyboard(live_server, page, login, editor, service,
                                               offline_source):
-    login(alice)
+    login(editor)
     page.goto(live_server.url + "/slos/new/")
     page.get_by_label("Target (%)").focus()
     page.keyboard.type("99.5")

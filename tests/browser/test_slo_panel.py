@@ -12,7 +12,7 @@ from slos.models import IncidentImpact
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_the_panel_shows_the_budget_and_its_history(live_server, page, login, alice, service,
+def test_the_panel_shows_the_budget_and_its_history(live_server, page, login, editor, service,
                                                     offline_source, make_slo, record_poll,
                                                     screenshot):
     slo = make_slo(offline_source, name="Checkout availability", target="99.9")
@@ -32,7 +32,7 @@ def test_the_panel_shows_the_budget_and_its_history(live_server, page, login, al
         status=Incident.Status.RESOLVED)
     IncidentImpact.objects.create(slo=slo, incident=incident, budget_consumed=0.35,
                                   status=IncidentImpact.Status.OK)
-    login(alice)
+    login(editor)
 
     page.goto(f"{live_server.url}/slos/{slo.pk}/")
     assert page.get_by_role("heading", name="Checkout availability").is_visible()

@@ -9,10 +9,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("path", ["/", "/incidents/", "/actions/", "/actions/export.csv"])
-def test_pages_are_compressed_for_clients_that_accept_gzip(alice_client, make, alice, path):
+def test_pages_are_compressed_for_clients_that_accept_gzip(editor_client, make, editor, path):
     for i in range(30):
-        make.action_item(make.incident(f"Incident {i}"), f"Action {i}", owner=alice)
-    response = alice_client.get(path, HTTP_ACCEPT_ENCODING="gzip")
+        make.action_item(make.incident(f"Incident {i}"), f"Action {i}", owner=editor)
+    response = editor_client.get(path, HTTP_ACCEPT_ENCODING="gzip")
     assert response.status_code == 200
     assert response["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in response["Vary"]
@@ -20,7 +20,7 @@ def test_pages_are_compressed_for_clients_that_accept_gzip(alice_client, make, a
     assert gzip.decompress(body)
 
 
-def test_clients_without_gzip_get_plain_bodies(alice_client):
-    response = alice_client.get("/")
+def test_clients_without_gzip_get_plain_bodies(editor_client):
+    response = editor_client.get("/")
     assert not response.has_header("Content-Encoding")
     assert b"<html" in response.content

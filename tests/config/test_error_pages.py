@@ -2,8 +2,8 @@ import pytest
 
 
 @pytest.mark.django_db
-def test_unknown_page_gets_the_sites_404(alice_client):
-    response = alice_client.get("/no/such/page")
+def test_unknown_page_gets_the_sites_404(editor_client):
+    response = editor_client.get("/no/such/page")
     assert response.status_code == 404
     assert b"Page not found" in response.content
     assert b"Back to the dashboard" in response.content

@@ -70,7 +70,7 @@ def test_public_pages_answer_without_login(client, settings, path):
 
 
 @pytest.mark.django_db
-def test_a_logged_in_user_sees_the_dashboard(alice_client):
-    response = alice_client.get("/")
+def test_a_logged_in_user_sees_the_dashboard(editor_client):
+    response = editor_client.get("/")
     assert response.status_code == 200
     assert b"Dashboard" in response.content

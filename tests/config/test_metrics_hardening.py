@@ -58,8 +58,8 @@ def test_healthz_hides_host_details_from_anonymous_visitors(client, settings):
                                         "ms": body["checks"]["broker"]["ms"]}
 
 
-def test_healthz_shows_details_to_signed_in_users(alice_client, settings):
+def test_healthz_shows_details_to_signed_in_users(editor_client, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     settings.HEALTHZ_BROKER_TIMEOUT = 1
-    error = alice_client.get("/healthz").json()["checks"]["broker"]["error"]
+    error = editor_client.get("/healthz").json()["checks"]["broker"]["error"]
     assert error != "down" and "1" in error

@@ -78,13 +78,13 @@ def test_hsts_is_sent_over_https_when_set(client, settings):
 
 
 @pytest.mark.django_db
-def test_a_session_ends_after_the_idle_time(client, alice, settings):
+def test_a_session_ends_after_the_idle_time(client, editor, settings):
     from datetime import timedelta
 
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
-    client.force_login(alice)
+    client.force_login(editor)
     assert client.get("/").status_code == 200
     session = Session.objects.get()
     idle = session.expire_date - timezone.now()

@@ -86,20 +86,20 @@ def test_notes_are_saved_per_section(editor_client, meeting):
     assert (section.notes, section.version) == ("Paging took 9 minutes", 2)
 
 
-def test_stale_notes_get_a_conflict_page_and_nothing_is_lost(editor_client, meeting, bob):
+def test_stale_notes_get_a_conflict_page_and_nothing_is_lost(editor_client, meeting, admin):
     from django.test import Client
 
     other = Client()
-    other.force_login(bob)
+    other.force_login(admin)
     other.post(url("notes", meeting.pk, "analysis"), {
-        "notes-analysis-notes": "Bob's notes", "notes-analysis-version": "1"})
+        "notes-analysis-notes": "Ada's notes", "notes-analysis-version": "1"})
     response = editor_client.post(url("notes", meeting.pk, "analysis"), {
         "notes-analysis-notes": "Erin's notes", "notes-analysis-version": "1"})
     assert response.status_code == 409
     body = html.unescape(response.content.decode())
-    assert "Bob's notes" in body and "Erin's notes" in body
+    assert "Ada's notes" in body and "Erin's notes" in body
     assert 'name="notes-analysis-version" value="2"' in body  # the merge is based on theirs
-    assert meeting.sections.get(key="analysis").notes == "Bob's notes"
+    assert meeting.sections.get(key="analysis").notes == "Ada's notes"
     assert EditConflict.objects.get().attempted["notes"] == "Erin's notes"
 
 

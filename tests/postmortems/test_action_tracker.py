@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 @pytest.fixture
-def items(make, alice, bob):
+def items(make, editor, admin):
     today = timezone.now().date()
     checkout = make.service("Checkout")
     search = make.service("Search")
@@ -22,10 +22,10 @@ def items(make, alice, bob):
     return {
         "orphan": make.action_item(one, "Orphan", owner=None, due=today + timedelta(days=5),
                                    priority=ActionItem.Priority.P0),
-        "late": make.action_item(one, "Late", owner=alice, due=today - timedelta(days=2)),
-        "bobs": make.action_item(two, "Bob's", owner=bob, due=today + timedelta(days=1),
+        "late": make.action_item(one, "Late", owner=editor, due=today - timedelta(days=2)),
+        "bobs": make.action_item(two, "Ada's", owner=admin, due=today + timedelta(days=1),
                                  priority=ActionItem.Priority.P2),
-        "done": make.action_item(two, "Done", owner=alice, due=date(2020, 1, 1),
+        "done": make.action_item(two, "Done", owner=editor, due=date(2020, 1, 1),
                                  status=ActionItem.Status.DONE),
     }
 
@@ -39,46 +39,46 @@ def test_it_needs_a_login(client):
     assert client.get("/actions/export.csv").status_code == 302
 
 
-def test_it_sorts_by_due_date_soonest_first_by_default(alice_client, items):
-    assert listed(alice_client.get("/actions/")) == ["Done", "Late", "Bob's", "Orphan"]
-    assert listed(alice_client.get("/actions/?sort=-due")) == ["Orphan", "Bob's", "Late", "Done"]
+def test_it_sorts_by_due_date_soonest_first_by_default(editor_client, items):
+    assert listed(editor_client.get("/actions/")) == ["Done", "Late", "Ada's", "Orphan"]
+    assert listed(editor_client.get("/actions/?sort=-due")) == ["Orphan", "Ada's", "Late", "Done"]
 
 
 @pytest.mark.parametrize(("query", "expected"), [
-    ("status=active", ["Late", "Bob's", "Orphan"]),
+    ("status=active", ["Late", "Ada's", "Orphan"]),
     ("status=done", ["Done"]),
     ("owner=mine", ["Done", "Late"]),
     ("priority=P0", ["Orphan"]),
     ("orphaned=on", ["Orphan"]),
     ("overdue=on", ["Late"]),
-    ("service={search}", ["Done", "Bob's"]),
+    ("service={search}", ["Done", "Ada's"]),
 ])
-def test_each_filter(alice_client, items, make, query, expected):
+def test_each_filter(editor_client, items, make, query, expected):
     search = make.service("Search")
-    assert listed(alice_client.get("/actions/?" + query.format(search=search.pk))) == expected
+    assert listed(editor_client.get("/actions/?" + query.format(search=search.pk))) == expected
 
 
-def test_it_counts_per_filter(alice_client, items):
-    counts = alice_client.get("/actions/").context["counts"]
+def test_it_counts_per_filter(editor_client, items):
+    counts = editor_client.get("/actions/").context["counts"]
     assert (counts["all"], counts["active"], counts["mine"], counts["orphaned"],
             counts["overdue"], counts["done"], counts["P0"]) == (4, 3, 2, 1, 1, 1, 1)
 
 
-def test_the_badges_give_the_reason(alice_client, items):
-    content = alice_client.get("/actions/").content.decode()
+def test_the_badges_give_the_reason(editor_client, items):
+    content = editor_client.get("/actions/").content.decode()
     assert "Orphaned: no owner" in content
     assert "Overdue since" in content
 
 
-def test_the_csv_export_has_the_columns_and_follows_the_filters(alice_client, items):
-    response = alice_client.get("/actions/export.csv?status=active")
+def test_the_csv_export_has_the_columns_and_follows_the_filters(editor_client, items):
+    response = editor_client.get("/actions/export.csv?status=active")
     assert response["Content-Type"].startswith("text/csv")
     assert response.streaming  # line by line: constant memory however many items
     rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert rows[0] == ["incident", "priority", "action", "owner", "due", "ticket", "status",
                        "orphaned", "orphan_reason", "overdue"]
     by_action = {row[2]: row for row in rows[1:]}
-    assert set(by_action) == {"Late", "Bob's", "Orphan"}
+    assert set(by_action) == {"Late", "Ada's", "Orphan"}
     incident = items["orphan"].incident
     assert by_action["Orphan"] == [f"#{incident.pk} Checkout down", "P0", "Orphan", "",
                                    items["orphan"].due.isoformat(), "OPS-1", "open", "yes",
@@ -86,33 +86,33 @@ def test_the_csv_export_has_the_columns_and_follows_the_filters(alice_client, it
     assert by_action["Late"][-1] == "yes"
 
 
-def test_the_csv_defuses_formulas(alice_client, make, alice):
-    make.action_item(make.incident(), "=HYPERLINK(\"http://x\")", owner=alice)
+def test_the_csv_defuses_formulas(editor_client, make, editor):
+    make.action_item(make.incident(), "=HYPERLINK(\"http://x\")", owner=editor)
     rows = list(csv.reader(io.StringIO(
-        alice_client.get("/actions/export.csv").getvalue().decode())))
+        editor_client.get("/actions/export.csv").getvalue().decode())))
     assert rows[1][2] == "'=HYPERLINK(\"http://x\")"
 
 
-def test_ticket_keys_become_links_with_the_url_template(alice_client, items, settings):
+def test_ticket_keys_become_links_with_the_url_template(editor_client, items, settings):
     settings.TICKET_URL_TEMPLATE = "https://jira.example.com/browse/{key}"
-    content = alice_client.get("/actions/").content.decode()
+    content = editor_client.get("/actions/").content.decode()
     assert '<a href="https://jira.example.com/browse/OPS-1" rel="noopener noreferrer">OPS-1</a>' \
         in content
 
 
-def test_editing_an_item_fixes_the_orphan(alice_client, items, alice):
+def test_editing_an_item_fixes_the_orphan(editor_client, items, editor):
     orphan = items["orphan"]
-    response = alice_client.post(f"/actions/{orphan.pk}/edit/?next=/actions/", {
-        "action-priority": "P0", "action-text": "Orphan", "action-owner": alice.pk,
+    response = editor_client.post(f"/actions/{orphan.pk}/edit/?next=/actions/", {
+        "action-priority": "P0", "action-text": "Orphan", "action-owner": editor.pk,
         "action-due": "2026-05-01", "action-ticket": "OPS-5", "action-status": "open"})
     assert response.status_code == 302
     assert response["Location"] == "/actions/"
     assert not ActionItem.objects.orphaned().exists()
 
 
-def test_wont_do_needs_a_reason(alice_client, items):
+def test_wont_do_needs_a_reason(editor_client, items):
     item = items["late"]
-    response = alice_client.post(f"/actions/{item.pk}/edit/", {
+    response = editor_client.post(f"/actions/{item.pk}/edit/", {
         "action-priority": "P1", "action-text": "Late", "action-status": "wont_do"})
     assert response.status_code == 400
     assert "Say why this action item won" in response.content.decode()

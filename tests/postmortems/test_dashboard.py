@@ -20,7 +20,7 @@ def test_it_needs_a_login(client):
     assert client.get("/").status_code == 302
 
 
-def test_it_counts_what_needs_attention(alice_client, make, alice, now):
+def test_it_counts_what_needs_attention(editor_client, make, editor, now):
     checkout = make.service("Checkout")
     a = make.incident("A", started_at=now - timedelta(days=3), severity=Incident.Severity.SEV1,
                       services=[checkout], detected_at=now - timedelta(days=3) +
@@ -32,8 +32,8 @@ def test_it_counts_what_needs_attention(alice_client, make, alice, now):
                   detected_at=now - timedelta(days=200) + timedelta(hours=9),
                   status=Incident.Status.RESOLVED, resolved_at=now - timedelta(days=199))
     make.action_item(a, "orphan", owner=None)
-    make.action_item(a, "late", owner=alice, due=now.date() - timedelta(days=1))
-    response = alice_client.get("/")
+    make.action_item(a, "late", owner=editor, due=now.date() - timedelta(days=1))
+    response = editor_client.get("/")
     context = response.context
     assert (context["open_count"], context["due_count"], context["orphan_count"],
             context["overdue_count"]) == (1, 1, 1, 1)

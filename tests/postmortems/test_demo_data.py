@@ -9,11 +9,11 @@ from postmortems.models import ActionItem, Incident, TimelineEntry
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_is_complete_and_idempotent(alice):
-    demo.load(alice)
+def test_the_demo_is_complete_and_idempotent(editor):
+    demo.load(editor)
     counts = (Incident.objects.count(), ActionItem.objects.count(),
               TimelineEntry.objects.count())
-    demo.load(alice)
+    demo.load(editor)
     assert (Incident.objects.count(), ActionItem.objects.count(),
             TimelineEntry.objects.count()) == counts
     assert ActionItem.objects.orphaned().exists()

@@ -24,9 +24,9 @@ def test_the_changes_feed_takes_any_cursor(editor_client, meeting, since):
     "0001-01-01T00:00:00Z the first second",
     "9999-12-31 23:59 the last minute",
 ])
-def test_extreme_dates_in_pasted_lines_are_refused_with_the_line(alice_client, postmortem,
+def test_extreme_dates_in_pasted_lines_are_refused_with_the_line(editor_client, postmortem,
                                                                  line):
-    response = alice_client.post(f"/incidents/{postmortem.incident_id}/timeline/paste/",
+    response = editor_client.post(f"/incidents/{postmortem.incident_id}/timeline/paste/",
                                  {"paste-lines": f"10:05 kept\n{line}"})
     assert response.status_code in (200, 400)
     content = response.content.decode()
@@ -41,7 +41,7 @@ def test_slo_ids_that_are_digits_but_not_numbers_are_ignored(editor_client, post
     assert not postmortem.incident.slo_impacts.exists()
 
 
-def test_nothing_is_added_when_every_pasted_line_is_refused(alice_client, postmortem):
-    alice_client.post(f"/incidents/{postmortem.incident_id}/timeline/paste/",
+def test_nothing_is_added_when_every_pasted_line_is_refused(editor_client, postmortem):
+    editor_client.post(f"/incidents/{postmortem.incident_id}/timeline/paste/",
                       {"paste-lines": "9999-12-31T23:59:59-01:00 overflow"})
     assert not TimelineEntry.objects.filter(text="overflow").exists()

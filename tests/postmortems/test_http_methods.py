@@ -23,23 +23,23 @@ GET_AND_POST = [
 
 
 @pytest.fixture
-def ids(make, alice):
+def ids(make, editor):
     pm = make.postmortem()
     return {"i": pm.incident_id, "e": make.timeline_entry(pm).pk, "w": make.why(pm).pk,
             "f": pm.factors.create(text="f").pk, "a": make.action_item(pm.incident).pk}
 
 
 @pytest.mark.parametrize("url", POST_ONLY)
-def test_post_only_urls_refuse_get(alice_client, ids, url):
-    assert alice_client.get(url.format(**ids)).status_code == 405
+def test_post_only_urls_refuse_get(editor_client, ids, url):
+    assert editor_client.get(url.format(**ids)).status_code == 405
 
 
 @pytest.mark.parametrize("url", GET_ONLY)
-def test_get_only_urls_refuse_post(alice_client, ids, url):
-    assert alice_client.post(url.format(**ids)).status_code == 405
+def test_get_only_urls_refuse_post(editor_client, ids, url):
+    assert editor_client.post(url.format(**ids)).status_code == 405
 
 
 @pytest.mark.parametrize("url", GET_AND_POST)
-def test_form_urls_refuse_put_and_delete(alice_client, ids, url):
-    assert alice_client.put(url.format(**ids)).status_code == 405
-    assert alice_client.delete(url.format(**ids)).status_code == 405
+def test_form_urls_refuse_put_and_delete(editor_client, ids, url):
+    assert editor_client.put(url.format(**ids)).status_code == 405
+    assert editor_client.delete(url.format(**ids)).status_code == 405

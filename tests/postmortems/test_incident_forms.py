@@ -19,14 +19,14 @@ def test_it_needs_a_login(client):
     assert client.get("/incidents/new/").status_code == 302
 
 
-def test_the_form_says_times_are_utc(alice_client):
-    response = alice_client.get("/incidents/new/")
+def test_the_form_says_times_are_utc(editor_client):
+    response = editor_client.get("/incidents/new/")
     assert b"Started (UTC)" in response.content
     assert b'type="datetime-local"' in response.content
 
 
-def test_a_new_incident_reads_datetime_local_values_as_utc(alice_client, alice):
-    response = alice_client.post("/incidents/new/", VALID)
+def test_a_new_incident_reads_datetime_local_values_as_utc(editor_client, editor):
+    response = editor_client.post("/incidents/new/", VALID)
     incident = Incident.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/incidents/{incident.pk}/"
@@ -34,8 +34,8 @@ def test_a_new_incident_reads_datetime_local_values_as_utc(alice_client, alice):
     assert incident.detected_at == datetime(2026, 3, 4, 10, 4, 30, tzinfo=UTC)
 
 
-def test_an_impossible_order_is_reported_on_the_field(alice_client):
-    response = alice_client.post("/incidents/new/", {**VALID, "resolved_at": "2026-03-04T09:00",
+def test_an_impossible_order_is_reported_on_the_field(editor_client):
+    response = editor_client.post("/incidents/new/", {**VALID, "resolved_at": "2026-03-04T09:00",
                                                      "status": "resolved"})
     assert response.status_code == 400
     assert response.context["form"].errors["resolved_at"] == [
@@ -43,16 +43,16 @@ def test_an_impossible_order_is_reported_on_the_field(alice_client):
     assert not Incident.objects.exists()
 
 
-def test_editing_keeps_the_times(alice_client, make):
+def test_editing_keeps_the_times(editor_client, make):
     incident = make.incident()
-    response = alice_client.get(f"/incidents/{incident.pk}/edit/")
+    response = editor_client.get(f"/incidents/{incident.pk}/edit/")
     assert b'value="2026-03-04T10:00:00"' in response.content
-    response = alice_client.post(f"/incidents/{incident.pk}/edit/", {
+    response = editor_client.post(f"/incidents/{incident.pk}/edit/", {
         **VALID, "title": "Renamed", "started_at": "2026-03-04T10:00:00"})
     assert response.status_code == 302
     incident.refresh_from_db()
     assert incident.title == "Renamed"
 
 
-def test_the_edit_page_of_a_missing_incident_is_404(alice_client):
-    assert alice_client.get("/incidents/999999/edit/").status_code == 404
+def test_the_edit_page_of_a_missing_incident_is_404(editor_client):
+    assert editor_client.get("/incidents/999999/edit/").status_code == 404

@@ -20,29 +20,29 @@ def test_it_needs_a_login(client):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_it_refuses_post(alice_client):
-    assert alice_client.post("/incidents/").status_code == 405
+def test_it_refuses_post(editor_client):
+    assert editor_client.post("/incidents/").status_code == 405
 
 
-def test_it_lists_newest_first(alice_client, make):
+def test_it_lists_newest_first(editor_client, make):
     make.incident("old", started_at=T0 - timedelta(days=2))
     make.incident("new", started_at=T0)
-    assert titles(alice_client.get("/incidents/")) == ["new", "old"]
+    assert titles(editor_client.get("/incidents/")) == ["new", "old"]
 
 
-def test_it_searches_titles_summaries_and_whys_with_stemming(alice_client, make):
+def test_it_searches_titles_summaries_and_whys_with_stemming(editor_client, make):
     make.incident("Checkout outage")
     make.incident("Search slow", summary="Indexes were **rebuilding** at peak.")
     pm = make.postmortem(make.incident("Login errors"))
     make.why(pm, answer="The connection pools were exhausted by retries.")
     make.incident("Unrelated")
-    assert titles(alice_client.get("/incidents/?q=checkout")) == ["Checkout outage"]
-    assert titles(alice_client.get("/incidents/?q=rebuild")) == ["Search slow"]
-    assert titles(alice_client.get("/incidents/?q=pool+exhausted")) == ["Login errors"]
+    assert titles(editor_client.get("/incidents/?q=checkout")) == ["Checkout outage"]
+    assert titles(editor_client.get("/incidents/?q=rebuild")) == ["Search slow"]
+    assert titles(editor_client.get("/incidents/?q=pool+exhausted")) == ["Login errors"]
 
 
 def test_it_filters_by_severity_status_service_dates_and_postmortem_state(
-        alice_client, make):
+        editor_client, make):
     checkout = make.service("Checkout")
     make.incident("sev1 open", severity=Incident.Severity.SEV1, services=[checkout])
     done = make.incident("sev1 published", severity=Incident.Severity.SEV1,
@@ -51,7 +51,7 @@ def test_it_filters_by_severity_status_service_dates_and_postmortem_state(
     make.postmortem(done, state=Postmortem.State.PUBLISHED, published_at=T0)
     make.incident("sev4 last year", severity=Incident.Severity.SEV4,
                   started_at=T0 - timedelta(days=365))
-    get = alice_client.get
+    get = editor_client.get
     assert titles(get("/incidents/?severity=1&status=open")) == ["sev1 open"]
     assert titles(get(f"/incidents/?service={checkout.pk}")) == ["sev1 open"]
     assert titles(get("/incidents/?started_to=2025-12-31")) == ["sev4 last year"]
@@ -62,18 +62,18 @@ def test_it_filters_by_severity_status_service_dates_and_postmortem_state(
     assert set(titles(get("/incidents/?postmortem=none"))) == {"sev1 open", "sev4 last year"}
 
 
-def test_it_paginates_by_25(alice_client, make):
+def test_it_paginates_by_25(editor_client, make):
     for i in range(30):
         make.incident(f"incident {i}", started_at=T0 - timedelta(minutes=i))
-    first = alice_client.get("/incidents/")
-    second = alice_client.get("/incidents/?page=2")
+    first = editor_client.get("/incidents/")
+    second = editor_client.get("/incidents/?page=2")
     assert len(titles(first)) == 25
     assert titles(second) == [f"incident {i}" for i in range(25, 30)]
     assert b"Page 1 of 2" in first.content
 
 
-def test_bad_filter_values_show_everything_instead_of_failing(alice_client, make):
+def test_bad_filter_values_show_everything_instead_of_failing(editor_client, make):
     make.incident("one")
-    response = alice_client.get("/incidents/?severity=x&started_from=yesterday&page=zz")
+    response = editor_client.get("/incidents/?severity=x&started_from=yesterday&page=zz")
     assert response.status_code == 200
     assert titles(response) == ["one"]

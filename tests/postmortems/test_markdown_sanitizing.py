@@ -86,7 +86,7 @@ PAGES = ["/incidents/{pk}/", "/incidents/{pk}/postmortem/", "/incidents/{pk}/pos
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_every_markdown_field_is_sanitized_on_every_page(alice_client, make, payload):
+def test_every_markdown_field_is_sanitized_on_every_page(editor_client, make, payload):
     incident = make.incident(summary=payload)
     pm = make.postmortem(incident, executive_summary=payload, impact_notes=payload,
                          what_happened=payload, trigger=payload, detection=payload,
@@ -95,11 +95,11 @@ def test_every_markdown_field_is_sanitized_on_every_page(alice_client, make, pay
     make.timeline_entry(pm, text=payload)
     make.why(pm, question="Why?", answer=payload, is_root_cause=True)
     for url in PAGES:
-        html = alice_client.get(url.format(pk=incident.pk)).content.decode()
+        html = editor_client.get(url.format(pk=incident.pk)).content.decode()
         assert_clean(html)
     pm.template = Postmortem.Template.QUICK
     pm.save()
-    assert_clean(alice_client.get(f"/incidents/{incident.pk}/postmortem/").content.decode())
+    assert_clean(editor_client.get(f"/incidents/{incident.pk}/postmortem/").content.decode())
 
 
 def test_the_inspector_catches_an_unsanitized_payload():

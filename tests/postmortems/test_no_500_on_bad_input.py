@@ -17,13 +17,13 @@ ERROR_MARKERS = ("invalid-feedback", "errorlist", "alert-danger", "could not be 
 
 
 @pytest.fixture
-def saved(make, alice):
-    incident = make.incident(owner=alice, summary="Saved summary",
+def saved(make, editor):
+    incident = make.incident(owner=editor, summary="Saved summary",
                              resolved_at=T0 + timedelta(hours=1))
     pm = make.postmortem(incident, executive_summary="Saved executive summary")
     entry = make.timeline_entry(pm, T0, "Saved entry")
     why = make.why(pm, 1, "Saved question?", "Saved answer")
-    item = make.action_item(incident, "Saved action", owner=alice)
+    item = make.action_item(incident, "Saved action", owner=editor)
     other = make.postmortem(make.incident("Another incident"))
     foreign_why = make.why(other, 1, "Foreign?", "Foreign")
     return {"incident": incident, "pm": pm, "entry": entry, "why": why, "item": item,
@@ -105,12 +105,12 @@ def cases(s):
     yield "/incidents/import/", {"text": HUGE}
 
 
-def test_malformed_values_never_cause_a_500_nor_lose_data(alice_client, saved):
+def test_malformed_values_never_cause_a_500_nor_lose_data(editor_client, saved):
     before = snapshot()
     checked = 0
     for url, data in cases(saved):
         for htmx in ({}, {"HTTP_HX_REQUEST": "true"}):
-            response = alice_client.post(url, data, **htmx)
+            response = editor_client.post(url, data, **htmx)
             assert response.status_code in (200, 400), (url, data, response.status_code)
             content = response.content.decode()
             assert any(marker in content for marker in ERROR_MARKERS), (url, data)
@@ -125,11 +125,11 @@ def test_malformed_values_never_cause_a_500_nor_lose_data(alice_client, saved):
     "/actions/export.csv?service=abc&sort=evil",
     "/blameless-check/?text=%00",
 ])
-def test_malformed_filters_never_cause_a_500(alice_client, saved, url):
-    assert alice_client.get(url).status_code == 200
+def test_malformed_filters_never_cause_a_500(editor_client, saved, url):
+    assert editor_client.get(url).status_code == 200
 
 
-def test_a_missing_object_is_a_404(alice_client):
+def test_a_missing_object_is_a_404(editor_client):
     for url in ["/incidents/999999/", "/incidents/999999/postmortem/", "/timeline/999999/edit/",
                 "/whys/999999/edit/", "/actions/999999/edit/"]:
-        assert alice_client.get(url).status_code == 404
+        assert editor_client.get(url).status_code == 404

@@ -54,11 +54,11 @@ def test_appending_a_root_cause_takes_the_mark(make):
     assert list(pm.whys.values_list("position", "is_root_cause")) == [(1, False), (2, True)]
 
 
-def test_ticking_root_cause_when_editing_a_why_moves_the_mark(alice_client, make):
+def test_ticking_root_cause_when_editing_a_why_moves_the_mark(editor_client, make):
     pm = make.postmortem()
     first = make.why(pm, 1, question="Why 1?", is_root_cause=True)
     second = make.why(pm, 2, question="Why 2?")
-    response = alice_client.post(f"/whys/{second.pk}/edit/", {
+    response = editor_client.post(f"/whys/{second.pk}/edit/", {
         "why-question": "Why 2, sharper?", "why-answer": "A limit.", "why-is_root_cause": "on",
         "why-version": second.version})
     assert response.status_code == 302
@@ -69,11 +69,11 @@ def test_ticking_root_cause_when_editing_a_why_moves_the_mark(alice_client, make
 
 
 @pytest.mark.parametrize("url", ["add", "edit"])
-def test_an_empty_question_with_root_cause_ticked_is_a_form_error(alice_client, make, url):
+def test_an_empty_question_with_root_cause_ticked_is_a_form_error(editor_client, make, url):
     pm = make.postmortem()
     why = make.why(pm, 1, question="Why 1?")
     target = f"/incidents/{pm.incident_id}/whys/" if url == "add" else f"/whys/{why.pk}/edit/"
-    response = alice_client.post(target, {"why-question": "", "why-answer": "A limit.",
+    response = editor_client.post(target, {"why-question": "", "why-answer": "A limit.",
                                           "why-is_root_cause": "on"})
     assert response.status_code == 400
     assert "This field is required." in response.content.decode()

@@ -15,8 +15,8 @@ def incident(make):
     return make.incident()
 
 
-def test_an_item_with_owner_due_and_ticket_is_not_orphaned(make, incident, alice):
-    make.action_item(incident, owner=alice)
+def test_an_item_with_owner_due_and_ticket_is_not_orphaned(make, incident, editor):
+    make.action_item(incident, owner=editor)
     assert not ActionItem.objects.orphaned().exists()
 
 
@@ -28,8 +28,8 @@ def test_an_item_with_owner_due_and_ticket_is_not_orphaned(make, incident, alice
     ({"owner": None, "ticket": "", "due": None}, "no owner, no due date, no ticket"),
 ])
 def test_missing_owner_due_or_ticket_makes_an_open_item_orphaned(
-        make, incident, alice, fields, reason):
-    fields = {"owner": alice, **fields}
+        make, incident, editor, fields, reason):
+    fields = {"owner": editor, **fields}
     item = make.action_item(incident, **fields)
     orphan = ActionItem.objects.orphaned().get()
     assert orphan == item
@@ -37,10 +37,10 @@ def test_missing_owner_due_or_ticket_makes_an_open_item_orphaned(
     assert orphan.is_orphaned
 
 
-def test_a_deactivated_owner_counts_as_no_owner(make, incident, bob):
-    make.action_item(incident, owner=bob)
-    bob.is_active = False
-    bob.save()
+def test_a_deactivated_owner_counts_as_no_owner(make, incident, admin):
+    make.action_item(incident, owner=admin)
+    admin.is_active = False
+    admin.save()
     assert ActionItem.objects.orphaned().get().orphan_reason == "owner is deactivated"
 
 
@@ -54,12 +54,12 @@ def test_closed_items_are_never_orphaned_or_overdue(make, incident, status):
     assert (flagged.is_orphaned, flagged.orphan_reason, flagged.is_overdue) == (False, "", False)
 
 
-def test_an_open_item_past_its_due_date_is_overdue(make, incident, alice):
+def test_an_open_item_past_its_due_date_is_overdue(make, incident, editor):
     today = timezone.now().date()
-    late = make.action_item(incident, owner=alice, due=today - timedelta(days=1))
-    make.action_item(incident, owner=alice, due=today, text="due today")
-    make.action_item(incident, owner=alice, due=None, text="no due date")
-    in_progress = make.action_item(incident, owner=alice, due=today - timedelta(days=9),
+    late = make.action_item(incident, owner=editor, due=today - timedelta(days=1))
+    make.action_item(incident, owner=editor, due=today, text="due today")
+    make.action_item(incident, owner=editor, due=None, text="no due date")
+    in_progress = make.action_item(incident, owner=editor, due=today - timedelta(days=9),
                                    status=ActionItem.Status.IN_PROGRESS)
     assert set(ActionItem.objects.overdue()) == {late, in_progress}
 

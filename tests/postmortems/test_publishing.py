@@ -7,9 +7,9 @@ from postmortems.models import Postmortem, PublishBlocked
 pytestmark = pytest.mark.django_db
 
 
-def test_orphaned_item_blocks_publishing(make, alice):
+def test_orphaned_item_blocks_publishing(make, editor):
     pm = make.postmortem()
-    make.action_item(pm.incident, owner=alice, text="Fine")
+    make.action_item(pm.incident, owner=editor, text="Fine")
     make.action_item(pm.incident, owner=None, text="Nobody's job")
     with pytest.raises(PublishBlocked) as caught:
         pm.publish()
@@ -19,9 +19,9 @@ def test_orphaned_item_blocks_publishing(make, alice):
     assert pm.state == Postmortem.State.DRAFT
 
 
-def test_a_postmortem_without_orphans_publishes(make, alice):
+def test_a_postmortem_without_orphans_publishes(make, editor):
     pm = make.postmortem()
-    make.action_item(pm.incident, owner=alice)
+    make.action_item(pm.incident, owner=editor)
     pm.publish()
     pm.refresh_from_db()
     assert pm.state == Postmortem.State.PUBLISHED

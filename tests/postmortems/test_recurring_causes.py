@@ -13,14 +13,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 @pytest.fixture
-def earlier(make, alice):
+def earlier(make, editor):
     started = timezone.now() - timedelta(days=20)
     pm = make.postmortem(make.incident("Login errors", started_at=started,
                                        detected_at=started))
     make.why(pm, answer="Connection pool exhausted by client retries", is_root_cause=True)
-    make.action_item(pm.incident, "a", owner=alice, status=ActionItem.Status.DONE)
-    make.action_item(pm.incident, "b", owner=alice, status=ActionItem.Status.DONE)
-    make.action_item(pm.incident, "c", owner=alice, status=ActionItem.Status.WONT_DO,
+    make.action_item(pm.incident, "a", owner=editor, status=ActionItem.Status.DONE)
+    make.action_item(pm.incident, "b", owner=editor, status=ActionItem.Status.DONE)
+    make.action_item(pm.incident, "c", owner=editor, status=ActionItem.Status.WONT_DO,
                      wont_do_reason="superseded")
     unrelated = make.postmortem(make.incident("Disk full", started_at=started,
                                               detected_at=started))
@@ -52,14 +52,14 @@ def test_nothing_alike_gives_nothing(make, earlier):
     assert recurring.similar_incidents(make.postmortem(make.incident("Empty"))) == []
 
 
-def test_the_editor_shows_seen_before(alice_client, make, earlier):
+def test_the_editor_shows_seen_before(editor_client, make, earlier):
     pm = make.postmortem(make.incident("Checkout 500s"))
     make.why(pm, answer="Connection pool exhausted by retries", is_root_cause=True)
-    content = alice_client.get(f"/incidents/{pm.incident_id}/postmortem/").content.decode()
+    content = editor_client.get(f"/incidents/{pm.incident_id}/postmortem/").content.decode()
     assert "Login errors" in content and "2 done, 1 won&#x27;t do" in content
 
 
-def test_the_dashboard_lists_recurring_root_causes(alice_client, make, earlier):
+def test_the_dashboard_lists_recurring_root_causes(editor_client, make, earlier):
     started = timezone.now() - timedelta(days=2)
     pm = make.postmortem(make.incident("Checkout 500s", started_at=started,
                                        detected_at=started))
@@ -67,7 +67,7 @@ def test_the_dashboard_lists_recurring_root_causes(alice_client, make, earlier):
     groups = recurring.recurring_root_causes()
     assert len(groups) == 1
     assert {incident.title for incident in groups[0][1]} == {"Checkout 500s", "Login errors"}
-    assert "Checkout 500s" in alice_client.get("/").content.decode()
+    assert "Checkout 500s" in editor_client.get("/").content.decode()
 
 
 def test_the_dashboard_reads_links_stored_when_a_why_is_saved(make, earlier,
@@ -109,7 +109,7 @@ def test_each_root_cause_keeps_its_closest_links_only(make, monkeypatch):
         assert why.recurring_links.count() == 2
 
 
-def test_the_dashboard_query_count_is_the_same_at_two_sizes(alice_client, make,
+def test_the_dashboard_query_count_is_the_same_at_two_sizes(editor_client, make,
                                                             django_assert_num_queries):
     """Groups of 2 and then of 12 similar root causes (beside unrelated ones) cost the same
     number of queries, and the group lists every incident."""
@@ -129,9 +129,9 @@ def test_the_dashboard_query_count_is_the_same_at_two_sizes(alice_client, make,
         make.why(make.postmortem(make.incident(text)), answer=text, is_root_cause=True)
     add(0, 2)
     with CaptureQueriesContext(connection) as small:
-        response = alice_client.get("/")
+        response = editor_client.get("/")
     assert [len(incidents) for _, incidents in response.context["recurring_causes"]] == [2]
     add(2, 12)
     with django_assert_num_queries(len(small)):
-        response = alice_client.get("/")
+        response = editor_client.get("/")
     assert [len(incidents) for _, incidents in response.context["recurring_causes"]] == [12]

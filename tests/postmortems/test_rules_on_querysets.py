@@ -33,14 +33,14 @@ def test_mean_times_are_computed_in_one_query(make, django_assert_num_queries):
     assert times == {"incidents": 2, "mttd": timedelta(minutes=15), "mttr": timedelta(hours=1)}
 
 
-def test_the_tracker_counts_overdue_and_orphaned_with_the_rules_of_the_queryset(make, alice):
+def test_the_tracker_counts_overdue_and_orphaned_with_the_rules_of_the_queryset(make, editor):
     incident = make.incident()
-    make.action_item(incident, "late", owner=alice, due=today_utc() - timedelta(days=1))
-    make.action_item(incident, "due today", owner=alice, due=today_utc())
+    make.action_item(incident, "late", owner=editor, due=today_utc() - timedelta(days=1))
+    make.action_item(incident, "due today", owner=editor, due=today_utc())
     make.action_item(incident, "orphan", owner=None)
-    make.action_item(incident, "done late", owner=alice, due=today_utc() - timedelta(days=9),
+    make.action_item(incident, "done late", owner=editor, due=today_utc() - timedelta(days=9),
                      status=ActionItem.Status.DONE)
-    counts = ActionItem.objects.filter_counts(alice)
+    counts = ActionItem.objects.filter_counts(editor)
     assert (counts["overdue"], counts["orphaned"], counts["mine"], counts["all"]) == (1, 1, 3, 4)
     assert counts["overdue"] == ActionItem.objects.overdue().count()
     assert counts["orphaned"] == ActionItem.objects.orphaned().count()

@@ -16,11 +16,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 
 
 @pytest.fixture
-def items(make, alice, bob):
-    incident = make.incident("Checkout down", owner=alice)
-    make.action_item(incident, "Bob's late item", owner=bob,
+def items(make, editor, admin):
+    incident = make.incident("Checkout down", owner=editor)
+    make.action_item(incident, "Ada's late item", owner=admin,
                      due=timezone.now().date() - timedelta(days=2))
-    make.action_item(incident, "Bob's next item", owner=bob)
+    make.action_item(incident, "Ada's next item", owner=admin)
     make.action_item(incident, "Nobody's item", owner=None)
     return incident
 
@@ -28,12 +28,12 @@ def items(make, alice, bob):
 def test_each_owner_gets_their_items_and_the_incident_owner_the_orphans(items):
     assert send_weekly_digest() == 2
     by_recipient = {message.to[0]: message for message in mail.outbox}
-    bob = by_recipient["bob@example.com"]
-    assert "2 open action items, 1 overdue" in bob.subject
-    assert "Bob's late item — OVERDUE" in bob.body
-    alice = by_recipient["alice@example.com"]
-    assert "Nobody's item — no owner" in alice.body
-    assert "Checkout down" in alice.body
+    admin = by_recipient["ada@example.com"]
+    assert "2 open action items, 1 overdue" in admin.subject
+    assert "Ada's late item — OVERDUE" in admin.body
+    editor = by_recipient["erin@example.com"]
+    assert "Nobody's item — no owner" in editor.body
+    assert "Checkout down" in editor.body
 
 
 def test_nobody_with_nothing_to_do_gets_mail(make):

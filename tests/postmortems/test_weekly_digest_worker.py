@@ -7,8 +7,8 @@ from postmortems.tasks import send_weekly_digest
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
-def test_a_worker_sends_the_digest(celery_worker_process, make, alice, bob):
-    incident = make.incident(owner=alice)
-    make.action_item(incident, "Bob's item", owner=bob)
+def test_a_worker_sends_the_digest(celery_worker_process, make, editor, admin):
+    incident = make.incident(owner=editor)
+    make.action_item(incident, "Ada's item", owner=admin)
     make.action_item(incident, "Nobody's item", owner=None)
     assert send_weekly_digest.delay().get(timeout=60) == 2

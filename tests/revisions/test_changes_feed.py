@@ -23,15 +23,15 @@ def settled(frozen_now, meeting):
             model.objects.update(history_date=F("history_date") - timedelta(hours=1))
 
 
-def test_a_new_timeline_entry_shows_up_with_its_author(meeting, make, bob):
+def test_a_new_timeline_entry_shows_up_with_its_author(meeting, make, admin):
     since = timezone.now() - timedelta(seconds=1)
-    entry = make.timeline_entry(meeting.postmortem, text="from bob")
-    entry.history.update(history_user=bob)
+    entry = make.timeline_entry(meeting.postmortem, text="from ada")
+    entry.history.update(history_user=admin)
     answer = changes_since(meeting.postmortem, since)
     assert answer["parts"] == ["timeline"]
     [change] = answer["changes"]
     assert (change["model"], change["id"], change["type"], change["by"]) == (
-        "timelineentry", entry.pk, "+", "bob")
+        "timelineentry", entry.pk, "+", "ada")
 
 
 def test_a_deleted_action_item_is_a_change_too(meeting, make):

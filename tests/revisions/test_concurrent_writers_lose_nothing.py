@@ -33,14 +33,13 @@ def session_for(user, base_url):
     return http
 
 
-def test_concurrent_writers_lose_nothing(live_server, alice, bob, django_user_model):
-    carol = django_user_model.objects.create_user("carol")
-    incident = factories.incident(owner=alice)
+def test_concurrent_writers_lose_nothing(live_server, editor, admin, outsider):
+    incident = factories.incident(owner=editor)
     postmortem = factories.postmortem(incident)
-    items = [factories.action_item(incident, text=f"item {n}", owner=alice, ticket="OPS-1")
+    items = [factories.action_item(incident, text=f"item {n}", owner=editor, ticket="OPS-1")
              for n in range(3)]
-    meeting = Meeting.start(postmortem, alice)
-    people = [alice, bob, carol]
+    meeting = Meeting.start(postmortem, editor)
+    people = [editor, admin, outsider]
     section_url = f"/meetings/{meeting.pk}/sections/actions/"
     results = []  # (writer, item pk, base version, text, status)
     lock = threading.Lock()
@@ -64,7 +63,7 @@ def test_concurrent_writers_lose_nothing(live_server, alice, bob, django_user_mo
             prefix = f"item-{item.pk}"
             response = http.post(f"/meetings/{meeting.pk}/actions/{item.pk}/edit/", data={
                 f"{prefix}-version": str(base), f"{prefix}-priority": "P1",
-                f"{prefix}-text": text, f"{prefix}-owner": str(alice.pk),
+                f"{prefix}-text": text, f"{prefix}-owner": str(editor.pk),
                 f"{prefix}-due": "2099-01-01", f"{prefix}-ticket": "OPS-1",
                 f"{prefix}-status": "open",
             }, headers={"X-CSRFToken": token, "Referer": live_server.url})

@@ -32,8 +32,8 @@ def test_an_outside_next_is_not_followed(editor_client, refused):
     assert response["Location"] == reverse("home")
 
 
-def test_somebody_else_cannot_discard_it(client, bob, refused):
-    client.force_login(bob)
+def test_somebody_else_cannot_discard_it(client, admin, refused):
+    client.force_login(admin)
     response = client.post(reverse("revisions:conflict_discard", args=[refused.pk]))
     assert response.status_code == 404
     refused.refresh_from_db()

@@ -16,12 +16,12 @@ def body(response):
     return html.unescape(response.content.decode())
 
 
-def test_the_postmortem_history_shows_who_changed_what(editor_client, postmortem, make, bob):
+def test_the_postmortem_history_shows_who_changed_what(editor_client, postmortem, make, admin):
     entry = make.timeline_entry(postmortem, text="Alert fired")
-    save_versioned(entry, 1, {"text": "Alert fired on checkout"}, user=bob)
+    save_versioned(entry, 1, {"text": "Alert fired on checkout"}, user=admin)
     page = body(editor_client.get(reverse("revisions:postmortem_history",
                                           args=[postmortem.incident_id])))
-    assert "Bob</strong> changed" in page
+    assert "Ada</strong> changed" in page
     assert ">Alert fired</del>" in page
     assert ">Alert fired on checkout</ins>" in page
 

@@ -21,10 +21,10 @@ def test_slo_rules_prints_the_generated_rules(offline_source, make_slo, capsys):
     assert groups[0]["name"] == "slo-checkout-availability"
 
 
-def test_the_rules_page_serves_the_same_rules(alice_client, offline_source, make_slo, capsys):
+def test_the_rules_page_serves_the_same_rules(editor_client, offline_source, make_slo, capsys):
     make_slo(offline_source)
     call_command("slo_rules")
-    assert alice_client.get("/slos/rules.yml").content.decode() == capsys.readouterr().out
+    assert editor_client.get("/slos/rules.yml").content.decode() == capsys.readouterr().out
 
 
 def test_the_compose_rules_file_passes_promtool():
@@ -62,9 +62,9 @@ def test_poll_slos_prints_one_line_per_slo(prometheus, make_source, make_slo, of
     assert lines[1].startswith("checkout-unreachable: error (refused) cannot connect")
 
 
-def test_the_api_token_command_prints_a_working_key(alice, capsys):
+def test_the_api_token_command_prints_a_working_key(editor, capsys):
     from slos.models import ApiToken
 
-    call_command("slo_api_token", "alice")
+    call_command("slo_api_token", "erin")
     key = capsys.readouterr().out.strip()
-    assert ApiToken.authenticate(key) == alice
+    assert ApiToken.authenticate(key) == editor

@@ -45,7 +45,7 @@ def test_retention_is_read_as_prometheus_prints_it():
 
 
 def test_a_window_longer_than_retention_is_flagged_with_what_it_covers(
-        four_day_prometheus, make_source, make_slo, alice_client):
+        four_day_prometheus, make_source, make_slo, editor_client):
     source = make_source(four_day_prometheus)
     slo = make_slo(source, name="Seven days", window="7d", target="99",
                    good='sum(increase(short_requests_total{code!~"5.."}[$window]))',
@@ -62,16 +62,16 @@ def test_a_window_longer_than_retention_is_flagged_with_what_it_covers(
     # The figure itself is what the kept days say (about 0.1% errors, not the 0.4% of the
     # true 7 days): that is why the panel must say what it covers.
     assert 1 - snapshot.sli < 0.003
-    page = alice_client.get(slo.get_absolute_url()).content.decode()
+    page = editor_client.get(slo.get_absolute_url()).content.decode()
     assert f"measured over {figures['covered_days']:.1f} of 7 days" in page
     assert "The 7-day window is longer than the data source keeps data (4 days)" in page
-    api = alice_client.get(f"/api/slos/{slo.pk}/").json()
+    api = editor_client.get(f"/api/slos/{slo.pk}/").json()
     assert api["coverage"]["window_exceeds_retention"] is True
     assert api["coverage"]["covered_days"] == pytest.approx(figures["covered_days"], abs=0.01)
 
 
 def test_a_new_slo_says_it_covers_minutes_of_its_window(prometheus, make_source, make_slo,
-                                                        alice_client):
+                                                        editor_client):
     slo = make_slo(make_source(prometheus.url), name="Live", window="28d")
 
     poller.poll([slo])
@@ -80,12 +80,12 @@ def test_a_new_slo_says_it_covers_minutes_of_its_window(prometheus, make_source,
     figures = slo.figures()["coverage"]
     assert figures["complete"] is False and figures["window_exceeds_retention"] is False
     assert figures["covered_seconds"] < 3600
-    assert "measured over 0.0 of 28 days" in alice_client.get(slo.get_absolute_url()) \
+    assert "measured over 0.0 of 28 days" in editor_client.get(slo.get_absolute_url()) \
         .content.decode()
 
 
 def test_a_covered_window_says_nothing_and_is_not_re_read(prometheus, make_source, make_slo,
-                                                          alice_client):
+                                                          editor_client):
     slo = make_slo(make_source(prometheus.url), name="History", good=HISTORY_GOOD,
                    total=HISTORY_TOTAL, window="28d")
 
@@ -93,5 +93,5 @@ def test_a_covered_window_says_nothing_and_is_not_re_read(prometheus, make_sourc
 
     slo = SLO.objects.for_panels().get(pk=slo.pk)
     assert slo.figures()["coverage"]["complete"] is True
-    assert "measured over" not in alice_client.get(slo.get_absolute_url()).content.decode()
+    assert "measured over" not in editor_client.get(slo.get_absolute_url()).content.decode()
     assert coverage.due([slo], slo.coverage_checked_at + coverage.RECHECK * 2) == []

@@ -12,12 +12,12 @@ SECRET = "s3cr3t-token-value"
 
 
 @pytest.fixture
-def alice_client(client, alice):
-    """Alice administers the site: only admins change data sources."""
+def editor_client(client, editor):
+    """Erin administers the site: only admins change data sources."""
     from accounts.roles import set_role
 
-    set_role(alice, "admin")
-    client.force_login(alice)
+    set_role(editor, "admin")
+    client.force_login(editor)
     return client
 
 
@@ -25,26 +25,26 @@ def test_it_requires_login(client):
     assert client.get("/slos/data-sources/").status_code == 302
 
 
-def test_it_refuses_other_methods(alice_client):
-    assert alice_client.delete("/slos/data-sources/new/").status_code == 405
+def test_it_refuses_other_methods(editor_client):
+    assert editor_client.delete("/slos/data-sources/new/").status_code == 405
 
 
-def test_a_stored_secret_is_never_rendered_back(alice_client):
+def test_a_stored_secret_is_never_rendered_back(editor_client):
     source = DataSource.objects.create(name="prod", url="http://prom:9090",
                                        auth=DataSource.Auth.BEARER, bearer_token=SECRET)
     for path in ("/slos/data-sources/", f"/slos/data-sources/{source.pk}/edit/"):
-        text = alice_client.get(path).content.decode()
+        text = editor_client.get(path).content.decode()
         assert SECRET not in text
     assert "A value is stored. Leave blank to keep it." in text
     assert SECRET not in repr(source) and SECRET not in repr(source.client())
 
 
-def test_a_blank_secret_keeps_the_stored_one(alice_client, settings):
+def test_a_blank_secret_keeps_the_stored_one(editor_client, settings):
     settings.PROMETHEUS_ALLOWED_HOSTS = ["prom"]
     source = DataSource.objects.create(name="prod", url="http://prom:9090",
                                        auth=DataSource.Auth.BASIC, username="u",
                                        password=SECRET)
-    response = alice_client.post(f"/slos/data-sources/{source.pk}/edit/", {
+    response = editor_client.post(f"/slos/data-sources/{source.pk}/edit/", {
         "name": "prod", "url": "http://prom:9091", "auth": "basic", "username": "u",
         "password": "", "bearer_token": "", "timeout_seconds": "3"})
     assert response.status_code == 302
@@ -52,8 +52,8 @@ def test_a_blank_secret_keeps_the_stored_one(alice_client, settings):
     assert source.password == SECRET and source.url == "http://prom:9091"
 
 
-def test_bearer_auth_needs_a_token(alice_client):
-    response = alice_client.post("/slos/data-sources/new/", {
+def test_bearer_auth_needs_a_token(editor_client):
+    response = editor_client.post("/slos/data-sources/new/", {
         "name": "prod", "url": "http://prom:9090", "auth": "bearer", "bearer_token": "",
         "username": "", "password": "", "timeout_seconds": "5"})
     assert response.status_code == 200
@@ -61,8 +61,8 @@ def test_bearer_auth_needs_a_token(alice_client):
     assert not DataSource.objects.exists()
 
 
-def test_a_timeout_out_of_range_is_refused(alice_client):
-    response = alice_client.post("/slos/data-sources/new/", {
+def test_a_timeout_out_of_range_is_refused(editor_client):
+    response = editor_client.post("/slos/data-sources/new/", {
         "name": "prod", "url": "http://prom:9090", "auth": "none", "timeout_seconds": "500"})
     assert "between 0 and 120 seconds" in response.content.decode()
 

@@ -97,27 +97,27 @@ def test_malformed_files_say_what_is_wrong(service, offline_source, text, messag
     assert any(message in error for error in refused.value.errors), refused.value.errors
 
 
-def test_the_import_page_refuses_a_bad_file_whole(alice_client, service, offline_source):
+def test_the_import_page_refuses_a_bad_file_whole(editor_client, service, offline_source):
     bad = TEMPLATE.replace("target: 99\n", "target: 100\n")
-    response = alice_client.post("/slos/import/", {"text": bad})
+    response = editor_client.post("/slos/import/", {"text": bad})
     assert response.status_code == 400
     assert "nothing was imported" in response.content.decode()
     assert "slos[1] (Checkout latency).target" in response.content.decode()
     assert not SLO.objects.exists()
 
 
-def test_the_import_page_takes_a_file(alice_client, service, offline_source):
+def test_the_import_page_takes_a_file(editor_client, service, offline_source):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("slos.yml", TEMPLATE.encode(), content_type="application/yaml")
-    response = alice_client.post("/slos/import/", {"file": upload})
+    response = editor_client.post("/slos/import/", {"file": upload})
     assert response.status_code == 302
     assert SLO.objects.count() == 2
 
 
-def test_the_export_page_downloads_yaml(alice_client, service, offline_source):
+def test_the_export_page_downloads_yaml(editor_client, service, offline_source):
     definitions.import_text(TEMPLATE, data_source=offline_source)
-    response = alice_client.get("/slos/export.yml")
+    response = editor_client.get("/slos/export.yml")
     assert response["Content-Disposition"] == 'attachment; filename="slos.yml"'
     assert len(yaml.safe_load(response.content)["slos"]) == 2
 
@@ -142,15 +142,15 @@ def test_the_import_command_refuses_a_bad_file(tmp_path, service, offline_source
     assert not SLO.objects.exists()
 
 
-def test_the_import_page_can_give_the_service(alice_client, service, offline_source):
+def test_the_import_page_can_give_the_service(editor_client, service, offline_source):
     text = TEMPLATE.replace("    service: checkout\n", "")
-    response = alice_client.post("/slos/import/", {"text": text, "service": service.pk})
+    response = editor_client.post("/slos/import/", {"text": text, "service": service.pk})
     assert response.status_code == 302
     assert set(SLO.objects.values_list("service__slug", flat=True)) == {"checkout"}
 
 
-def test_an_entry_without_a_service_is_refused_when_none_is_given(alice_client, service,
+def test_an_entry_without_a_service_is_refused_when_none_is_given(editor_client, service,
                                                                   offline_source):
     text = TEMPLATE.replace("    service: checkout\n", "")
-    response = alice_client.post("/slos/import/", {"text": text})
+    response = editor_client.post("/slos/import/", {"text": text})
     assert "slos[0] (Checkout availability).service: required" in response.content.decode()

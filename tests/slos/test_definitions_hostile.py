@@ -42,8 +42,8 @@ def test_the_alias_bomb_is_refused_not_expanded(service, offline_source):
         "line 2: aliases (*x0) are not accepted; write the value out"]
 
 
-def test_the_alias_bomb_on_the_import_page_answers_400(alice_client, service, offline_source):
-    response = alice_client.post("/slos/import/", {"text": LAUGHS})
+def test_the_alias_bomb_on_the_import_page_answers_400(editor_client, service, offline_source):
+    response = editor_client.post("/slos/import/", {"text": LAUGHS})
     assert response.status_code == 400
     assert "aliases (*x0) are not accepted" in response.content.decode()
     assert not SLO.objects.exists()
@@ -87,19 +87,19 @@ def test_a_byte_order_mark_is_accepted(tmp_path, service, offline_source, capsys
     assert SLO.objects.get().name == "A"
 
 
-def test_an_uploaded_file_with_a_byte_order_mark_is_accepted(alice_client, service,
+def test_an_uploaded_file_with_a_byte_order_mark_is_accepted(editor_client, service,
                                                              offline_source):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("slos.yml", b"\xef\xbb\xbf" + one_slo().encode())
-    assert alice_client.post("/slos/import/", {"file": upload}).status_code == 302
+    assert editor_client.post("/slos/import/", {"file": upload}).status_code == 302
     assert SLO.objects.get().name == "A"
 
 
-def test_an_oversized_upload_is_refused_by_the_form(alice_client, service, offline_source):
+def test_an_oversized_upload_is_refused_by_the_form(editor_client, service, offline_source):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     upload = SimpleUploadedFile("slos.yml", b"#" * 1_000_001)
-    response = alice_client.post("/slos/import/", {"file": upload})
+    response = editor_client.post("/slos/import/", {"file": upload})
     assert response.status_code == 400
     assert "the limit is 1.0 MB" in response.content.decode()

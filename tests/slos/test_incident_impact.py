@@ -91,7 +91,7 @@ def test_the_impact_section_degrades_cleanly(service):
 
 
 @pytest.mark.usefixtures("frozen_now")
-def test_the_slo_page_lists_and_marks_incidents_in_the_window(alice_client, offline_source,
+def test_the_slo_page_lists_and_marks_incidents_in_the_window(editor_client, offline_source,
                                                               make_slo, service, record_poll):
     slo = make_slo(offline_source)
     record_poll(slo, error_ratio=0.0003)
@@ -103,7 +103,7 @@ def test_the_slo_page_lists_and_marks_incidents_in_the_window(alice_client, offl
     for incident, consumed in ((recent, 0.05), (old, 0.5)):
         IncidentImpact.objects.create(slo=slo, incident=incident, budget_consumed=consumed,
                                       status=IncidentImpact.Status.OK)
-    response = alice_client.get(f"/slos/{slo.pk}/")
+    response = editor_client.get(f"/slos/{slo.pk}/")
     text = response.content.decode()
     assert "Recent outage" in text and "5.0%" in text
     assert "Old outage" not in text
@@ -113,20 +113,20 @@ def test_the_slo_page_lists_and_marks_incidents_in_the_window(alice_client, offl
 
 
 @pytest.mark.usefixtures("frozen_now")
-def test_an_incident_names_its_slos_on_its_page(alice_client, offline_source, make_slo,
+def test_an_incident_names_its_slos_on_its_page(editor_client, offline_source, make_slo,
                                                service):
     first = make_slo(offline_source, name="First")
     second = make_slo(offline_source, name="Second")
     now = timezone.now()
     incident = make_incident(service, now - timedelta(hours=2), now - timedelta(hours=1))
-    page = alice_client.get(f"/slos/incidents/{incident.pk}/")
+    page = editor_client.get(f"/slos/incidents/{incident.pk}/")
     assert page.status_code == 200 and "First" in page.content.decode()
 
-    response = alice_client.post(f"/slos/incidents/{incident.pk}/",
+    response = editor_client.post(f"/slos/incidents/{incident.pk}/",
                                  {"slos": [first.pk, second.pk]})
     assert response.status_code == 302
     assert set(incident.slo_impacts.values_list("slo__name", flat=True)) == {"First", "Second"}
-    alice_client.post(f"/slos/incidents/{incident.pk}/", {"slos": [second.pk]})
+    editor_client.post(f"/slos/incidents/{incident.pk}/", {"slos": [second.pk]})
     assert list(incident.slo_impacts.values_list("slo__name", flat=True)) == ["Second"]
 
 

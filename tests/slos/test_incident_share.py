@@ -99,7 +99,7 @@ def test_moving_the_incident_times_measures_again(night_history, night_slo, serv
     assert again.bad_events > first.bad_events  # a quiet hour of 0.05% errors added
 
 
-def test_editing_the_slo_measures_again(night_history, night_slo, service, alice_client):
+def test_editing_the_slo_measures_again(night_history, night_slo, service, editor_client):
     _url, end = night_history
     impacts.set_slos(outage(service, end), [night_slo])
     (first,) = impacts.measure_pending()
@@ -132,9 +132,9 @@ def test_a_failed_measurement_is_retried(night_history, night_slo, service, clos
 
 
 def test_the_pages_show_the_share_and_the_bad_events(night_history, night_slo, service,
-                                                     alice_client):
+                                                     editor_client):
     _url, end = night_history
     impacts.set_slos(outage(service, end), [night_slo])
     impacts.measure_pending()
-    page = alice_client.get(night_slo.get_absolute_url()).content.decode()
+    page = editor_client.get(night_slo.get_absolute_url()).content.decode()
     assert "3.0%" in page and "bad events)" in page

@@ -12,18 +12,18 @@ def test_it_requires_login(client, offline_source, make_slo):
     assert client.post(f"/slos/{slo.pk}/poll/").status_code == 302
 
 
-def test_it_refuses_get(alice_client, offline_source, make_slo):
+def test_it_refuses_get(editor_client, offline_source, make_slo):
     slo = make_slo(offline_source)
-    assert alice_client.get(f"/slos/{slo.pk}/poll/").status_code == 405
+    assert editor_client.get(f"/slos/{slo.pk}/poll/").status_code == 405
 
 
 @pytest.mark.prometheus
 @pytest.mark.xdist_group("prometheus")
 @pytest.mark.django_db(transaction=True)
-def test_it_queues_a_poll_that_the_worker_runs(celery_worker_process, prometheus, alice,
+def test_it_queues_a_poll_that_the_worker_runs(celery_worker_process, prometheus, editor,
                                                client, make_source, make_slo):
     slo = make_slo(make_source(prometheus.url), target="99")
-    client.force_login(alice)
+    client.force_login(editor)
 
     response = client.post(f"/slos/{slo.pk}/poll/", follow=True)
 
@@ -34,5 +34,5 @@ def test_it_queues_a_poll_that_the_worker_runs(celery_worker_process, prometheus
     assert slo.snapshots.get().status == "ok"
 
 
-def test_an_unknown_slo_is_404(alice_client):
-    assert alice_client.post("/slos/999/poll/").status_code == 404
+def test_an_unknown_slo_is_404(editor_client):
+    assert editor_client.post("/slos/999/poll/").status_code == 404

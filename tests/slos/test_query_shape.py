@@ -87,10 +87,10 @@ def test_le_is_written_as_prometheus_prints_it():
     assert promql.normalise_le('x{le="0.250"}') == 'x{le="0.25"}'
 
 
-def test_the_save_check_explains_the_missing_sum(alice_client, service, prometheus,
+def test_the_save_check_explains_the_missing_sum(editor_client, service, prometheus,
                                                  make_source):
     source = make_source(prometheus.url)
-    response = alice_client.post("/slos/new/", form_data(
+    response = editor_client.post("/slos/new/", form_data(
         service, source, good_query=WITHOUT_SUM_GOOD, total_query=WITHOUT_SUM_TOTAL))
     text = response.content.decode()
 
@@ -100,10 +100,10 @@ def test_the_save_check_explains_the_missing_sum(alice_client, service, promethe
     assert not SLO.objects.exists()
 
 
-def test_the_save_check_warns_when_a_side_returns_no_series(alice_client, service, prometheus,
+def test_the_save_check_warns_when_a_side_returns_no_series(editor_client, service, prometheus,
                                                             make_source):
     source = make_source(prometheus.url)
-    response = alice_client.post("/slos/new/", form_data(
+    response = editor_client.post("/slos/new/", form_data(
         service, source,
         good_query='sum(rate(http_requests_totl{job="workload",status!~"5.."}[$window]))'),
         follow=True)

@@ -8,13 +8,6 @@ from slos.models import SLO
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def viewer_client(client, bob):
-    set_role(bob, "viewer")
-    client.force_login(bob)
-    return client
-
-
 def test_a_viewer_reads_the_panels(viewer_client, offline_source, make_slo, record_poll):
     slo = make_slo(offline_source)
     record_poll(slo, error_ratio=0.0001)
@@ -34,11 +27,11 @@ def test_a_viewer_cannot_change_an_slo(viewer_client, offline_source, make_slo):
     assert SLO.objects.get().name == "Availability"
 
 
-def test_deleting_an_slo_needs_an_admin(alice_client, offline_source, make_slo, alice):
+def test_deleting_an_slo_needs_an_admin(editor_client, offline_source, make_slo, editor):
     slo = make_slo(offline_source)
-    assert alice_client.post(f"/slos/{slo.pk}/delete/").status_code == 403
-    set_role(alice, "admin")
-    assert alice_client.post(f"/slos/{slo.pk}/delete/").status_code == 302
+    assert editor_client.post(f"/slos/{slo.pk}/delete/").status_code == 403
+    set_role(editor, "admin")
+    assert editor_client.post(f"/slos/{slo.pk}/delete/").status_code == 302
     assert not SLO.objects.exists()
 
 

@@ -59,9 +59,9 @@ def test_import_slos_refuses_invalid_promql_and_saves_nothing(tmp_path, service,
     assert not SLO.objects.exists()
 
 
-def test_the_form_refuses_invalid_promql_with_the_position(alice_client, service,
+def test_the_form_refuses_invalid_promql_with_the_position(editor_client, service,
                                                            offline_source):
-    response = alice_client.post("/slos/new/", form_data(service, offline_source,
+    response = editor_client.post("/slos/new/", form_data(service, offline_source,
                                                          good_query=BROKEN_GOOD))
     assert response.status_code == 200
     assert "Not valid PromQL at character 4: unclosed left parenthesis" in \
@@ -99,8 +99,8 @@ def test_a_broken_slo_is_left_out_and_the_file_passes_promtool(tmp_path, broken_
     assert tested.returncode == 0, tested.stdout + tested.stderr
 
 
-def test_the_page_of_a_left_out_slo_says_so(alice_client, broken_slo):
-    page = alice_client.get(broken_slo.get_absolute_url()).content.decode()
+def test_the_page_of_a_left_out_slo_says_so(editor_client, broken_slo):
+    page = editor_client.get(broken_slo.get_absolute_url()).content.decode()
     assert "Left out of the Prometheus rules file" in page
     assert "unclosed left parenthesis" in page
 

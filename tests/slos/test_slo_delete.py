@@ -2,16 +2,9 @@
 
 import pytest
 
-from accounts.roles import set_role
 from slos.models import SLO, Snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_alice_client(alice_client, alice):
-    set_role(alice, "admin")
-    return alice_client
 
 
 def test_it_requires_login(client, offline_source, make_slo):
@@ -20,20 +13,20 @@ def test_it_requires_login(client, offline_source, make_slo):
     assert SLO.objects.exists()
 
 
-def test_it_refuses_get(admin_alice_client, offline_source, make_slo):
+def test_it_refuses_get(admin_client, offline_source, make_slo):
     slo = make_slo(offline_source)
-    assert admin_alice_client.get(f"/slos/{slo.pk}/delete/").status_code == 405
+    assert admin_client.get(f"/slos/{slo.pk}/delete/").status_code == 405
     assert SLO.objects.exists()
 
 
-def test_it_deletes_the_slo_and_its_snapshots(admin_alice_client, offline_source, make_slo,
+def test_it_deletes_the_slo_and_its_snapshots(admin_client, offline_source, make_slo,
                                               record_poll):
     slo = make_slo(offline_source)
     record_poll(slo, error_ratio=0.0001)
-    response = admin_alice_client.post(f"/slos/{slo.pk}/delete/", follow=True)
+    response = admin_client.post(f"/slos/{slo.pk}/delete/", follow=True)
     assert "Deleted “Availability”" in response.content.decode()
     assert not SLO.objects.exists() and not Snapshot.objects.exists()
 
 
-def test_an_unknown_slo_is_404(admin_alice_client):
-    assert admin_alice_client.post("/slos/999/delete/").status_code == 404
+def test_an_unknown_slo_is_404(admin_client):
+    assert admin_client.post("/slos/999/delete/").status_code == 404

@@ -16,50 +16,50 @@ def test_it_requires_login(client):
     assert response["Location"].startswith("/accounts/login/")
 
 
-def test_it_refuses_other_methods(alice_client):
-    assert alice_client.put("/slos/new/").status_code == 405
+def test_it_refuses_other_methods(editor_client):
+    assert editor_client.put("/slos/new/").status_code == 405
 
 
-def test_it_shows_the_downtime_preview(alice_client, offline_source):
-    response = alice_client.get("/slos/new/")
+def test_it_shows_the_downtime_preview(editor_client, offline_source):
+    response = editor_client.get("/slos/new/")
     assert response.status_code == 200
     assert b'id="downtime-month"' in response.content
     assert b"/static/slos/slo_form." in response.content
     assert "99.9% → 43.2 min".encode() in response.content
 
 
-def test_a_100_percent_target_is_refused_with_the_reason(alice_client, service, offline_source):
-    response = alice_client.post("/slos/new/", form_data(service, offline_source, target="100"))
+def test_a_100_percent_target_is_refused_with_the_reason(editor_client, service, offline_source):
+    response = editor_client.post("/slos/new/", form_data(service, offline_source, target="100"))
     assert response.status_code == 200
     assert "100% leaves no error budget" in response.content.decode()
     assert not SLO.objects.exists()
 
 
-def test_a_target_above_99_99_is_saved_with_a_warning(alice_client, service, offline_source):
-    response = alice_client.post("/slos/new/", form_data(service, offline_source,
+def test_a_target_above_99_99_is_saved_with_a_warning(editor_client, service, offline_source):
+    response = editor_client.post("/slos/new/", form_data(service, offline_source,
                                                          target="99.995"), follow=True)
     assert str(SLO.objects.get().target) == "99.9950"
     assert "above 99.99%" in response.content.decode()
 
 
-def test_it_saves_unchecked_when_prometheus_is_down(alice_client, service, offline_source):
-    response = alice_client.post("/slos/new/", form_data(service, offline_source), follow=True)
+def test_it_saves_unchecked_when_prometheus_is_down(editor_client, service, offline_source):
+    response = editor_client.post("/slos/new/", form_data(service, offline_source), follow=True)
     slo = SLO.objects.get()
     assert slo.query_check == SLO.QueryCheck.UNCHECKED
     assert "cannot connect" in slo.query_check_message
     assert "were not checked" in response.content.decode()
 
 
-def test_a_literal_window_range_becomes_the_placeholder(alice_client, service, offline_source):
-    alice_client.post("/slos/new/", form_data(
+def test_a_literal_window_range_becomes_the_placeholder(editor_client, service, offline_source):
+    editor_client.post("/slos/new/", form_data(
         service, offline_source, good_query=GOOD.replace("$window", "28d"),
         total_query=TOTAL.replace("$window", "28d")))
     slo = SLO.objects.get()
     assert slo.good_query == GOOD and slo.total_query == TOTAL
 
 
-def test_an_expression_without_a_window_is_refused(alice_client, service, offline_source):
-    response = alice_client.post("/slos/new/", form_data(
+def test_an_expression_without_a_window_is_refused(editor_client, service, offline_source):
+    response = editor_client.post("/slos/new/", form_data(
         service, offline_source, total_query='sum(rate(http_requests_total[5m]))'))
     assert "Write the range as [$window]" in response.content.decode()
     assert not SLO.objects.exists()
@@ -67,10 +67,10 @@ def test_an_expression_without_a_window_is_refused(alice_client, service, offlin
 
 @pytest.mark.prometheus
 @pytest.mark.xdist_group("prometheus")
-def test_promql_is_checked_against_the_data_source(alice_client, service, prometheus,
+def test_promql_is_checked_against_the_data_source(editor_client, service, prometheus,
                                                     make_source):
     source = make_source(prometheus.url)
-    response = alice_client.post("/slos/new/", form_data(service, source))
+    response = editor_client.post("/slos/new/", form_data(service, source))
     slo = SLO.objects.get()
     assert response.status_code == 302
     assert slo.query_check == SLO.QueryCheck.OK
@@ -79,11 +79,11 @@ def test_promql_is_checked_against_the_data_source(alice_client, service, promet
 
 @pytest.mark.prometheus
 @pytest.mark.xdist_group("prometheus")
-def test_promql_prometheus_refuses_is_refused_with_what_it_answered(alice_client, service,
+def test_promql_prometheus_refuses_is_refused_with_what_it_answered(editor_client, service,
                                                                     prometheus, make_source):
     """It parses, but Prometheus cannot evaluate it (many-to-many matching)."""
     source = make_source(prometheus.url)
-    response = alice_client.post("/slos/new/", form_data(
+    response = editor_client.post("/slos/new/", form_data(
         service, source, good_query="sum(rate(http_requests_total[$window])) "
                                     "+ on() rate(http_requests_total[$window])"))
     text = response.content.decode()
@@ -92,9 +92,9 @@ def test_promql_prometheus_refuses_is_refused_with_what_it_answered(alice_client
     assert not SLO.objects.exists()
 
 
-def test_editing_keeps_the_slug(alice_client, service, offline_source, make_slo):
+def test_editing_keeps_the_slug(editor_client, service, offline_source, make_slo):
     slo = make_slo(offline_source)
-    alice_client.post(f"/slos/{slo.pk}/edit/", form_data(service, offline_source,
+    editor_client.post(f"/slos/{slo.pk}/edit/", form_data(service, offline_source,
                                                          name="Renamed", target="99.5"))
     slo.refresh_from_db()
     assert slo.name == "Renamed" and slo.slug == "checkout-availability"

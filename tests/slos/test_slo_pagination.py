@@ -22,69 +22,69 @@ def many_slos(offline_source, service):
     return make
 
 
-def test_the_dashboard_shows_one_page_with_a_link_to_the_next(alice_client, many_slos):
+def test_the_dashboard_shows_one_page_with_a_link_to_the_next(editor_client, many_slos):
     many_slos(DASHBOARD_PAGE_SIZE + 3)
-    first = alice_client.get("/slos/")
+    first = editor_client.get("/slos/")
     assert len(first.context["rows"]) == DASHBOARD_PAGE_SIZE
     text = first.content.decode()
     assert "SLO 000" in text and f"SLO {DASHBOARD_PAGE_SIZE:03d}" not in text
     assert "Page 1 of 2" in text and 'href="?page=2"' in text
-    second = alice_client.get("/slos/?page=2")
+    second = editor_client.get("/slos/?page=2")
     assert [slo.name for slo, _ in second.context["rows"]] == [
         f"SLO {i:03d}" for i in range(DASHBOARD_PAGE_SIZE, DASHBOARD_PAGE_SIZE + 3)]
 
 
-def test_a_bad_dashboard_page_number_shows_a_page_not_an_error(alice_client, many_slos):
+def test_a_bad_dashboard_page_number_shows_a_page_not_an_error(editor_client, many_slos):
     many_slos(3)
-    assert alice_client.get("/slos/?page=nope").status_code == 200
-    assert alice_client.get("/slos/?page=99").status_code == 200
+    assert editor_client.get("/slos/?page=nope").status_code == 200
+    assert editor_client.get("/slos/?page=99").status_code == 200
 
 
-def test_the_api_pages_with_count_next_and_previous(alice_client, many_slos):
+def test_the_api_pages_with_count_next_and_previous(editor_client, many_slos):
     many_slos(API_PAGE_SIZE + 1)
-    first = alice_client.get("/api/slos/").json()
+    first = editor_client.get("/api/slos/").json()
     assert first["count"] == API_PAGE_SIZE + 1
     assert len(first["slos"]) == API_PAGE_SIZE and first["previous"] is None
     assert first["next"] == "http://testserver/api/slos/?page=2"
-    second = alice_client.get(first["next"]).json()
+    second = editor_client.get(first["next"]).json()
     assert [item["name"] for item in second["slos"]] == [f"SLO {API_PAGE_SIZE:03d}"]
     assert second["next"] is None and second["previous"] == "http://testserver/api/slos/?page=1"
 
 
-def test_the_api_answers_gzipped_json_to_clients_that_accept_it(alice_client, many_slos):
+def test_the_api_answers_gzipped_json_to_clients_that_accept_it(editor_client, many_slos):
     import gzip
     import json
 
     many_slos(20)
-    response = alice_client.get("/api/slos/", HTTP_ACCEPT_ENCODING="gzip")
+    response = editor_client.get("/api/slos/", HTTP_ACCEPT_ENCODING="gzip")
     assert response["Content-Encoding"] == "gzip"
     assert json.loads(gzip.decompress(response.content))["count"] == 20
 
 
-def test_the_api_page_size_is_chosen_within_bounds(alice_client, many_slos):
+def test_the_api_page_size_is_chosen_within_bounds(editor_client, many_slos):
     many_slos(5)
-    body = alice_client.get("/api/slos/?page_size=2&page=3").json()
+    body = editor_client.get("/api/slos/?page_size=2&page=3").json()
     assert [item["name"] for item in body["slos"]] == ["SLO 004"]
     assert body["previous"] == "http://testserver/api/slos/?page_size=2&page=2"
-    assert len(alice_client.get("/api/slos/?page_size=0").json()["slos"]) == 1
+    assert len(editor_client.get("/api/slos/?page_size=0").json()["slos"]) == 1
 
 
 @pytest.mark.parametrize(("query", "status"), [("page=x", 400), ("page_size=many", 400),
                                                 ("page=7", 404)])
-def test_bad_api_page_parameters_are_refused_with_a_reason(alice_client, many_slos, query,
+def test_bad_api_page_parameters_are_refused_with_a_reason(editor_client, many_slos, query,
                                                            status):
     many_slos(3)
-    response = alice_client.get(f"/api/slos/?{query}")
+    response = editor_client.get(f"/api/slos/?{query}")
     assert response.status_code == status
     assert "page" in response.json()["error"]
 
 
-def test_the_api_query_count_does_not_grow_with_slos(alice_client, many_slos,
+def test_the_api_query_count_does_not_grow_with_slos(editor_client, many_slos,
                                                      django_assert_num_queries):
     many_slos(3)
     # session, user, how many SLOs, one page of SLOs with their latest snapshot
     with django_assert_num_queries(4):
-        alice_client.get("/api/slos/")
+        editor_client.get("/api/slos/")
     many_slos(120, prefix="More")
     with django_assert_num_queries(4):
-        alice_client.get("/api/slos/?page_size=500")
+        editor_client.get("/api/slos/?page_size=500")

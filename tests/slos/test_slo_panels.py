@@ -13,15 +13,15 @@ def test_the_dashboard_requires_login(client):
     assert client.get("/slos/").status_code == 302
 
 
-def test_the_dashboard_refuses_post(alice_client):
-    assert alice_client.post("/slos/").status_code == 405
+def test_the_dashboard_refuses_post(editor_client):
+    assert editor_client.post("/slos/").status_code == 405
 
 
-def test_the_dashboard_shows_each_slo_figures(alice_client, offline_source, make_slo,
+def test_the_dashboard_shows_each_slo_figures(editor_client, offline_source, make_slo,
                                               record_poll):
     slo = make_slo(offline_source, target="99.9")
     record_poll(slo, error_ratio=0.0005)
-    text = alice_client.get("/slos/").content.decode()
+    text = editor_client.get("/slos/").content.decode()
     assert "Availability" in text
     assert "99.950%" in text  # SLI
     assert "50.0%" in text  # budget remaining
@@ -29,38 +29,38 @@ def test_the_dashboard_shows_each_slo_figures(alice_client, offline_source, make
     assert "Postpone risky changes" in text
 
 
-def test_the_dashboard_query_count_does_not_grow_with_slos(alice_client, offline_source,
+def test_the_dashboard_query_count_does_not_grow_with_slos(editor_client, offline_source,
                                                             make_slo, record_poll,
                                                             django_assert_num_queries):
     for i in range(3):
         record_poll(make_slo(offline_source, name=f"SLO {i}"), error_ratio=0.0001)
     # session, user, the user's role, how many SLOs (the pages), SLOs with their latest snapshot
     with django_assert_num_queries(5):
-        alice_client.get("/slos/")
+        editor_client.get("/slos/")
     for i in range(3, 8):
         record_poll(make_slo(offline_source, name=f"SLO {i}"), error_ratio=0.0001)
     with django_assert_num_queries(5):
-        alice_client.get("/slos/")
+        editor_client.get("/slos/")
 
 
-def test_a_failed_poll_shows_stale_with_the_last_good_time(alice_client, offline_source,
+def test_a_failed_poll_shows_stale_with_the_last_good_time(editor_client, offline_source,
                                                            make_slo, record_poll):
     slo = make_slo(offline_source)
     good = record_poll(slo, error_ratio=0.0002, at=timezone.now() - timedelta(minutes=5))
     record_poll(slo, status="error", fault="refused", error="cannot connect to prometheus")
-    text = alice_client.get(f"/slos/{slo.pk}/").content.decode()
+    text = editor_client.get(f"/slos/{slo.pk}/").content.decode()
     assert "stale" in text
     assert f"Last good poll: {good.taken_at:%Y-%m-%d %H:%M:%S} UTC" in text
     assert "cannot connect to prometheus" in text
     assert "99.980%" not in text  # no figure is made up from the old poll
 
 
-def test_the_slo_page_shows_burn_rates_thresholds_and_policy(alice_client, offline_source,
+def test_the_slo_page_shows_burn_rates_thresholds_and_policy(editor_client, offline_source,
                                                              make_slo, record_poll):
     slo = make_slo(offline_source, target="99.9", window="30d")
     ratios = {"5m": 0.02, "30m": 0.01, "1h": 0.0152, "6h": 0.002, "3d": 0.0004}
     record_poll(slo, error_ratio=0.0004, ratios=ratios)
-    text = alice_client.get(f"/slos/{slo.pk}/").content.decode()
+    text = editor_client.get(f"/slos/{slo.pk}/").content.decode()
     times = "\N{MULTIPLICATION SIGN}"
     assert f"15.20{times}" in text  # 1h burn
     assert f"fast 14.4{times}" in text and f"slow 6{times}" in text
@@ -71,7 +71,7 @@ def test_the_slo_page_shows_burn_rates_thresholds_and_policy(alice_client, offli
     assert "<svg" in text
 
 
-def test_the_slo_page_draws_the_burn_down_from_hourly_points(alice_client, offline_source,
+def test_the_slo_page_draws_the_burn_down_from_hourly_points(editor_client, offline_source,
                                                              make_slo, record_poll,
                                                              django_assert_max_num_queries):
     slo = make_slo(offline_source)
@@ -79,12 +79,12 @@ def test_the_slo_page_draws_the_burn_down_from_hourly_points(alice_client, offli
     for hours in range(48, 0, -1):
         record_poll(slo, error_ratio=0.0001 * hours / 10, at=now - timedelta(hours=hours))
     with django_assert_max_num_queries(8):
-        response = alice_client.get(f"/slos/{slo.pk}/")
+        response = editor_client.get(f"/slos/{slo.pk}/")
     path = response.context["chart"].path
     assert path.startswith("M") and path.count("L") == 47
 
 
-def test_the_slo_page_query_count_does_not_grow_with_history(alice_client, offline_source,
+def test_the_slo_page_query_count_does_not_grow_with_history(editor_client, offline_source,
                                                              make_slo, record_poll, service,
                                                              django_assert_num_queries):
     from postmortems.models import Incident
@@ -105,9 +105,9 @@ def test_the_slo_page_query_count_does_not_grow_with_history(alice_client, offli
     add_history(100)
     # session, user, the user's role, SLO with latest snapshot, hourly points, incidents
     with django_assert_num_queries(6):
-        alice_client.get(f"/slos/{slo.pk}/")
+        editor_client.get(f"/slos/{slo.pk}/")
     add_history(10)
     add_history(50)
     with django_assert_num_queries(6):
-        response = alice_client.get(f"/slos/{slo.pk}/")
+        response = editor_client.get(f"/slos/{slo.pk}/")
     assert len(response.context["incidents"]) == 3

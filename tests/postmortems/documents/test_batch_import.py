@@ -48,12 +48,12 @@ def test_a_file_that_is_not_utf8_is_refused_with_its_line():
     assert result.error == "line 13: The file is not UTF-8 text."
 
 
-def test_a_zip_is_unpacked_and_each_file_reported(alice_client):
+def test_a_zip_is_unpacked_and_each_file_reported(editor_client):
     archive = zipped([("2026/standard.md", STANDARD), ("2026/bad.md", BAD),
                       ("variations.md", VARIATIONS), ("readme.pdf", b"x"),
                       ("__MACOSX/._standard.md", b"junk")])
     upload = SimpleUploadedFile("wiki.zip", archive, content_type="application/zip")
-    response = alice_client.post("/incidents/import/", {"file": upload})
+    response = editor_client.post("/incidents/import/", {"file": upload})
     assert response.status_code == 200
     page = response.content.decode()
     assert page.count('data-testid="import-result"') == 4
@@ -64,19 +64,19 @@ def test_a_zip_is_unpacked_and_each_file_reported(alice_client):
     assert Incident.objects.count() == 2
 
 
-def test_several_files_upload_at_once(alice_client):
+def test_several_files_upload_at_once(editor_client):
     uploads = [SimpleUploadedFile(name, data, content_type="text/markdown")
                for name, data in [("a.md", STANDARD), ("b.md", QUICK)]]
-    response = alice_client.post("/incidents/import/", {"file": uploads})
+    response = editor_client.post("/incidents/import/", {"file": uploads})
     assert response.status_code == 200
     assert response.content.decode().count("badge text-bg-success") == 2
     assert Incident.objects.count() == 2
 
 
-def test_a_batch_where_every_file_is_refused_answers_400(alice_client):
+def test_a_batch_where_every_file_is_refused_answers_400(editor_client):
     upload = SimpleUploadedFile("bad.md", BAD, content_type="text/markdown")
     other = SimpleUploadedFile("other.md", b"no title", content_type="text/markdown")
-    response = alice_client.post("/incidents/import/", {"file": [upload, other]})
+    response = editor_client.post("/incidents/import/", {"file": [upload, other]})
     assert response.status_code == 400
     assert not Incident.objects.exists()
 

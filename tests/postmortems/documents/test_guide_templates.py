@@ -23,7 +23,7 @@ def at(day, hour, minute):
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
 
 
-def test_the_standard_template_imports_as_written(alice, bob):
+def test_the_standard_template_imports_as_written(editor, admin):
     imported = import_document(sample("standard.md"))
     incident = imported.incident
     postmortem = Postmortem.objects.get(incident=incident)
@@ -52,9 +52,9 @@ def test_the_standard_template_imports_as_written(alice, bob):
             postmortem.support_tickets) == (12400, 47, Decimal("38000"), "USD", 212)
     items = list(incident.action_items.order_by("pk"))
     assert [(i.priority, i.owner, i.due, i.ticket) for i in items] == [
-        ("P0", alice, date(2026, 2, 20), "OPS-101"),
-        ("P1", bob, date(2026, 3, 6), "OPS-102"),
-        ("P2", alice, date(2026, 3, 13), "OPS-103"),
+        ("P0", editor, date(2026, 2, 20), "OPS-101"),
+        ("P1", admin, date(2026, 3, 6), "OPS-102"),
+        ("P2", editor, date(2026, 3, 13), "OPS-103"),
     ]
     assert postmortem.imported_notes == ""
     assert imported.report == [
@@ -85,7 +85,7 @@ def test_the_quick_template_imports_as_written():
     assert "root cause: one sentence (quick template)" in imported.report
 
 
-def test_the_usual_variations_import(alice):
+def test_the_usual_variations_import(editor):
     imported = import_document(sample("variations.md"))
     incident = imported.incident
     postmortem = Postmortem.objects.get(incident=incident)
@@ -111,7 +111,7 @@ def test_the_usual_variations_import(alice):
     assert (dana.owner, dana.owner_name, dana.ticket) == (None, "dana", "")
     orphan = ActionItem.objects.orphaned().get(pk=dana.pk)
     assert orphan.orphan_reason == "owner is not a user, no ticket"
-    assert incident.action_items.get(text="Rebuild from the primary").owner == alice
+    assert incident.action_items.get(text="Rebuild from the primary").owner == editor
     assert postmortem.imported_notes == (
         "### Lessons Learned\n\nRebuilds deserve the same review as schema changes.")
     assert "action items: 2, 1 orphaned" in imported.report

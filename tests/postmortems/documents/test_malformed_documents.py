@@ -45,7 +45,7 @@ CASES = [
     ("bad due date", "2026-03-06", "someday", "is not a date"),
     ("far due date", "2026-03-06", "9999-12-31", "out of range"),
     ("ticket too long", "OPS-102", "T" * 301, "at most 300 fit"),
-    ("owner too long", "@bob", "@" + "b" * 151, "at most 150 fit"),
+    ("owner too long", "@ada", "@" + "b" * 151, "at most 150 fit"),
     ("action too long", "Check pool size against peak concurrency in CI", "a" * 501,
      "at most 500 fit"),
     ("empty action", "| Check pool size against peak concurrency in CI |", "| |",

@@ -16,11 +16,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def document(make, alice):
+def document(make, editor):
     incident = make.incident(
         "Checkout | payments down", severity=Incident.Severity.SEV2,
         detected_at=T0 + timedelta(minutes=3), resolved_at=T0 + timedelta(hours=1, minutes=5),
-        status=Incident.Status.RESOLVED, owner=alice,
+        status=Incident.Status.RESOLVED, owner=editor,
     )
     pm = make.postmortem(
         incident, executive_summary="Payments failed for **65 minutes**.\n\n## Details\n\n"
@@ -37,7 +37,7 @@ def document(make, alice):
     make.why(pm, 2, "Why did the config pass review?", "No validation in CI.",
              is_root_cause=True)
     factor = pm.factors.create(position=1, text="Alert threshold too high")
-    make.action_item(incident, "Validate config in CI", owner=alice, due=date(2026, 4, 1),
+    make.action_item(incident, "Validate config in CI", owner=editor, due=date(2026, 4, 1),
                      ticket="OPS-1", priority=ActionItem.Priority.P1, addresses_why=why1)
     make.action_item(incident, "Lower the alert threshold", owner=None, owner_name="carol",
                      due=None, ticket="", priority=ActionItem.Priority.P2,
@@ -86,7 +86,7 @@ def test_importing_the_export_creates_the_same_postmortem(document):
     assert incident.postmortem.timeline.count() == 3  # key times are not stored as entries
     assert export_markdown(Postmortem.objects.get(incident=incident)) == text
     imported = {item.text: item for item in incident.action_items.all()}
-    assert imported["Validate config in CI"].owner.username == "alice"
+    assert imported["Validate config in CI"].owner.username == "erin"
     assert imported["Validate config in CI"].addresses_why.position == 1
     carol = imported["Lower the alert threshold"]
     assert (carol.owner, carol.owner_name) == (None, "carol")
@@ -121,17 +121,17 @@ def test_the_import_command_names_the_bad_line(tmp_path):
     assert not Incident.objects.exists()
 
 
-def test_the_import_page_takes_a_file_and_refuses_a_bad_one(alice_client, alice, document):
+def test_the_import_page_takes_a_file_and_refuses_a_bad_one(editor_client, editor, document):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     text = export_markdown(document)
     upload = SimpleUploadedFile("pm.md", text.encode(), content_type="text/markdown")
-    response = alice_client.post("/incidents/import/", {"file": upload})
+    response = editor_client.post("/incidents/import/", {"file": upload})
     incident = Incident.objects.latest("pk")
     assert response["Location"] == f"/incidents/{incident.pk}/"
-    assert incident.owner == alice
+    assert incident.owner == editor
     bad = SimpleUploadedFile("bad.md", b"no title", content_type="text/markdown")
-    response = alice_client.post("/incidents/import/", {"file": bad})
+    response = editor_client.post("/incidents/import/", {"file": bad})
     assert response.status_code == 400
     assert "Line 1: The document must start with its title" in response.content.decode()
     assert Incident.objects.latest("pk") == incident
