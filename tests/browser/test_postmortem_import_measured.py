@@ -31,8 +31,8 @@ class Counted:
 
 
 def test_the_guides_sample_postmortem_is_written_by_one_upload(
-        live_server, page, alice, bob, login, screenshot):
-    login(alice)
+        live_server, page, editor, admin, login, screenshot):
+    login(editor)
     page.set_default_timeout(15_000)
     counted = Counted(page)
     page.goto(f"{live_server.url}/incidents/")
@@ -59,10 +59,10 @@ def test_the_guides_sample_postmortem_is_written_by_one_upload(
 
 
 def test_a_batch_with_one_bad_file_imports_the_good_ones_and_says_why(
-        live_server, page, alice, login, screenshot, tmp_path):
+        live_server, page, editor, login, screenshot, tmp_path):
     bad = tmp_path / "bad.md"
     bad.write_text((SAMPLES / "standard.md").read_text().replace("| 09:15 |", "| 29:15 |"))
-    login(alice)
+    login(editor)
     page.set_default_timeout(15_000)
     page.goto(f"{live_server.url}/incidents/import/")
     page.get_by_label("Markdown files or a .zip").set_input_files(

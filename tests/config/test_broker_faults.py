@@ -66,11 +66,11 @@ def broker(tmp_path, settings):
 
 
 def test_poll_now_with_the_broker_down_answers_at_once_and_keeps_the_task(
-        alice_client, broker, offline_source, make_slo):
+        editor_client, broker, offline_source, make_slo):
     slo = make_slo(offline_source)
     broker.stop()
     started = time.monotonic()
-    response = alice_client.post(f"/slos/{slo.pk}/poll/", follow=True)
+    response = editor_client.post(f"/slos/{slo.pk}/poll/", follow=True)
     elapsed = time.monotonic() - started
     assert response.status_code == 200
     assert queue.NOT_SENT_MESSAGE in response.content.decode()
@@ -80,11 +80,11 @@ def test_poll_now_with_the_broker_down_answers_at_once_and_keeps_the_task(
 
 
 def test_the_incident_slo_list_is_saved_and_says_the_work_is_pending(
-        alice_client, broker, offline_source, make_slo, make, alice):
+        editor_client, broker, offline_source, make_slo, make, editor):
     slo = make_slo(offline_source)
-    incident = make.incident(owner=alice)
+    incident = make.incident(owner=editor)
     broker.stop()
-    response = alice_client.post(f"/slos/incidents/{incident.pk}/", {"slos": [slo.pk]},
+    response = editor_client.post(f"/slos/incidents/{incident.pk}/", {"slos": [slo.pk]},
                                  follow=True)
     assert response.status_code == 200
     assert list(incident.slo_impacts.values_list("slo_id", flat=True)) == [slo.pk]

@@ -13,8 +13,8 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
-def pm(make, alice):
-    incident = make.incident(owner=alice, detected_at=T0 + timedelta(minutes=4),
+def pm(make, editor):
+    incident = make.incident(owner=editor, detected_at=T0 + timedelta(minutes=4),
                              acknowledged_at=T0 + timedelta(minutes=7))
     pm = make.postmortem(incident)
     make.timeline_entry(pm, T0 + timedelta(minutes=5), "Paged the database team",
@@ -27,23 +27,23 @@ def rows(pm):
             for row in pm.timeline_rows()]
 
 
-def test_key_times_appear_on_the_timeline_in_order(pm, alice_client):
+def test_key_times_appear_on_the_timeline_in_order(pm, editor_client):
     assert rows(pm) == [
         (timedelta(0), "Started", True),
         (timedelta(minutes=4), "Detected", True),
         (timedelta(minutes=5), "Escalated", False),
         (timedelta(minutes=7), "Acknowledged", True),
     ]
-    page = alice_client.get(f"/incidents/{pm.incident_id}/postmortem/").content.decode()
+    page = editor_client.get(f"/incidents/{pm.incident_id}/postmortem/").content.decode()
     assert page.count('data-testid="key-time"') == 3
     assert page.index("Incident detected") < page.index("Paged the database team") < page.index(
         "Incident acknowledged")
     assert TimelineEntry.objects.count() == 1  # nothing copied
 
 
-def test_editing_the_incident_moves_its_row_on_the_timeline(pm, alice_client):
+def test_editing_the_incident_moves_its_row_on_the_timeline(pm, editor_client):
     incident = pm.incident
-    response = alice_client.post(f"/incidents/{incident.pk}/edit/", {
+    response = editor_client.post(f"/incidents/{incident.pk}/edit/", {
         "title": incident.title, "severity": 3, "status": "mitigated",
         "started_at": "2026-03-04T10:00:00", "detected_at": "2026-03-04T10:06:00",
         "acknowledged_at": "2026-03-04T10:07:00", "mitigated_at": "2026-03-04T10:30:00",
@@ -58,9 +58,9 @@ def test_editing_the_incident_moves_its_row_on_the_timeline(pm, alice_client):
     ]
 
 
-def test_editing_the_row_on_the_timeline_changes_the_incident(pm, alice_client):
+def test_editing_the_row_on_the_timeline_changes_the_incident(pm, editor_client):
     version = pm.incident.version
-    response = alice_client.post(
+    response = editor_client.post(
         f"/incidents/{pm.incident_id}/key-times/detected_at/",
         {"key-detected_at": "2026-03-04T10:03:30", "key-version": version}, **HTMX)
     assert response.status_code == 200
@@ -69,12 +69,12 @@ def test_editing_the_row_on_the_timeline_changes_the_incident(pm, alice_client):
     assert incident.detected_at == T0 + timedelta(minutes=3, seconds=30)
     assert incident.version == version + 1
     assert incident.history.first().detected_at == incident.detected_at
-    page = alice_client.get(f"/incidents/{pm.incident_id}/").content.decode()
+    page = editor_client.get(f"/incidents/{pm.incident_id}/").content.decode()
     assert "2026-03-04 10:03:30" in page
 
 
-def test_a_key_time_out_of_order_is_refused_on_its_row(pm, alice_client):
-    response = alice_client.post(
+def test_a_key_time_out_of_order_is_refused_on_its_row(pm, editor_client):
+    response = editor_client.post(
         f"/incidents/{pm.incident_id}/key-times/detected_at/",
         {"key-detected_at": "2026-03-04T09:00:00"}, **HTMX)
     assert response.status_code == 400
@@ -82,22 +82,22 @@ def test_a_key_time_out_of_order_is_refused_on_its_row(pm, alice_client):
     assert Incident.objects.get(pk=pm.incident_id).detected_at == T0 + timedelta(minutes=4)
 
 
-def test_clearing_a_key_time_removes_its_row(pm, alice_client):
-    alice_client.post(f"/incidents/{pm.incident_id}/key-times/acknowledged_at/",
+def test_clearing_a_key_time_removes_its_row(pm, editor_client):
+    editor_client.post(f"/incidents/{pm.incident_id}/key-times/acknowledged_at/",
                       {"key-acknowledged_at": ""})
     assert Incident.objects.get(pk=pm.incident_id).acknowledged_at is None
     pm.refresh_from_db()
     assert [kind for _, kind, _ in rows(pm)] == ["Started", "Detected", "Escalated"]
 
 
-def test_an_unknown_key_time_is_404(pm, alice_client):
-    response = alice_client.post(f"/incidents/{pm.incident_id}/key-times/title/",
+def test_an_unknown_key_time_is_404(pm, editor_client):
+    response = editor_client.post(f"/incidents/{pm.incident_id}/key-times/title/",
                                  {"key-title": "x"})
     assert response.status_code == 404
 
 
-def test_pasted_key_time_lines_set_the_incident_not_entries(pm, alice_client):
-    response = alice_client.post(f"/incidents/{pm.incident_id}/timeline/paste/", {
+def test_pasted_key_time_lines_set_the_incident_not_entries(pm, editor_client):
+    response = editor_client.post(f"/incidents/{pm.incident_id}/timeline/paste/", {
         "paste-lines": "10:31 [mitigated (key time)]\n10:40 [resolved] all green\n"
                        "10:35 flag flipped"}, **HTMX)
     assert response.status_code == 200
@@ -108,8 +108,8 @@ def test_pasted_key_time_lines_set_the_incident_not_entries(pm, alice_client):
         "Paged the database team", "flag flipped"]
 
 
-def test_a_pasted_key_time_out_of_order_comes_back_with_the_reason(pm, alice_client):
-    response = alice_client.post(f"/incidents/{pm.incident_id}/timeline/paste/", {
+def test_a_pasted_key_time_out_of_order_comes_back_with_the_reason(pm, editor_client):
+    response = editor_client.post(f"/incidents/{pm.incident_id}/timeline/paste/", {
         "paste-lines": "09:00 [detected]\n10:35 flag flipped"}, **HTMX)
     content = response.content.decode()
     assert "Line 1: <code>09:00 [detected]</code>" in content
@@ -118,6 +118,6 @@ def test_a_pasted_key_time_out_of_order_comes_back_with_the_reason(pm, alice_cli
     assert "flag flipped" in pm.timeline.values_list("text", flat=True)
 
 
-def test_the_print_view_shows_the_key_times(pm, alice_client):
-    page = alice_client.get(f"/incidents/{pm.incident_id}/postmortem/print/").content.decode()
+def test_the_print_view_shows_the_key_times(pm, editor_client):
+    page = editor_client.get(f"/incidents/{pm.incident_id}/postmortem/print/").content.decode()
     assert "Incident detected" in page

@@ -42,40 +42,40 @@ def source_form(url, name="Internal"):
     return {"name": name, "url": url, "auth": "none", "timeout_seconds": "2"}
 
 
-def test_an_editor_cannot_add_or_change_a_data_source(alice_client, offline_source):
-    assert alice_client.get("/slos/data-sources/new/").status_code == 403
-    assert alice_client.post("/slos/data-sources/new/",
+def test_an_editor_cannot_add_or_change_a_data_source(editor_client, offline_source):
+    assert editor_client.get("/slos/data-sources/new/").status_code == 403
+    assert editor_client.post("/slos/data-sources/new/",
                              source_form("http://127.0.0.1:1")).status_code == 403
-    assert alice_client.post(f"/slos/data-sources/{offline_source.pk}/edit/",
+    assert editor_client.post(f"/slos/data-sources/{offline_source.pk}/edit/",
                              source_form("http://127.0.0.1:2")).status_code == 403
     assert list(DataSource.objects.values_list("url", flat=True)) == [offline_source.url]
 
 
-def test_an_admin_adds_a_data_source_on_an_allowed_host(alice_client, alice):
-    set_role(alice, "admin")
-    response = alice_client.post("/slos/data-sources/new/", source_form("http://127.0.0.1:1"))
+def test_an_admin_adds_a_data_source_on_an_allowed_host(editor_client, editor):
+    set_role(editor, "admin")
+    response = editor_client.post("/slos/data-sources/new/", source_form("http://127.0.0.1:1"))
     assert response.status_code == 302
     assert DataSource.objects.filter(url="http://127.0.0.1:1").exists()
 
 
 @pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data",
                                  "http://internal.example:8080", "http://10.0.0.5:9090"])
-def test_hosts_outside_the_allow_list_are_refused(alice_client, alice, url):
-    set_role(alice, "admin")
-    response = alice_client.post("/slos/data-sources/new/", source_form(url))
+def test_hosts_outside_the_allow_list_are_refused(editor_client, editor, url):
+    set_role(editor, "admin")
+    response = editor_client.post("/slos/data-sources/new/", source_form(url))
     assert response.status_code == 200
     assert "is not an allowed Prometheus host" in response.content.decode()
     assert not DataSource.objects.exists()
 
 
-def test_the_allow_list_is_a_setting(alice_client, alice, settings):
-    set_role(alice, "admin")
+def test_the_allow_list_is_a_setting(editor_client, editor, settings):
+    set_role(editor, "admin")
     settings.PROMETHEUS_ALLOWED_HOSTS = ["prometheus.internal:9090"]
-    assert alice_client.post("/slos/data-sources/new/", source_form(
+    assert editor_client.post("/slos/data-sources/new/", source_form(
         "http://prometheus.internal:9090")).status_code == 302
-    assert alice_client.post("/slos/data-sources/new/", source_form(
+    assert editor_client.post("/slos/data-sources/new/", source_form(
         "http://prometheus.internal:9091", name="Other port")).status_code == 200
-    assert alice_client.post("/slos/data-sources/new/", source_form(
+    assert editor_client.post("/slos/data-sources/new/", source_form(
         "http://127.0.0.1:1", name="Loopback")).status_code == 200
 
 
@@ -85,10 +85,10 @@ def test_the_default_allow_list_is_the_configured_prometheus(settings):
     assert PROMETHEUS_ALLOWED_HOSTS[0] in PROMETHEUS_URL
 
 
-def test_saving_an_slo_never_shows_a_non_prometheus_body(alice_client, make_source,
+def test_saving_an_slo_never_shows_a_non_prometheus_body(editor_client, make_source,
                                                           internal_service, service):
     source = make_source(internal_service, name="internal")
-    response = alice_client.post("/slos/new/", {
+    response = editor_client.post("/slos/new/", {
         "service": service.pk, "name": "Probe", "kind": "availability",
         "data_source": source.pk, "target": "99.9", "window": "28d",
         "good_query": "sum(rate(ok[$window]))", "total_query": "sum(rate(all[$window]))",

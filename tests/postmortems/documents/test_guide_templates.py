@@ -142,7 +142,7 @@ def test_encodings_and_wordings_do_not_change_the_result(encode):
     assert varied.incident.action_items.count() == 3
 
 
-def test_a_file_exported_by_the_earlier_version_still_imports(alice):
+def test_a_file_exported_by_the_earlier_version_still_imports(editor):
     imported = import_document(sample("earlier_export.md"))
     incident = imported.incident
     postmortem = Postmortem.objects.get(incident=incident)
