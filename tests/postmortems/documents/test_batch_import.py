@@ -115,9 +115,9 @@ def test_the_command_imports_a_folder(tmp_path, capsys):
     assert Incident.objects.count() == 2
 
 
-def test_an_upload_larger_than_a_batch_is_refused_unread(alice_client, monkeypatch):
+def test_an_upload_larger_than_a_batch_is_refused_unread(editor_client, monkeypatch):
     monkeypatch.setattr(batch, "MAX_BATCH_BYTES", 1024 * 1024)
     huge = SimpleUploadedFile("huge.md", b"x" * (3 * 1024 * 1024), content_type="text/markdown")
-    response = alice_client.post("/incidents/import/", {"file": [huge]})
+    response = editor_client.post("/incidents/import/", {"file": [huge]})
     assert response.status_code == 400
     assert "Line 1: The file is 3 MB; at most 1 MB are read." in response.content.decode()
