@@ -218,6 +218,11 @@ CELERY_BEAT_SCHEDULE["poll-slos"] = {
     "options": {"expires": float(SLO_POLL_INTERVAL)},
 }
 CELERY_BEAT_SCHEDULE["send-outbox"] = {"task": "config.send_outbox", "schedule": 60.0}
+# Snapshot retention tiers (slos.models.snapshots: downsample, hourly): every poll for
+# SLO_SNAPSHOT_RAW_HOURS, one per 5 minutes up to SLO_SNAPSHOT_FIVE_MINUTE_DAYS, one per hour
+# within the SLO window, one per day beyond (1,000 SLOs on 28-day windows: under 1 GB).
+SLO_SNAPSHOT_RAW_HOURS = env_int("SLO_SNAPSHOT_RAW_HOURS", 48, minimum=1)
+SLO_SNAPSHOT_FIVE_MINUTE_DAYS = env_int("SLO_SNAPSHOT_FIVE_MINUTE_DAYS", 3, minimum=1)
 CELERY_BEAT_SCHEDULE["downsample-slo-snapshots"] = {"task": "slos.downsample",
                                                    "schedule": 3600.0}
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.db import models
 from django.db.models import Avg
-from django.db.models.functions import TruncDay, TruncHour
+from django.db.models.functions import ExtractMinute, Floor, TruncDay, TruncHour
 from django.utils import timezone
 
 from slos import budget, prometheus, shape
@@ -26,19 +26,37 @@ class SnapshotQuerySet(models.QuerySet):
                 .annotate(remaining=Avg("budget_remaining")).order_by("hour"))
 
     def downsample(self, now=None):
-        """Keep every snapshot within its SLO's window and the first of each day before it.
-        A fixed number of queries; returns the number deleted."""
+        """Retention tiers: every snapshot for SLO_SNAPSHOT_RAW_HOURS (48), then the first of
+        each 5 minutes up to SLO_SNAPSHOT_FIVE_MINUTE_DAYS (3, the longest burn window), the
+        first of each hour within the SLO's window, the first of each day before it. The
+        chart averages per hour and the figures come from the latest poll, so each reads a
+        tier that holds what it needs. The latest snapshot of an SLO is never deleted. A fixed
+        number of queries; returns the number deleted."""
+        from django.conf import settings
+
         now = now or timezone.now()
-        deleted = 0
+        raw_until = now - timedelta(hours=settings.SLO_SNAPSHOT_RAW_HOURS)
+        five_minute_until = min(
+            raw_until, now - timedelta(days=settings.SLO_SNAPSHOT_FIVE_MINUTE_DAYS))
+        hour, day = TruncHour("taken_at"), TruncDay("taken_at")
+        five_minutes = Floor(ExtractMinute("taken_at") / 5)
+        deleted = self._thin(self.filter(taken_at__lt=raw_until,
+                                         taken_at__gte=five_minute_until),
+                             hour=hour, five=five_minutes)
         for window in SLO.Window.values:
-            older = self.filter(
-                slo__window=window,
-                taken_at__lt=now - timedelta(seconds=budget.parse_duration(window)),
-            )
-            keep = (older.annotate(day=TruncDay("taken_at")).values("slo", "day")
-                    .annotate(first=models.Min("pk")).values("first"))
-            deleted += older.exclude(pk__in=keep).delete()[0]
+            start = now - timedelta(seconds=budget.parse_duration(window))
+            of_window = self.filter(slo__window=window)
+            deleted += self._thin(of_window.filter(taken_at__lt=five_minute_until,
+                                                   taken_at__gte=start), hour=hour)
+            deleted += self._thin(of_window.filter(taken_at__lt=start), day=day)
         return deleted
+
+    def _thin(self, snapshots, **bucket):
+        """Delete all but the first snapshot of each SLO in each bucket."""
+        keep = (snapshots.annotate(**bucket).values("slo", *bucket)
+                .annotate(first=models.Min("pk")).values("first"))
+        latest = SLO.objects.filter(latest_snapshot__isnull=False).values("latest_snapshot")
+        return snapshots.exclude(pk__in=keep).exclude(pk__in=latest).delete()[0]
 
 
 class Snapshot(models.Model):
