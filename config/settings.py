@@ -256,6 +256,8 @@ PROMETHEUS_ALLOWED_HOSTS = env_list(
     [urlsplit(PROMETHEUS_URL).hostname or ""]
     + (["127.0.0.1", "localhost", "::1"] if DEBUG else []),
 )
+# The site's public address: SLO alerts link to their SLO page under it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 HEALTHZ_BROKER_TIMEOUT = env_int("HEALTHZ_BROKER_TIMEOUT", 3, minimum=1)
 
 LOGGING = {

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from slos.models import SLO, ApiToken, DataSource, IncidentImpact
+from slos.models import SLO, ApiToken, DataSource, IncidentImpact, ServiceAlertLabels
 
 
 @admin.register(DataSource)
@@ -26,3 +26,8 @@ class IncidentImpactAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "user", "created_at", "last_used_at"]
     readonly_fields = ["key_digest"]
+
+
+@admin.register(ServiceAlertLabels)
+class ServiceAlertLabelsAdmin(admin.ModelAdmin):
+    list_display = ["service", "labels"]

@@ -5,13 +5,21 @@ from slos.models import SLO, DataSource
 
 
 class SLOForm(forms.ModelForm):
+    runbook_url = forms.URLField(label="Runbook URL", required=False, max_length=500,
+                                 assume_scheme="https",
+                                 help_text="Linked from every alert of this SLO.")
+
     class Meta:
         model = SLO
         fields = ["service", "name", "description", "kind", "data_source", "good_query",
                   "total_query", "target", "window", "fast_burn_rate", "slow_burn_rate",
-                  "ticket_burn_rate", "fast_severity", "slow_severity", "ticket_severity"]
+                  "ticket_burn_rate", "fast_severity", "slow_severity", "ticket_severity",
+                  "exhausted_severity", "no_data_severity", "min_events", "runbook_url",
+                  "alert_labels"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
+            "alert_labels": forms.Textarea(attrs={"rows": 1, "class": "font-monospace",
+                                                  "spellcheck": "false"}),
             "good_query": forms.Textarea(attrs={"rows": 2, "class": "font-monospace",
                                                 "spellcheck": "false"}),
             "total_query": forms.Textarea(attrs={"rows": 2, "class": "font-monospace",
@@ -24,10 +32,24 @@ class SLOForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["target"].widget.attrs.pop("max", None)
         self.fields["data_source"].empty_label = None
+        for name in self.OPTIONAL_WITH_DEFAULT:
+            self.fields[name].required = False
         if not self.instance.pk and not self.initial.get("data_source"):
             first = DataSource.objects.order_by("pk").first()
             if first:
                 self.initial["data_source"] = first.pk
+
+    OPTIONAL_WITH_DEFAULT = ("exhausted_severity", "no_data_severity")
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.OPTIONAL_WITH_DEFAULT:  # not sent: the model's default
+            if not cleaned.get(name):
+                cleaned[name] = SLO._meta.get_field(name).default
+        return cleaned
+
+    def clean_alert_labels(self):
+        return self.cleaned_data.get("alert_labels") or {}
 
     @property
     def high_target(self):

@@ -7,8 +7,9 @@ rules would not parse is left out with a comment saying why (its page says so to
 SLO never stops Prometheus from loading the others."""
 
 import yaml
+from django.conf import settings
 
-from slos import budget, promql
+from slos import alerting, budget, promql
 
 RECORDED_METRICS = {"window": "slo:sli_error:ratio_window"}
 RECORDED_METRICS.update({w: f"slo:sli_error:ratio_rate{w}" for w in budget.BURN_WINDOWS})
@@ -28,9 +29,22 @@ def slo_labels(slo):
     return {"slo": slo.slug, "slo_revision": slo.revision, "service": slo.service.slug}
 
 
-def group_for(slo):
+def min_events_guard(slo, window):
+    """``and on() <events in the window> >= N``: no burn alert on a handful of requests."""
+    if not slo.min_events:
+        return ""
+    events = f"({slo.query('total', window)})"
+    if promql.per_second(slo.total_query):
+        events = f"{events} * {budget.parse_duration(window)}"
+    return f"\nand on() {events} >= {slo.min_events}"
+
+
+def group_for(slo, service_labels=None):
     labels = slo_labels(slo)
+    routing = alerting.routing_labels(service_labels, slo.alert_labels, labels)
     selector = f'{{slo="{slo.slug}", slo_revision="{slo.revision}"}}'
+    budget_text = number(slo.budget)
+    slo_url = settings.SITE_URL.rstrip("/") + (slo.get_absolute_url() if slo.pk else "/slos/")
     records = [{"record": RECORDED_METRICS["window"], "expr": slo.error_ratio_query(slo.window),
                 "labels": labels}]
     records += [{"record": RECORDED_METRICS[w], "expr": slo.error_ratio_query(w),
@@ -45,22 +59,38 @@ def group_for(slo):
         alerts.append({
             "alert": ALERT_NAMES[row["name"]],
             "expr": f"{long_metric}{selector} > {threshold}\n"
-                    f"and {short_metric}{selector} > {threshold}",
+                    f"and {short_metric}{selector} > {threshold}"
+                    + min_events_guard(slo, row["long_window"]),
             "for": ALERT_FOR[row["name"]],
-            "labels": {**labels, "severity": row["severity"]},
-            "annotations": {
-                "summary": f"{slo.name}: burning the error budget {number(row['burn_rate'])}x "
-                           f"over {row['long_window']} and {row['short_window']}",
-                "description": f"Target {slo.target}% over {slo.window}; threshold error "
-                               f"ratio {threshold}.",
-            },
+            "labels": {**routing, "severity": row["severity"]},
+            "annotations": alerting.annotations(
+                slo, f"{slo.name}: burning the error budget faster than "
+                     f"{number(row['burn_rate'])}x over {row['long_window']} and "
+                     f"{row['short_window']}",
+                f"Target {slo.target}% over {slo.window}: the error ratio is above "
+                f"{threshold} over both {row['long_window']} and {row['short_window']}.",
+                slo_url, selector, budget_text, long_metric),
         })
     alerts.append({
         "alert": "SLOErrorBudgetExhausted",
-        "expr": f"{RECORDED_METRICS['window']}{selector} >= {number(slo.budget)}",
-        "for": "5m",
-        "labels": {**labels, "severity": slo.fast_severity},
-        "annotations": {"summary": f"{slo.name}: the {slo.window} error budget is spent"},
+        "expr": f"{RECORDED_METRICS['window']}{selector} >= {budget_text}",
+        "for": "15m",
+        "labels": {**routing, "severity": slo.exhausted_severity},
+        "annotations": alerting.annotations(
+            slo, f"{slo.name}: the {slo.window} error budget is spent",
+            "The error-budget policy applies: work on reliability before features.",
+            slo_url, selector, budget_text),
+    })
+    alerts.append({
+        "alert": "SLONoData",
+        "expr": f"absent({RECORDED_METRICS['1h']}{selector})",
+        "for": "10m",
+        "labels": {**routing, "severity": slo.no_data_severity},
+        "annotations": alerting.annotations(
+            slo, f"{slo.name}: no data for the SLI",
+            "The all-events query returns no series over 1h: the SLO cannot be measured and "
+            "its burn alerts cannot fire (scrape down, metric renamed, or rules stale).",
+            slo_url, selector, budget_text),
     })
     return {"name": f"slo-{slo.slug}", "rules": records + alerts}
 
@@ -76,9 +106,13 @@ def group_problem(group):
 
 def checked_groups(slos):
     """(groups, left_out): the valid groups, and (slo, reason) for each SLO left out."""
+    from slos.models import ServiceAlertLabels
+
+    slos = list(slos)
+    service_labels = ServiceAlertLabels.for_services({slo.service_id for slo in slos})
     groups, left_out = [], []
     for slo in slos:
-        group = group_for(slo)
+        group = group_for(slo, service_labels.get(slo.service_id))
         problem = group_problem(group)
         if problem:
             left_out.append((slo, problem))

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from slos import budget, coverage, promql
+from slos import alerting, budget, coverage, promql
 
 WINDOW_PLACEHOLDER = "$window"
 _RANGE = re.compile(r"\[\s*(\d+[smhdw])\s*\]")
@@ -113,6 +113,17 @@ class SLO(models.Model):
     fast_severity = models.CharField(max_length=30, default="critical")
     slow_severity = models.CharField(max_length=30, default="warning")
     ticket_severity = models.CharField(max_length=30, default="ticket")
+    exhausted_severity = models.CharField("budget exhausted severity", max_length=30,
+                                          default="ticket")
+    no_data_severity = models.CharField("no data severity", max_length=30, default="warning")
+    runbook_url = models.URLField("runbook URL", max_length=500, blank=True,
+                                  help_text="Linked from every alert of this SLO.")
+    alert_labels = models.JSONField(
+        default=dict, blank=True,
+        help_text='Added to every alert of this SLO, e.g. {"team": "payments"}.')
+    min_events = models.PositiveIntegerField(
+        "minimum events", null=True, blank=True,
+        help_text="No burn alert below this many events in the alert's long window.")
 
     query_check = models.CharField(max_length=10, choices=QueryCheck,
                                    default=QueryCheck.UNCHECKED, editable=False)
@@ -196,7 +207,11 @@ class SLO(models.Model):
                 'A latency SLI counts the requests in one histogram bucket: select it with '
                 'le="<threshold>", e.g. http_request_duration_seconds_bucket{le="0.5"}.',
             )
-        for field in ("fast_severity", "slow_severity", "ticket_severity"):
+        label_errors = alerting.label_errors(self.alert_labels)
+        if label_errors:
+            errors["alert_labels"] = label_errors
+        for field in ("fast_severity", "slow_severity", "ticket_severity",
+                      "exhausted_severity", "no_data_severity"):
             if not re.fullmatch(r"[a-z][a-z0-9_]*", getattr(self, field) or ""):
                 errors[field] = "Use a lower-case word, e.g. critical, warning or ticket."
         if errors:
