@@ -5,7 +5,10 @@ instead of turning it into a GET.
 """
 
 from django.http.response import HttpResponseRedirectBase
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+
+from postmortems.models import Meeting
 
 
 class HttpResponsePermanentRedirectKeepMethod(HttpResponseRedirectBase):
@@ -24,6 +27,22 @@ def moved(route, name):
     return path(route, redirect_to_new_address)
 
 
+def moved_to_the_shared_timeline(route, name):
+    """A meeting's timeline route (with and without its trailing slash) → the timeline view
+    shared with the editor, for the entry (or, to add one, the meeting's incident), told the
+    meeting by ``?meeting=<id>``."""
+
+    def redirect_to_new_address(request, pk, entry_id=None):
+        if entry_id is None:
+            meeting = get_object_or_404(Meeting.objects.select_related("postmortem"), pk=pk)
+            url = reverse(name, args=[meeting.postmortem.incident_id])
+        else:
+            url = reverse(name, args=[entry_id])
+        return HttpResponsePermanentRedirectKeepMethod(f"{url}?meeting={pk}")
+
+    return [path(route, redirect_to_new_address), path(f"{route}/", redirect_to_new_address)]
+
+
 urlpatterns = [
     # Meeting routes without a trailing slash (before every route had one).
     moved("incidents/<int:incident_id>/meetings/start", "meetings:start"),
@@ -37,9 +56,12 @@ urlpatterns = [
     moved("meetings/<int:pk>/dissent/<int:dissent_id>/delete", "meetings:dissent_delete"),
     moved("meetings/<int:pk>/decisions/add", "meetings:decision_add"),
     moved("meetings/<int:pk>/decisions/<int:decision_id>/delete", "meetings:decision_delete"),
-    moved("meetings/<int:pk>/timeline/add", "meetings:timeline_add"),
-    moved("meetings/<int:pk>/timeline/<int:entry_id>/edit", "meetings:timeline_edit"),
-    moved("meetings/<int:pk>/timeline/<int:entry_id>/delete", "meetings:timeline_delete"),
+    # The meeting's own timeline views: it shares the editor's now (?meeting=<id>).
+    *moved_to_the_shared_timeline("meetings/<int:pk>/timeline/add", "postmortems:timeline_add"),
+    *moved_to_the_shared_timeline("meetings/<int:pk>/timeline/<int:entry_id>/edit",
+                                  "postmortems:timeline_edit"),
+    *moved_to_the_shared_timeline("meetings/<int:pk>/timeline/<int:entry_id>/delete",
+                                  "postmortems:timeline_delete"),
     moved("meetings/<int:pk>/actions/add", "meetings:item_add"),
     moved("meetings/<int:pk>/actions/<int:item_id>/edit", "meetings:item_edit"),
     moved("meetings/<int:pk>/actions/<int:item_id>/accept-orphan",

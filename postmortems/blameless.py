@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-SYSTEMS_QUESTION = "What conditions allowed this to happen?"
+from django.contrib.auth import get_user_model
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,5 @@ def check(text, people=()):
 
 def known_people():
     """First names and usernames of active users (one query), for person_rule."""
-    from django.contrib.auth import get_user_model
-
     rows = get_user_model().objects.filter(is_active=True).values_list("username", "first_name")
     return tuple(name for row in rows for name in row if name)

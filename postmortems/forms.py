@@ -261,7 +261,39 @@ class ContributingFactorForm(VersionedFormMixin, forms.ModelForm):
         return super().save_versioned(user, reason)
 
 
+def user_choices(empty_label="— nobody yet —"):
+    """[(pk, name)] of active users, one query; pass to the forms of a page."""
+    users = get_user_model().objects.filter(is_active=True).order_by("username")
+    return [("", empty_label)] + [
+        (str(user.pk), display_name(user)) for user in users
+    ]
+
+
+class UserChoiceField(forms.TypedChoiceField):
+    """The user picker: active users by name, from a precomputed choice list (user_choices);
+    cleans to the user (or None)."""
+
+    def __init__(self, *, choices, **kwargs):
+        super().__init__(choices=choices, coerce=int, empty_value=None, **kwargs)
+
+    def clean(self, value):
+        pk = super().clean(value)
+        if pk is None:
+            return None
+        user = get_user_model().objects.filter(pk=pk, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError("Pick an active user.", code="invalid_choice")
+        return user
+
+    def prepare_value(self, value):
+        return getattr(value, "pk", value)
+
+
 class ActionItemForm(VersionedFormMixin, forms.ModelForm):
+    """An action item: on its own page and the postmortem's, or (``in_meeting``) as a row of
+    the review meeting's screen, without the links to whys and factors. ``users``: the
+    owner choices (user_choices), computed once by a page with many of these forms."""
+
     class Meta:
         model = ActionItem
         fields = ["priority", "text", "owner", "due", "ticket", "status", "wont_do_reason",
@@ -272,12 +304,17 @@ class ActionItemForm(VersionedFormMixin, forms.ModelForm):
         }
         labels = {"due": "Due date (UTC)"}
 
-    def __init__(self, *args, incident, **kwargs):
+    def __init__(self, *args, incident, users=None, in_meeting=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.incident = incident
-        self.fields["owner"].queryset = get_user_model().objects.filter(is_active=True)
-        self.fields["owner"].empty_label = "— nobody yet —"
-        self.fields["owner"].label_from_instance = display_name
+        self.fields["owner"] = UserChoiceField(
+            choices=user_choices() if users is None else users, required=False, label="Owner")
+        if in_meeting:
+            del self.fields["addresses_why"], self.fields["addresses_factor"]
+            self.fields["due"].label = "Due (UTC)"
+            self.fields["wont_do_reason"].label = "Reason if won't do"
+            self.fields["wont_do_reason"].widget = forms.TextInput()
+            return
         self.fields["addresses_why"].queryset = Why.objects.filter(
             postmortem__incident=incident
         )

@@ -9,7 +9,7 @@
 
 from django.core.exceptions import PermissionDenied
 
-from accounts.roles import ADMIN, EDITOR, VIEWER, has_role
+from accounts.roles import EDITOR, VIEWER, has_role
 from postmortems.models import ActionItem, Incident, Meeting, Postmortem
 
 
@@ -54,14 +54,6 @@ def can_edit(user, obj):
     if incident is not None and incident.owner_id == user.pk:
         return True
     return postmortem is not None and postmortem.author_id == user.pk
-
-
-def can_create_incident(user):
-    return has_role(user, EDITOR)
-
-
-def can_delete_incident(user):
-    return has_role(user, ADMIN)
 
 
 def require_edit(user, obj):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from postmortems.views import actions, incidents, postmortems
+from postmortems.views import actions, incidents, postmortems, timeline
 
 app_name = "postmortems"
 
@@ -21,14 +21,14 @@ urlpatterns = [
          name="postmortem_export"),
     path("incidents/<int:pk>/postmortem/print/", postmortems.postmortem_print,
          name="postmortem_print"),
-    path("incidents/<int:pk>/timeline/", postmortems.timeline_add, name="timeline_add"),
-    path("incidents/<int:pk>/timeline/paste/", postmortems.timeline_paste,
+    path("incidents/<int:pk>/timeline/", timeline.timeline_add, name="timeline_add"),
+    path("incidents/<int:pk>/timeline/paste/", timeline.timeline_paste,
          name="timeline_paste"),
-    path("incidents/<int:pk>/key-times/<str:name>/", postmortems.key_time_edit,
+    path("incidents/<int:pk>/key-times/<str:name>/", timeline.key_time_edit,
          name="key_time_edit"),
-    path("timeline/<int:pk>/", postmortems.timeline_row, name="timeline_row"),
-    path("timeline/<int:pk>/edit/", postmortems.timeline_edit, name="timeline_edit"),
-    path("timeline/<int:pk>/delete/", postmortems.timeline_delete, name="timeline_delete"),
+    path("timeline/<int:pk>/", timeline.timeline_row, name="timeline_row"),
+    path("timeline/<int:pk>/edit/", timeline.timeline_edit, name="timeline_edit"),
+    path("timeline/<int:pk>/delete/", timeline.timeline_delete, name="timeline_delete"),
     path("incidents/<int:pk>/whys/", postmortems.why_add, name="why_add"),
     path("whys/<int:pk>/edit/", postmortems.why_edit, name="why_edit"),
     path("whys/<int:pk>/delete/", postmortems.why_delete, name="why_delete"),

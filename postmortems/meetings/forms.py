@@ -1,48 +1,20 @@
 """Forms of the review meeting. The edit forms carry the version they are based on
-(VersionedFormMixin); user pickers take a precomputed choice list so that a page with many
-inline forms asks for the users once."""
+(VersionedFormMixin); the user picker (postmortems.forms.UserChoiceField) takes a precomputed
+choice list so that a page with many inline forms asks for the users once. Action items are
+edited with the postmortem page's ActionItemForm."""
 
 from django import forms
-from django.contrib.auth import get_user_model
 
-from postmortems.forms import TimelineEntryForm
+from postmortems.forms import UserChoiceField
 from postmortems.models import (
-    ActionItem,
+    Agenda,
     Attendee,
     Decision,
     DissentingView,
     MeetingSection,
     OrphanAcceptance,
 )
-from postmortems.people import display_name
 from postmortems.revisions.concurrency import VersionedFormMixin
-
-
-def user_choices(empty_label="— nobody yet —"):
-    """[(pk, name)] of active users, one query; pass to the forms of a page."""
-    users = get_user_model().objects.filter(is_active=True).order_by("username")
-    return [("", empty_label)] + [
-        (str(user.pk), display_name(user)) for user in users
-    ]
-
-
-class UserChoiceField(forms.TypedChoiceField):
-    """A user picker from a precomputed choice list; cleans to the user (or None)."""
-
-    def __init__(self, *, choices, **kwargs):
-        super().__init__(choices=choices, coerce=int, empty_value=None, **kwargs)
-
-    def clean(self, value):
-        pk = super().clean(value)
-        if pk is None:
-            return None
-        user = get_user_model().objects.filter(pk=pk, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError("Pick an active user.", code="invalid_choice")
-        return user
-
-    def prepare_value(self, value):
-        return getattr(value, "pk", value)
 
 
 class SectionNotesForm(VersionedFormMixin, forms.ModelForm):
@@ -54,16 +26,15 @@ class SectionNotesForm(VersionedFormMixin, forms.ModelForm):
 
 
 class TimingForm(forms.Form):
-    """Seconds spent per section, as measured by the meeting screen's timer."""
+    """Seconds spent per section (by key), as measured by the meeting screen's timer."""
 
     MAX_SECONDS = 24 * 3600
 
-    def __init__(self, *args, sections, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for section in sections:
-            self.fields[section.key] = forms.IntegerField(
-                min_value=0, max_value=self.MAX_SECONDS, required=False
-            )
+        for key in Agenda.KEYS:
+            self.fields[key] = forms.IntegerField(min_value=0, max_value=self.MAX_SECONDS,
+                                                  required=False)
 
 
 class AttendeeForm(forms.ModelForm):
@@ -114,33 +85,6 @@ class DecisionForm(forms.ModelForm):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.meeting = meeting
-
-
-class MeetingTimelineEntryForm(TimelineEntryForm):
-    """A timeline entry edited in the meeting (the postmortem page's form, versioned)."""
-
-    def __init__(self, *args, postmortem=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if postmortem is not None:
-            self.instance.postmortem = postmortem
-
-
-class MeetingActionItemForm(VersionedFormMixin, forms.ModelForm):
-    """An action item settled in the meeting: owner, due date, ticket, status."""
-
-    class Meta:
-        model = ActionItem
-        fields = ["priority", "text", "owner", "due", "ticket", "status", "wont_do_reason"]
-        widgets = {
-            "due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "wont_do_reason": forms.TextInput(),
-        }
-        labels = {"due": "Due (UTC)", "wont_do_reason": "Reason if won't do"}
-
-    def __init__(self, *args, incident, users, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instance.incident = incident
-        self.fields["owner"] = UserChoiceField(choices=users, required=False, label="Owner")
 
 
 class AcceptOrphanForm(forms.ModelForm):

@@ -1,4 +1,5 @@
-"""URLs of the review meeting (namespace ``meetings``)."""
+"""URLs of the review meeting (namespace ``meetings``). Its timeline is edited through the
+postmortem editor's views (postmortems:timeline_*), with ``?meeting=<id>``."""
 
 from django.urls import path
 
@@ -24,11 +25,6 @@ urlpatterns = [
     path("meetings/<int:pk>/decisions/add/", views.decision_add, name="decision_add"),
     path("meetings/<int:pk>/decisions/<int:decision_id>/delete/", views.decision_delete,
          name="decision_delete"),
-    path("meetings/<int:pk>/timeline/add/", views.timeline_add, name="timeline_add"),
-    path("meetings/<int:pk>/timeline/<int:entry_id>/edit/", views.timeline_edit,
-         name="timeline_edit"),
-    path("meetings/<int:pk>/timeline/<int:entry_id>/delete/", views.timeline_delete,
-         name="timeline_delete"),
     path("meetings/<int:pk>/actions/add/", views.item_add, name="item_add"),
     path("meetings/<int:pk>/actions/<int:item_id>/edit/", views.item_edit, name="item_edit"),
     path("meetings/<int:pk>/actions/<int:item_id>/accept-orphan/", views.item_accept_orphan,

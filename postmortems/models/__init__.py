@@ -5,7 +5,8 @@
 - documents: the postmortem document and its timeline;
 - analysis: the 5-whys chain and the contributing factors (numbered, one root cause);
 - actions: action items and the orphaned/overdue rules, written once in SQL;
-- meetings: the review meeting, its record and accepted orphans;
+- meetings: the review meeting, its agenda and notes per section;
+- review_record: attendees, dissenting views, decisions and accepted orphans;
 - recurring: stored links between similar root causes (the dashboard reads them);
 - EditConflict (refused stale edits) lives with the rest of the revisions machinery in
   postmortems/revisions/.
@@ -16,17 +17,9 @@ from postmortems.models.analysis import ContributingFactor, Why
 from postmortems.models.catalogue import Service
 from postmortems.models.documents import Postmortem, PublishBlocked, TimelineEntry
 from postmortems.models.incidents import Incident, IncidentQuerySet
-from postmortems.models.meetings import (
-    Agenda,
-    Attendee,
-    Decision,
-    DissentingView,
-    Meeting,
-    MeetingCloseBlocked,
-    MeetingSection,
-    OrphanAcceptance,
-)
+from postmortems.models.meetings import Agenda, Meeting, MeetingCloseBlocked, MeetingSection
 from postmortems.models.recurring import RecurringCauseLink
+from postmortems.models.review_record import Attendee, Decision, DissentingView, OrphanAcceptance
 from postmortems.revisions.models import EditConflict
 
 __all__ = [

@@ -186,15 +186,7 @@ class ActionItem(models.Model):
             raise ValidationError(errors)
 
     @property
-    def is_open(self):
-        return self.status in self.OPEN_STATUSES
-
-    @property
     def owner_display(self):
         if self.owner_id:
             return display_name(self.owner)
         return self.owner_name
-
-    @property
-    def is_linked_to_cause(self):
-        return bool(self.addresses_why_id or self.addresses_factor_id)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from postmortems.models.actions import ActionItem
 from postmortems.models.analysis import Why
 
 
@@ -158,8 +159,6 @@ class Postmortem(models.Model):
 
     def publish(self):
         """Publish, unless action items are orphaned: raises PublishBlocked listing them."""
-        from postmortems.models.actions import ActionItem
-
         orphans = list(ActionItem.objects.filter(incident_id=self.incident_id).orphaned())
         if orphans:
             raise PublishBlocked(orphans)

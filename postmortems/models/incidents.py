@@ -13,6 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from postmortems.models.analysis import Why
+from postmortems.models.documents import Postmortem
+
 # A customer-facing outage longer than this needs a postmortem.
 OUTAGE_THRESHOLD = timedelta(minutes=15)
 
@@ -89,8 +92,6 @@ class IncidentQuerySet(models.QuerySet):
 
     def needing_postmortem(self):
         """Required by the rules, and the postmortem is missing or not published yet."""
-        from postmortems.models.documents import Postmortem
-
         published = Postmortem.objects.filter(
             incident=OuterRef("pk"), state=Postmortem.State.PUBLISHED
         )
@@ -113,8 +114,6 @@ class IncidentQuerySet(models.QuerySet):
     def search(self, text):
         """Full-text search over titles, summaries and the 5 whys (PostgreSQL); a plain
         substring match elsewhere."""
-        from postmortems.models.analysis import Why
-
         text = (text or "").strip()
         if not text:
             return self

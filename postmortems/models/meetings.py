@@ -1,19 +1,22 @@
-"""The postmortem review meeting: a time-boxed agenda walked on a shared screen, its record
-(attendees, notes per section, dissenting views, decisions) and the orphaned action items
-explicitly accepted during it.
+"""The postmortem review meeting: a time-boxed agenda walked on a shared screen and its notes
+per section; the rest of its record (attendees, dissenting views, decisions, the orphaned
+action items accepted during it) is in review_record.
 
 The rule that matters: a meeting cannot be closed while an orphaned action item of the incident
 is neither completed nor accepted as orphaned with a reason (Meeting.close raises with the list).
 """
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from postmortems.models.actions import ActionItem
+from postmortems.models.documents import Postmortem
+from postmortems.models.review_record import Attendee, OrphanAcceptance
 from postmortems.people import display_name
 
 
@@ -158,8 +161,6 @@ class Meeting(models.Model):
     @transaction.atomic
     def start_or_join(cls, postmortem, facilitator):
         """The postmortem's meeting in progress, or a new one: one review at a time."""
-        from postmortems.models.documents import Postmortem
-
         Postmortem.objects.select_for_update().filter(pk=postmortem.pk).first()
         running = cls.objects.open().filter(postmortem=postmortem).first()
         return running or cls.start(postmortem, facilitator)
@@ -169,8 +170,6 @@ class Meeting(models.Model):
     def orphaned_items(self):
         """The incident's orphaned action items, annotated with orphan_reason, and the
         acceptance (if any) recorded in this meeting as ``accepted`` (a list, 0 or 1)."""
-        from postmortems.models.actions import ActionItem
-
         return ActionItem.objects.filter(incident_id=self.postmortem.incident_id).orphaned(
         ).select_related("owner").prefetch_related(
             models.Prefetch(
@@ -199,8 +198,6 @@ class Meeting(models.Model):
 
     def items_touched(self):
         """Action items created or changed during the meeting, from their history."""
-        from postmortems.models.actions import ActionItem
-
         end = self.closed_at or timezone.now()
         changed = ActionItem.history.filter(
             incident_id=self.postmortem.incident_id,
@@ -210,8 +207,6 @@ class Meeting(models.Model):
 
     def build_summary(self):
         """The Markdown summary appended to the postmortem when the meeting closes."""
-        from django.template.loader import render_to_string
-
         postmortem = self.postmortem
         return render_to_string("meetings/summary.md", {
             "meeting": self,
@@ -229,6 +224,14 @@ class Meeting(models.Model):
             "decisions": list(self.decisions.all()),
             "dissent": list(self.dissenting_views.select_related("user")),
         }).strip() + "\n"
+
+    def record_timing(self, seconds_by_key):
+        """The seconds spent per section ({key: seconds}) as the screen measured them; a
+        section's time only grows (a late or repeated report never takes it back)."""
+        for key, seconds in seconds_by_key.items():
+            if seconds is not None:
+                self.sections.filter(key=key, actual_seconds__lt=seconds).update(
+                    actual_seconds=seconds)
 
     @transaction.atomic
     def close(self, user=None):
@@ -283,119 +286,3 @@ class MeetingSection(models.Model):
     @property
     def actual_minutes(self):
         return round(self.actual_seconds / 60, 1)
-
-
-class Attendee(models.Model):
-    """Someone at the meeting: a user of the site, or a free name (a guest, a vendor)."""
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
-    name = models.CharField(max_length=150, blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(name=""),
-                                   name="postmortems_attendee_user_or_name"),
-            models.UniqueConstraint(fields=["meeting", "user"],
-                                    name="postmortems_attendee_unique_user"),
-        ]
-
-    def __str__(self):
-        return self.display
-
-    @property
-    def display(self):
-        if self.user_id:
-            return display_name(self.user)
-        return self.name
-
-
-class DissentingView(models.Model):
-    """A view someone holds that the group did not adopt; shown in the published postmortem."""
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE,
-                                related_name="dissenting_views")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name="+")
-    name = models.CharField("who", max_length=150, blank=True)
-    text = models.TextField("view", help_text="Markdown.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    version = models.PositiveIntegerField(default=1)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(user__isnull=False) | ~Q(name=""),
-                                   name="postmortems_dissent_user_or_name"),
-        ]
-
-    def __str__(self):
-        return f"{self.who}: {self.text[:60]}"
-
-    @property
-    def who(self):
-        if self.user_id:
-            return display_name(self.user)
-        return self.name
-
-    def clean(self):
-        if not self.text.strip():
-            raise ValidationError({"text": "Write down the view."})
-        if self.user_id is None and not self.name.strip():
-            raise ValidationError({"name": "Say whose view this is."})
-
-
-class Decision(models.Model):
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
-    text = models.TextField("decision", help_text="Markdown.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    version = models.PositiveIntegerField(default=1)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-    def __str__(self):
-        return self.text[:80]
-
-    def clean(self):
-        if not self.text.strip():
-            raise ValidationError({"text": "Write down the decision."})
-
-
-class OrphanAcceptance(models.Model):
-    """An orphaned action item the meeting explicitly accepted as orphaned, and why."""
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE,
-                                related_name="orphan_acceptances")
-    action_item = models.ForeignKey("postmortems.ActionItem", on_delete=models.CASCADE,
-                                    related_name="orphan_acceptances")
-    reason = models.TextField()
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    accepted_at = models.DateTimeField(auto_now_add=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["accepted_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["meeting", "action_item"],
-                                    name="postmortems_orphanacceptance_unique"),
-            models.CheckConstraint(condition=~Q(reason=""),
-                                   name="postmortems_orphanacceptance_has_reason"),
-        ]
-
-    def __str__(self):
-        return f"Accepted orphan: {self.action_item}"
-
-    def clean(self):
-        if not self.reason.strip():
-            raise ValidationError({"reason": "Say why this item may stay orphaned."})

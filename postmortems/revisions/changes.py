@@ -12,6 +12,21 @@ from datetime import UTC, datetime, timedelta
 from django.db.models import CharField, F, Value
 from django.utils import timezone
 
+from postmortems.models import (
+    ActionItem,
+    Attendee,
+    ContributingFactor,
+    Decision,
+    DissentingView,
+    Incident,
+    Meeting,
+    MeetingSection,
+    OrphanAcceptance,
+    Postmortem,
+    TimelineEntry,
+    Why,
+)
+
 # A transaction stamps its history rows when it saves, and may commit a little later.
 OVERLAP = timedelta(seconds=3)
 LIMIT = 200
@@ -52,23 +67,6 @@ def parse_cursor(value):
 
 def document_scopes(postmortem, meeting_ids):
     """[(model, filter)] selecting the history rows of a postmortem's parts."""
-    from postmortems.models import (
-        ActionItem,
-        ContributingFactor,
-        Incident,
-        Postmortem,
-        TimelineEntry,
-        Why,
-    )
-    from postmortems.models.meetings import (
-        Attendee,
-        Decision,
-        DissentingView,
-        Meeting,
-        MeetingSection,
-        OrphanAcceptance,
-    )
-
     return [
         (Incident, {"id": postmortem.incident_id}),
         (Postmortem, {"id": postmortem.pk}),
@@ -97,8 +95,6 @@ def _history_querysets(postmortem, meeting_ids, since):
 def changes_since(postmortem, since):
     """{"cursor": iso, "changes": [...], "parts": [...]} for the document's changes after
     ``since`` (minus the overlap). With no ``since``, just the current cursor."""
-    from postmortems.models.meetings import Meeting
-
     now = timezone.now()
     answer = {"cursor": now.isoformat(), "changes": [], "parts": []}
     if since is None:

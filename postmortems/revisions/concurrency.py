@@ -14,15 +14,23 @@ Views need two lines: ``VersionedFormMixin`` on the ModelForm (a hidden ``versio
 ``conflict_response``.
 """
 
-import datetime
+import inspect
 
 from django import forms
-from django.db import models, transaction
+from django.db import transaction
 from django.shortcuts import render
 
+from postmortems.revisions.field_values import (
+    UNSET,
+    base_values,
+    current_value,
+    display,
+    jsonable,
+    model_field,
+    normalise,
+)
+from postmortems.revisions.models import EditConflict
 from postmortems.views import is_htmx, safe_next
-
-UNSET = object()
 
 
 class Conflict(Exception):
@@ -50,7 +58,7 @@ class Conflict(Exception):
         for name in names:
             if name == "version" or name not in self.yours:
                 continue
-            field = _model_field(self.current, name)
+            field = model_field(self.current, name)
             if field is None:
                 continue
             label = (self.form.fields[name].label if self.form is not None
@@ -58,8 +66,8 @@ class Conflict(Exception):
             result.append({
                 "name": name,
                 "label": str(label)[:1].upper() + str(label)[1:],
-                "theirs": _display(self.current, field, _current_value(self.current, field)),
-                "yours": _display(self.current, field, self.yours[name]),
+                "theirs": display(self.current, field, current_value(self.current, field)),
+                "yours": display(self.current, field, self.yours[name]),
                 "conflicting": name in self.fields,
             })
         return result
@@ -77,99 +85,14 @@ class StaleDelete(Exception):
         )
 
 
-# --- Values --------------------------------------------------------------------------------
-
-def _model_field(instance, name):
-    from django.core.exceptions import FieldDoesNotExist
-
-    try:
-        return instance._meta.get_field(name)
-    except FieldDoesNotExist:  # a form-only field
-        return None
-
-
-def _current_value(instance, field):
-    if field.many_to_many:
-        if instance.pk is None:
-            return []
-        return sorted(getattr(instance, field.name).values_list("pk", flat=True))
-    return getattr(instance, field.attname)
-
-
-def _normalise(field, value):
-    """Comparable form of a field value: FKs as pks, m2m as sorted pk lists."""
-    if field.many_to_many:
-        return sorted(getattr(item, "pk", item) for item in (value or []))
-    if field.is_relation:
-        return getattr(value, "pk", value)
-    return value
-
-
-def _display(instance, field, value):
-    if field.many_to_many:
-        related = field.related_model.objects.filter(pk__in=_normalise(field, value))
-        return ", ".join(str(item) for item in related) or "—"
-    if field.is_relation:
-        pk = _normalise(field, value)
-        if pk is None:
-            return "—"
-        return str(field.related_model._default_manager.filter(pk=pk).first() or pk)
-    if field.choices and value not in (None, ""):
-        return dict(field.flatchoices).get(value, value)
-    if value in (None, ""):
-        return "—"
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
-def _jsonable(value):
-    if isinstance(value, models.Model):
-        return value.pk
-    if isinstance(value, (list, tuple, models.QuerySet)):
-        return [_jsonable(item) for item in value]
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(value)
-
-
-def _base_values(model, pk, version, names):
-    """The field values of version ``version`` of the object, read from its history; None
-    when the history does not have that version."""
-    record = model.history.filter(id=pk, version=version).order_by("-history_id").first()
-    if record is None:
-        return None
-    values = {}
-    for name in names:
-        field = model._meta.get_field(name)
-        if field.many_to_many:
-            values[name] = _base_m2m(record, field)
-        else:
-            values[name] = getattr(record, field.attname)
-    return values
-
-
-def _base_m2m(record, field):
-    """The related pks of an m2m field at that version, when the history tracks the field
-    (HistoricalRecords(m2m_fields=...)); UNSET otherwise (a stale change is then a conflict)."""
-    rows = getattr(record, field.name, None)
-    if rows is None or not hasattr(rows, "values_list"):
-        return UNSET
-    return sorted(rows.values_list(field.m2m_reverse_field_name(), flat=True))
-
-
 # --- The rule ------------------------------------------------------------------------------
 
 def record_conflict(current, user, base_version, fields, yours):
-    from postmortems.revisions.models import EditConflict
-
     return EditConflict.objects.create(
         model=current._meta.label, object_id=current.pk,
         user=user if getattr(user, "is_authenticated", False) else None,
         base_version=base_version, current_version=current.version, fields=list(fields),
-        attempted={name: _jsonable(value) for name, value in yours.items()},
+        attempted={name: jsonable(value) for name, value in yours.items()},
     )
 
 
@@ -177,61 +100,70 @@ def save_versioned(instance, base_version, values, user=None, reason=None, form=
     """Save ``values`` ({field name: value}) onto the object ``instance`` is, based on version
     ``base_version``. Returns the saved object (its version bumped). Raises Conflict when
     somebody saved meanwhile and changed a field you changed too (recorded as EditConflict)."""
-    model = type(instance)
-    conflict = None
     with transaction.atomic():
-        current = model._default_manager.select_for_update().get(pk=instance.pk)
-        fields = {name: model._meta.get_field(name) for name in values}
-        plain = {n: v for n, v in values.items() if not fields[n].many_to_many}
-        m2m = {n: v for n, v in values.items() if fields[n].many_to_many}
-        merged_from = None
-        if current.version != base_version:
-            base = _base_values(model, current.pk, base_version, list(values))
-            changed_by_you = set()
-            clashing = set()
-            for name, value in values.items():
-                field = fields[name]
-                theirs = _normalise(field, _current_value(current, field))
-                yours = _normalise(field, value)
-                if base is None or base[name] is UNSET:
-                    if yours != theirs:
-                        changed_by_you.add(name)
-                        clashing.add(name)
-                    continue
-                original = _normalise(field, base[name])
-                if yours != original:
-                    changed_by_you.add(name)
-                    if theirs != original and theirs != yours:
-                        clashing.add(name)
-            if clashing:
-                conflict = (current, sorted(clashing))
-            else:
-                # Disjoint edits: keep theirs, lay your changed fields on top.
-                plain = {n: v for n, v in plain.items() if n in changed_by_you or base is None}
-                m2m = {n: v for n, v in m2m.items() if n in changed_by_you}
-                merged_from = base_version
-        if conflict is None:
-            for name, value in plain.items():
-                setattr(current, name, value)
-            current.version = current.version + 1
-            current._change_reason = _reason(current, reason, merged_from)
-            if getattr(user, "is_authenticated", False):
-                current._history_user = user  # outside a request too (commands, tests)
-                _mark_merged(current, user)
-            current.save()
-            for name, value in m2m.items():
-                getattr(current, name).set(value)
-    if conflict is not None:
-        current, clashing = conflict
+        current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+        to_save, clashing, merged_from = _what_to_save(current, base_version, values)
+        if not clashing:
+            _write(current, to_save, user, reason, merged_from)
+    if clashing:
         record = record_conflict(current, user, base_version, clashing, values)
         raise Conflict(current, values, clashing, base_version, record=record, form=form)
     return current
 
 
+def _what_to_save(current, base_version, values):
+    """(values to save, fields both sides changed, the version merged from): all your values
+    when nobody saved since your base; else yours laid over theirs for the fields only you
+    changed, or nothing when you both changed a field (the clash)."""
+    if current.version == base_version:
+        return values, [], None
+    base = base_values(type(current), current.pk, base_version, list(values))
+    changed_by_you, clashing = _changes(current, base, values)
+    if clashing:
+        return {}, sorted(clashing), None
+    return {n: v for n, v in values.items() if n in changed_by_you}, [], base_version
+
+
+def _changes(current, base, values):
+    """(fields you changed from the base, fields they changed to something else too). With
+    no base to compare with, any difference from the current value is a clash."""
+    changed_by_you, clashing = set(), set()
+    for name, value in values.items():
+        field = current._meta.get_field(name)
+        theirs = normalise(field, current_value(current, field))
+        yours = normalise(field, value)
+        if base is None or base[name] is UNSET:
+            if yours != theirs:
+                changed_by_you.add(name)
+                clashing.add(name)
+            continue
+        original = normalise(field, base[name])
+        if yours != original:
+            changed_by_you.add(name)
+            if theirs != original and theirs != yours:
+                clashing.add(name)
+    return changed_by_you, clashing
+
+
+def _write(current, values, user, reason, merged_from):
+    """Lay ``values`` on the locked row, bump its version, and save it with its history."""
+    fields = {name: current._meta.get_field(name) for name in values}
+    for name, value in values.items():
+        if not fields[name].many_to_many:
+            setattr(current, name, value)
+    current.version = current.version + 1
+    current._change_reason = _reason(current, reason, merged_from)
+    if getattr(user, "is_authenticated", False):
+        current._history_user = user  # outside a request too (commands, tests)
+        _mark_merged(current, user)
+    current.save()
+    for name, value in values.items():
+        if fields[name].many_to_many:
+            getattr(current, name).set(value)
+
+
 def _mark_merged(instance, user):
     """A user who saves an object after a refused edit of it has merged that edit."""
-    from postmortems.revisions.models import EditConflict
-
     EditConflict.objects.filter(
         model=instance._meta.label, object_id=instance.pk, user=user,
         outcome=EditConflict.Outcome.PENDING,
@@ -239,7 +171,7 @@ def _mark_merged(instance, user):
 
 
 def _reason(instance, reason, merged_from):
-    from postmortems.permissions import postmortem_of
+    from postmortems.permissions import postmortem_of  # it imports the models, which import us
 
     parts = [reason] if reason else []
     if merged_from is not None:
@@ -303,6 +235,11 @@ def restore_deleted(history_record, reason="restored from history"):
 
 # --- Forms ---------------------------------------------------------------------------------
 
+# The arguments Django's forms take themselves; any other is the form's own.
+DJANGO_FORM_KWARGS = (set(inspect.signature(forms.BaseForm.__init__).parameters)
+                      | set(inspect.signature(forms.BaseModelForm.__init__).parameters))
+
+
 class VersionedFormMixin(forms.Form):
     """Adds the hidden ``version`` the edit is based on, and ``save_versioned``.
 
@@ -314,11 +251,11 @@ class VersionedFormMixin(forms.Form):
                                  required=False)
 
     def __new__(cls, *args, **kwargs):
-        # The extra constructor arguments (incident=..., users=...), kept to rebuild the form
+        # The form's own constructor arguments (incident=..., users=...), kept to rebuild it
         # for the merge; read here because a subclass __init__ may consume them.
         form = super().__new__(cls)
         form._extra_kwargs = {key: value for key, value in kwargs.items()
-                              if key not in FORM_KWARGS}
+                              if key not in DJANGO_FORM_KWARGS}
         return form
 
     def __init__(self, *args, **kwargs):
@@ -345,7 +282,7 @@ class VersionedFormMixin(forms.Form):
         """{field name: cleaned value} of the model fields this form saves."""
         return {name: self.cleaned_data[name] for name in self.fields
                 if name != "version" and name in self.cleaned_data
-                and _model_field(self.instance, name) is not None}
+                and model_field(self.instance, name) is not None}
 
     def merge_form(self, conflict):
         """The same form, unbound, prefilled with your values over the current object and
@@ -358,10 +295,6 @@ class VersionedFormMixin(forms.Form):
             # be sent with it.
             field.widget.attrs.pop("form", None)
         return form
-
-
-FORM_KWARGS = {"data", "files", "auto_id", "prefix", "initial", "error_class", "label_suffix",
-               "empty_permitted", "instance", "use_required_attribute", "renderer"}
 
 
 def save_or_conflict(request, form, reason=None, template=None, context=None):
@@ -395,7 +328,7 @@ def conflict_response(request, conflict, form=None, template=None, context=None)
         "conflict": conflict,
         "rows": conflict.rows(),
         "merge_form": merge,
-        "action": request.path,
+        "action": request.get_full_path(),  # the meeting screen names itself in it
         "back": safe_next(request, request.META.get("HTTP_REFERER") or ""),
         **(context or {}),
     }, status=409)

@@ -2,6 +2,8 @@
 
 from django import template
 
+from postmortems.models import DissentingView, Meeting
+
 register = template.Library()
 
 
@@ -27,8 +29,6 @@ def mmss(seconds):
 @register.inclusion_tag("meetings/summaries.html")
 def meeting_summaries(postmortem):
     """The closed review meetings of a postmortem: summary and dissenting views (two queries)."""
-    from postmortems.models import DissentingView, Meeting
-
     meetings = list(Meeting.objects.filter(postmortem=postmortem, closed_at__isnull=False)
                     .order_by("started_at"))
     dissent = list(DissentingView.objects.filter(meeting__in=[m.pk for m in meetings])

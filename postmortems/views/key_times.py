@@ -2,7 +2,7 @@
 of the timeline (Postmortem.timeline_rows): editing such a row, or pasting a ``[detected]``
 line, sets the incident's field (its ordering rule, its version, its history), so the incident
 page and the timeline always show the same time. The row's own edit is
-``postmortems.views.postmortems.key_time_edit``."""
+``postmortems.views.timeline.key_time_edit``."""
 
 from postmortems.documents.timeline import BadLine, key_time_name
 from postmortems.forms import key_times_form

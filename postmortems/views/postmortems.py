@@ -2,14 +2,13 @@
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from postmortems import blameless, recurring
 from postmortems.documents.export import export_markdown
-from postmortems.documents.timeline import parse_lines
 from postmortems.forms import (
     ActionItemForm,
     ContributingFactorForm,
@@ -19,7 +18,6 @@ from postmortems.forms import (
     TimelineEntryForm,
     TimelinePasteForm,
     WhyForm,
-    key_times_form,
 )
 from postmortems.models import (
     ActionItem,
@@ -27,18 +25,13 @@ from postmortems.models import (
     Incident,
     Postmortem,
     PublishBlocked,
-    TimelineEntry,
     Why,
 )
-from postmortems.models.incidents import KEY_TIMES
 from postmortems.permissions import can_edit, require_edit
 from postmortems.revisions.concurrency import (
-    create_tracked,
     delete_versioned,
     save_or_conflict,
 )
-from postmortems.views import is_htmx
-from postmortems.views.key_times import form_errors, set_pasted_key_times
 
 BLAMELESS_FIELDS = ["executive_summary", "impact_notes", "what_happened", "trigger",
                     "detection", "resolution", "root_cause_sentence", "text", "question",
@@ -204,118 +197,6 @@ def blameless_check(request):
     text = "\n".join(value for key, value in request.GET.items() if key != "field")
     return render(request, "postmortems/partials/blameless_hints.html",
                   {"findings": blameless.check(text, blameless.known_people())})
-
-
-# --- Timeline: htmx fragments, or full pages and redirects with JS off ----------------------
-
-def timeline_response(request, postmortem, status=200, **extra):
-    if is_htmx(request):
-        return render(request, "postmortems/partials/timeline.html",
-                      timeline_context(postmortem, **extra), status=status)
-    if status == 200 and not extra:
-        return redirect(editor_url(postmortem, "timeline"))
-    return render_editor(request, postmortem, status=status, **extra)
-
-
-@require_POST
-def timeline_add(request, pk):
-    postmortem = get_postmortem(pk)
-    require_edit(request.user, postmortem)
-    form = TimelineEntryForm(request.POST, prefix="entry")
-    if form.is_valid():
-        form.instance.postmortem = postmortem
-        form.save_versioned(request.user)
-        return timeline_response(request, postmortem)
-    return timeline_response(request, postmortem, status=400, entry_form=form)
-
-
-@require_POST
-def timeline_paste(request, pk):
-    postmortem = get_postmortem(pk)
-    require_edit(request.user, postmortem)
-    form = TimelinePasteForm(request.POST, prefix="paste")
-    if not form.is_valid():
-        return timeline_response(request, postmortem, status=400, paste_form=form)
-    parsed, bad = parse_lines(form.cleaned_data["lines"], postmortem.incident.started_at.date())
-    parsed, refused = set_pasted_key_times(request, postmortem, parsed)
-    bad = sorted(bad + refused, key=lambda line: line.number)
-    for line in parsed:  # one by one, so that each entry is in the history
-        create_tracked(TimelineEntry(postmortem=postmortem, at=line.at, kind=line.kind,
-                                     text=line.text))
-    if not bad:
-        return timeline_response(request, postmortem)
-    # Bad lines come back in the box, with their reasons, for fixing; good ones were added.
-    again = TimelinePasteForm(prefix="paste",
-                              initial={"lines": "\n".join(line.line for line in bad)})
-    return timeline_response(request, postmortem, status=200 if parsed else 400,
-                             paste_form=again, paste_errors=bad, pasted=len(parsed))
-
-
-@require_POST
-def key_time_edit(request, pk, name):
-    """A key time's row on the timeline: sets the incident's own field (see key_times)."""
-    if name not in KEY_TIMES:
-        raise Http404("No such key time.")
-    postmortem = get_postmortem(pk)
-    require_edit(request.user, postmortem)
-    form = key_times_form([name], request.POST, instance=postmortem.incident, prefix="key")
-    if not form.is_valid():
-        return timeline_response(request, postmortem, status=400,
-                                 key_time_error=(name, form_errors(form)))
-    if (conflict := save_or_conflict(request, form)) is not None:
-        return conflict
-    return timeline_response(request, postmortem)
-
-
-def entry_and_postmortem(pk):
-    entry = get_object_or_404(TimelineEntry.objects.select_related(
-        "postmortem", "postmortem__incident"), pk=pk)
-    return entry, entry.postmortem
-
-
-@require_http_methods(["GET", "POST"])
-def timeline_edit(request, pk):
-    entry, postmortem = entry_and_postmortem(pk)
-    if request.method == "POST":
-        require_edit(request.user, postmortem)
-    form = TimelineEntryForm(request.POST or None, instance=entry, prefix=f"edit-{pk}")
-    if request.method == "POST":
-        if form.is_valid():
-            if (conflict := save_or_conflict(request, form)) is not None:
-                return conflict
-            return timeline_response(request, postmortem)
-        status = 400
-    else:
-        status = 200
-    form.fields["text"].widget.attrs["autofocus"] = True  # keyboard: straight into the text
-    context = {"entry": entry, "form": form, "postmortem": postmortem,
-               "people": blameless.known_people()}
-    if is_htmx(request):
-        response = render(request, "postmortems/partials/timeline_row_form.html", context,
-                          status=status)
-        response["HX-Retarget"] = f"#entry-{entry.pk}"
-        response["HX-Reswap"] = "outerHTML"
-        return response
-    return render(request, "postmortems/timeline_edit.html", context, status=status)
-
-
-@require_GET
-def timeline_row(request, pk):
-    entry, postmortem = entry_and_postmortem(pk)
-    if not is_htmx(request):
-        return redirect(editor_url(postmortem, f"entry-{pk}"))
-    return render(request, "postmortems/partials/timeline_row.html", {
-        "entry": entry, "postmortem": postmortem, "people": blameless.known_people()})
-
-
-@require_POST
-def timeline_delete(request, pk):
-    entry, postmortem = entry_and_postmortem(pk)
-    require_edit(request.user, postmortem)
-    delete_versioned(entry, None)
-    if not is_htmx(request):
-        messages.success(request, "Timeline entry deleted (it stays in the history).")
-    return timeline_response(request, postmortem)
 
 
 # --- 5 whys and contributing factors ---------------------------------------------------------

@@ -77,10 +77,6 @@ MUTATING = {
     "meetings:dissent_delete": (lambda w: [w["meeting"].pk, w["dissent"].pk], {}),
     "meetings:decision_add": (lambda w: [w["meeting"].pk], {"decision-text": "Yes"}),
     "meetings:decision_delete": (lambda w: [w["meeting"].pk, w["decision"].pk], {}),
-    "meetings:timeline_add": (lambda w: [w["meeting"].pk], {"entry-new-text": "x"}),
-    "meetings:timeline_edit": (lambda w: [w["meeting"].pk, w["entry"].pk],
-                               {"entry-x-text": "x"}),
-    "meetings:timeline_delete": (lambda w: [w["meeting"].pk, w["entry"].pk], {}),
     "meetings:item_add": (lambda w: [w["meeting"].pk], {"item-new-text": "x"}),
     "meetings:item_edit": (lambda w: [w["meeting"].pk, w["item"].pk], {"item-x-text": "x"}),
     "meetings:item_accept_orphan": (lambda w: [w["meeting"].pk, w["item"].pk],
@@ -141,6 +137,22 @@ def test_a_published_postmortem_is_editable_by_editors_only(
     assert post(client, world["owner"], name, world).status_code == 403
     editor = user_with(django_user_model, "erin", "editor")
     assert post(client, editor, name, world).status_code != 403
+
+
+# The meeting screen edits the timeline through the editor's views, naming the meeting.
+FROM_THE_MEETING = ["postmortems:timeline_add", "postmortems:timeline_edit",
+                    "postmortems:timeline_delete"]
+
+
+@pytest.mark.parametrize("name", FROM_THE_MEETING)
+def test_the_timeline_edited_from_the_meeting_checks_the_role(client, django_user_model, world,
+                                                             name):
+    args_of, data = MUTATING[name]
+    url = reverse(name, args=args_of(world)) + f"?meeting={world['meeting'].pk}"
+    client.force_login(user_with(django_user_model, "victor", "viewer"))
+    assert client.post(url, data).status_code == 403
+    client.force_login(user_with(django_user_model, "erin", "editor"))
+    assert client.post(url, data).status_code != 403
 
 
 def test_a_user_without_a_group_has_the_default_role(client, django_user_model, world, settings):

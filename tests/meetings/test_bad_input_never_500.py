@@ -15,13 +15,15 @@ FIELDS = ["version", "at", "kind", "text", "owner", "user", "name", "due", "tick
           "priority", "reason", "notes", "wont_do_reason"]
 # Deleting and restoring take no input beyond the URL: nothing malformed to send.
 NO_INPUT = {"meetings:attendee_remove", "meetings:dissent_delete", "meetings:decision_delete",
-            "meetings:timeline_delete", "revisions:restore", "meetings:start",
-            "revisions:conflict_discard"}
+            "revisions:restore", "meetings:start", "revisions:conflict_discard"}
+# The timeline views the meeting screen shares with the editor (called with ?meeting=<id>).
+SHARED_TIMELINE = ["postmortems:timeline_add", "postmortems:timeline_edit",
+                   "postmortems:timeline_delete"]
 
 
 def junk_data(world, junk):
-    prefixes = ["", "attendee-", "dissent-", "decision-", "entry-new-",
-                f"entry-{world['entry'].pk}-", f"item-{world['item'].pk}-", "item-new-",
+    prefixes = ["", "attendee-", "dissent-", "decision-", "entry-",
+                f"edit-{world['entry'].pk}-", f"item-{world['item'].pk}-", "item-new-",
                 f"accept-{world['item'].pk}-", "notes-opening-"]
     data = {f"{prefix}{field}": junk for prefix in prefixes for field in FIELDS}
     data.update(dict.fromkeys(("opening", "timeline", "analysis", "actions", "closing"), junk))
@@ -33,8 +35,25 @@ def junk_data(world, junk):
                                         if n.startswith("meetings:") and n not in NO_INPUT))
 def test_malformed_values_never_cause_a_500_nor_lose_data(editor_client, world, name, junk):
     args_of, _ = MUTATING[name]
+    assert_kept_safe(editor_client, world, reverse(name, args=args_of(world)), junk)
+
+
+@pytest.mark.parametrize("junk", JUNK, ids=range(len(JUNK)))
+@pytest.mark.parametrize("name", SHARED_TIMELINE)
+def test_malformed_timeline_values_from_the_meeting_never_cause_a_500(editor_client, world,
+                                                                      name, junk):
+    args_of, _ = MUTATING[name]
+    url = reverse(name, args=args_of(world)) + f"?meeting={world['meeting'].pk}"
+    if name != "postmortems:timeline_delete":  # deleting it is what the delete is for
+        assert_kept_safe(editor_client, world, url, junk)
+    else:
+        response = editor_client.post(url, junk_data(world, junk))
+        assert response.status_code in (200, 303), response.status_code
+
+
+def assert_kept_safe(editor_client, world, url, junk):
     entry, item = world["entry"], world["item"]
-    response = editor_client.post(reverse(name, args=args_of(world)), junk_data(world, junk))
+    response = editor_client.post(url, junk_data(world, junk))
     assert response.status_code in (200, 303, 400, 409), response.status_code
     if response.status_code == 400:
         assert response.content  # a message, not an empty page

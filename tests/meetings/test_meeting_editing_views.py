@@ -17,6 +17,11 @@ def url(name, *args):
     return reverse(f"meetings:{name}", args=args)
 
 
+def timeline_url(name, meeting, *args):
+    """The timeline views shared with the editor, called from the meeting's screen."""
+    return reverse(f"postmortems:{name}", args=args) + f"?meeting={meeting.pk}"
+
+
 def test_starting_a_meeting_lays_out_the_agenda(editor_client, postmortem, editor):
     response = editor_client.post(url("start", postmortem.incident_id))
     meeting = Meeting.objects.get()
@@ -114,18 +119,21 @@ def test_the_merge_form_saves_over_the_newer_version(editor_client, meeting):
 
 
 def test_a_timeline_entry_added_in_the_meeting_is_in_the_postmortem(editor_client, meeting):
-    response = editor_client.post(url("timeline_add", meeting.pk), {
-        "entry-new-at": "2026-03-04T10:07:00", "entry-new-kind": "alert",
-        "entry-new-text": "Pager fired"}, **HTMX)
+    response = editor_client.post(
+        timeline_url("timeline_add", meeting, meeting.postmortem.incident_id), {
+            "entry-at": "2026-03-04T10:07:00", "entry-kind": "alert",
+            "entry-text": "Pager fired"}, **HTMX)
     assert response.status_code == 200
+    assert 'data-testid="meeting-timeline"' in response.content.decode()  # the section
     entry = TimelineEntry.objects.get()
     assert (entry.postmortem, entry.text) == (meeting.postmortem, "Pager fired")
 
 
 def test_a_bad_timeline_time_is_shown_back(editor_client, meeting):
-    response = editor_client.post(url("timeline_add", meeting.pk), {
-        "entry-new-at": "half past ten", "entry-new-kind": "alert",
-        "entry-new-text": "Pager fired"}, **HTMX)
+    response = editor_client.post(
+        timeline_url("timeline_add", meeting, meeting.postmortem.incident_id), {
+            "entry-at": "half past ten", "entry-kind": "alert",
+            "entry-text": "Pager fired"}, **HTMX)
     assert response.status_code == 400
     body = response.content.decode()
     assert "Enter a UTC date and time" in body and "Pager fired" in body
@@ -135,9 +143,9 @@ def test_a_stale_timeline_edit_over_htmx_shows_the_conflict_in_the_section(
         editor_client, meeting, make):
     entry = make.timeline_entry(meeting.postmortem, text="original")
     TimelineEntry.objects.filter(pk=entry.pk).update(text="theirs", version=2)
-    response = editor_client.post(url("timeline_edit", meeting.pk, entry.pk), {
-        f"entry-{entry.pk}-at": "2026-03-04T10:00:00", f"entry-{entry.pk}-kind": "note",
-        f"entry-{entry.pk}-text": "mine", f"entry-{entry.pk}-version": "1"}, **HTMX)
+    response = editor_client.post(timeline_url("timeline_edit", meeting, entry.pk), {
+        f"edit-{entry.pk}-at": "2026-03-04T10:00:00", f"edit-{entry.pk}-kind": "note",
+        f"edit-{entry.pk}-text": "mine", f"edit-{entry.pk}-version": "1"}, **HTMX)
     assert response.status_code == 409
     body = response.content.decode()
     assert 'data-testid="theirs-text"' in body and "theirs" in body and "mine" in body
@@ -214,7 +222,7 @@ def test_removing_an_attendee_a_dissent_and_a_decision(editor_client, meeting):
 
 def test_deleting_a_timeline_entry_keeps_it_restorable(editor_client, meeting, make):
     entry = make.timeline_entry(meeting.postmortem)
-    response = editor_client.post(url("timeline_delete", meeting.pk, entry.pk),
+    response = editor_client.post(timeline_url("timeline_delete", meeting, entry.pk),
                                   {"version": "1"})
     assert response.status_code == 303
     assert not TimelineEntry.objects.filter(pk=entry.pk).exists()
@@ -224,7 +232,7 @@ def test_deleting_a_timeline_entry_keeps_it_restorable(editor_client, meeting, m
 def test_a_stale_delete_keeps_the_entry_and_says_why(editor_client, meeting, make):
     entry = make.timeline_entry(meeting.postmortem)
     TimelineEntry.objects.filter(pk=entry.pk).update(version=2, text="changed meanwhile")
-    response = editor_client.post(url("timeline_delete", meeting.pk, entry.pk),
+    response = editor_client.post(timeline_url("timeline_delete", meeting, entry.pk),
                                   {"version": "1"}, follow=True)
     assert TimelineEntry.objects.filter(pk=entry.pk).exists()
     assert "was changed by somebody else" in html.unescape(response.content.decode())
@@ -240,3 +248,29 @@ def test_an_action_item_added_in_the_meeting(editor_client, meeting, editor):
     assert (item.incident, item.owner, item.priority) == (meeting.postmortem.incident, editor,
                                                           "P2")
     assert item.history.get().history_change_reason == "added in the review meeting"
+
+
+def test_the_timeline_merge_form_posts_back_to_the_meeting(editor_client, meeting, make):
+    entry = make.timeline_entry(meeting.postmortem, text="original")
+    TimelineEntry.objects.filter(pk=entry.pk).update(text="theirs", version=2)
+    edit = timeline_url("timeline_edit", meeting, entry.pk)
+    response = editor_client.post(edit, {
+        f"edit-{entry.pk}-at": "2026-03-04T10:00:00", f"edit-{entry.pk}-kind": "note",
+        f"edit-{entry.pk}-text": "mine", f"edit-{entry.pk}-version": "1"})
+    assert response.status_code == 409
+    assert f'action="{html.escape(edit)}"' in response.content.decode()
+
+
+def test_a_closed_meetings_timeline_cannot_change(editor_client, meeting, make):
+    entry = make.timeline_entry(meeting.postmortem, text="original")
+    meeting.close()
+    response = editor_client.post(timeline_url("timeline_delete", meeting, entry.pk))
+    assert response.status_code == 403
+    assert TimelineEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_another_postmortems_meeting_is_not_found(editor_client, meeting, make):
+    other = make.timeline_entry(make.postmortem(make.incident("Other")))
+    response = editor_client.post(timeline_url("timeline_delete", meeting, other.pk))
+    assert response.status_code == 404
+    assert TimelineEntry.objects.filter(pk=other.pk).exists()

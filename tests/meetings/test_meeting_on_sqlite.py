@@ -18,12 +18,13 @@ incident = Incident.objects.filter(postmortem__timeline__isnull=False).exclude(
 print("start", post(f"/incidents/{incident.pk}/meetings/start/").status_code)
 meeting = Meeting.objects.open().get()
 entry = meeting.postmortem.timeline.first()
-data = {f"entry-{entry.pk}-at": entry.at.strftime("%Y-%m-%dT%H:%M:%S"),
-        f"entry-{entry.pk}-kind": entry.kind, f"entry-{entry.pk}-text": "edited",
-        f"entry-{entry.pk}-version": "1"}
-print("edit", post(f"/meetings/{meeting.pk}/timeline/{entry.pk}/edit/", data).status_code)
-data[f"entry-{entry.pk}-text"] = "edited on another screen"
-print("stale", post(f"/meetings/{meeting.pk}/timeline/{entry.pk}/edit/", data).status_code)
+data = {f"edit-{entry.pk}-at": entry.at.strftime("%Y-%m-%dT%H:%M:%S"),
+        f"edit-{entry.pk}-kind": entry.kind, f"edit-{entry.pk}-text": "edited",
+        f"edit-{entry.pk}-version": "1"}
+edit = f"/timeline/{entry.pk}/edit/?meeting={meeting.pk}"
+print("edit", post(edit, data).status_code)
+data[f"edit-{entry.pk}-text"] = "edited on another screen"
+print("stale", post(edit, data).status_code)
 feed = get(f"/meetings/{meeting.pk}/changes/?since=2000-01-01T00:00:00%2B00:00").json()
 print("feed", "timeline" in feed["parts"])
 for url in [f"/meetings/{meeting.pk}/", f"/meetings/{demo.pk}/record/",
