@@ -24,6 +24,7 @@ from decimal import Decimal
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 
 from postmortems.models import Service
 from slos import budget
@@ -34,7 +35,8 @@ ALERT_FIELDS = {"fast_burn": ("fast_burn_rate", "fast_severity"),
                 "slow_burn": ("slow_burn_rate", "slow_severity"),
                 "ticket": ("ticket_burn_rate", "ticket_severity")}
 ALERT_WINDOWS = {name: (long, short) for name, long, short, _ in budget.ALERT_SHARES}
-KNOWN_KEYS = {"name", "service", "description", "kind", "target", "window", "sli", "alerts"}
+KNOWN_KEYS = {"name", "service", "description", "kind", "target", "window", "sli", "alerts",
+              "runbook_url", "labels"}
 MAX_SLOS = 1000
 # Text fields the model leaves unbounded (TextField), bounded here.
 MAX_DESCRIPTION = 5000
@@ -74,6 +76,12 @@ def import_text(text, default_service=None, data_source=None):
         document = safe_yaml.load(text)
     except safe_yaml.YAMLRefused as refused:
         raise ImportRefused(refused.errors) from None
+    return import_document(document, default_service, data_source)
+
+
+def import_document(document, default_service=None, data_source=None, where="slos"):
+    """The same from a parsed document in the definitions format (other formats convert to
+    it); ``where`` names the list in messages."""
     if not isinstance(document, dict) or not isinstance(document.get("slos"), list):
         raise ImportRefused(["the file must be a mapping with a `slos:` list"])
     if len(document["slos"]) > MAX_SLOS:
@@ -85,17 +93,16 @@ def import_text(text, default_service=None, data_source=None):
     existing = {(slo.service_id, slo.name): slo for slo in SLO.objects.all()}
     errors, objects, seen = [], [], set()
     for index, entry in enumerate(document["slos"]):
-        where = f"slos[{index}]"
         if not isinstance(entry, dict):
-            errors.append(f"{where}: each SLO must be a mapping")
+            errors.append(f"{where}[{index}]: each SLO must be a mapping")
             continue
-        where = f"slos[{index}] ({str(entry.get('name', 'unnamed'))[:60]})"
+        entry_where = f"{where}[{index}] ({str(entry.get('name', 'unnamed'))[:60]})"
         problems, slo = _build(entry, services, default_service, data_source, existing)
         key = (slo.service_id, slo.name)
         if slo.name and key in seen:
             problems.append(("name", "appears twice in the file"))
         seen.add(key)
-        errors += [f"{where}.{field}: {message}" for field, message in problems]
+        errors += [f"{entry_where}.{field}: {message}" for field, message in problems]
         objects.append(slo)
     if not objects and not errors:
         errors.append("the `slos:` list is empty")
@@ -103,8 +110,28 @@ def import_text(text, default_service=None, data_source=None):
         raise ImportRefused(errors)
     with transaction.atomic():
         for slo in objects:
+            if slo.service.pk is None:  # "unassigned", created with the first SLO it gets
+                slo.service, _ = Service.objects.get_or_create(
+                    slug=UNASSIGNED["slug"], defaults={"name": UNASSIGNED["name"]})
             slo.save()
     return objects
+
+
+UNASSIGNED = {"slug": "unassigned", "name": "Unassigned"}
+
+
+def service_from_name(name, services):
+    """(service, why) for an entry naming none: the service whose slug or name starts the SLO
+    name ("checkout-availability", "Checkout availability"), else the "unassigned" service
+    (created on import when it does not exist)."""
+    slug = slugify(name)
+    matches = [s for key, s in services.items()
+               if slug.startswith(f"{s.slug}-") or name.lower().startswith(f"{key} ")]
+    if matches:
+        service = max(matches, key=lambda s: len(s.slug))
+        return service, f"the prefix of its name ({service.slug})"
+    unassigned = services.get(UNASSIGNED["slug"]) or Service(**UNASSIGNED)
+    return unassigned, "no service: key, import option or name prefix, so \"unassigned\""
 
 
 def _scalar(value, field, problems, limit=None):
@@ -125,18 +152,19 @@ def _build(entry, services, default_service, data_source, existing):
     problems = []
     for key in sorted(set(entry) - KNOWN_KEYS, key=str):
         problems.append((str(key)[:60], "unknown field"))
-    service = default_service
+    name = _scalar(entry.get("name"), "name", problems).strip()
+    service, reason = default_service, "the service chosen for the import"
     if entry.get("service") is not None:
         given = _scalar(entry["service"], "service", problems, limit=150)
-        service = services.get(given.lower())
+        service, reason = services.get(given.lower()), "its service: key"
         if service is None and given:
             problems.append(("service", f"no service {given!r} in the catalogue"))
     elif service is None:
-        problems.append(("service", "required (a service slug or name)"))
-    name = _scalar(entry.get("name"), "name", problems).strip()
+        service, reason = service_from_name(name, services)
     slo = existing.get((service.pk, name)) if service is not None and name else None
     slo = slo or SLO(data_source=data_source)
     slo.service = service if service is not None else None
+    slo.service_reason = reason
     slo.name = name
     slo.description = _scalar(entry.get("description"), "description", problems,
                               limit=MAX_DESCRIPTION)
@@ -154,8 +182,11 @@ def _build(entry, services, default_service, data_source, existing):
     slo.good_query = _scalar(sli.get("good"), "sli.good", problems, limit=MAX_QUERY)
     slo.total_query = _scalar(sli.get("total"), "sli.total", problems, limit=MAX_QUERY)
     problems += _alerts(entry.get("alerts"), slo)
+    slo.runbook_url = _scalar(entry.get("runbook_url"), "runbook_url", problems, limit=500)
+    slo.alert_labels = entry.get("labels") or {}
     try:
-        slo.full_clean(exclude=["service", "data_source", "slug"] if service is None
+        slo.full_clean(exclude=["service", "data_source", "slug"]
+                       if service is None or service.pk is None
                        else ["data_source", "slug"], validate_unique=False)
     except ValidationError as exc:
         field_names = {"good_query": "sli.good", "total_query": "sli.total"}

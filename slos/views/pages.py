@@ -124,7 +124,8 @@ def import_slos(request):
         except definitions.ImportRefused as refused:
             errors = refused.errors
         else:
-            messages.success(request, f"Imported {len(saved)} SLO(s).")
+            messages.success(request, f"Imported {len(saved)} SLO(s): " + "; ".join(
+                f"{slo.name} into {slo.service.name} ({slo.service_reason})" for slo in saved))
             return redirect("slos:dashboard")
     refused = errors or (request.method == "POST" and form.errors)
     return render(request, "slos/import.html", {"form": form, "errors": errors},

@@ -149,8 +149,9 @@ def test_the_import_page_can_give_the_service(editor_client, service, offline_so
     assert set(SLO.objects.values_list("service__slug", flat=True)) == {"checkout"}
 
 
-def test_an_entry_without_a_service_is_refused_when_none_is_given(editor_client, service,
-                                                                  offline_source):
+def test_an_entry_without_a_service_goes_to_the_service_its_name_starts_with(
+        editor_client, service, offline_source):
     text = TEMPLATE.replace("    service: checkout\n", "")
-    response = editor_client.post("/slos/import/", {"text": text})
-    assert "slos[0] (Checkout availability).service: required" in response.content.decode()
+    response = editor_client.post("/slos/import/", {"text": text}, follow=True)
+    assert "Checkout availability into Checkout (the prefix of its name (checkout))" in \
+        response.content.decode()

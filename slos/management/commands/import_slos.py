@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from postmortems.models import Service
 from slos.definitions import ImportRefused, import_text
+from slos.formats import sloth
 from slos.models import DataSource
 
 
@@ -14,6 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--service", help="service slug for entries that name none")
         parser.add_argument("--data-source", help="data source name (default: the first one)")
+        parser.add_argument("--format", choices=["definitions", "sloth"], default="definitions",
+                            help="definitions (the SLO definition template) or sloth "
+                                 "(a Sloth prometheus/v1 spec)")
 
     def handle(self, *args, **options):
         service = data_source = None
@@ -34,10 +38,12 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"cannot read {options['file']}: {exc.strerror}") from None
         try:
-            slos = import_text(text, default_service=service, data_source=data_source)
+            reader = sloth.import_text if options["format"] == "sloth" else import_text
+            slos = reader(text, default_service=service, data_source=data_source)
         except ImportRefused as refused:
             raise CommandError("the file was refused, nothing was imported:\n  "
                                + "\n  ".join(refused.errors)) from None
         for slo in slos:
-            self.stdout.write(f"imported {slo.slug}")
+            self.stdout.write(f"imported {slo.slug} into service {slo.service.slug} "
+                              f"({slo.service_reason})")
         self.stdout.write(f"{len(slos)} SLO(s) imported.")
