@@ -61,3 +61,10 @@
   windowField.addEventListener("change", update);
   update();
 })();
+
+// Forms that ask first (no inline handlers: the Content-Security-Policy allows none).
+document.querySelectorAll("form[data-confirm]").forEach((form) => {
+  form.addEventListener("submit", (event) => {
+    if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+});
