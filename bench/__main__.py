@@ -10,12 +10,13 @@ def main(argv):
     import django
 
     django.setup()
-    from bench import meeting_feed, slo_poll
+    from bench import meeting_feed, pages, slo_poll
 
     # Each benchmark takes its own options (see its docstring); `python -m bench` runs all
     # with their defaults.
     slo_poll.main(argv)
     meeting_feed.main([])
+    pages.main([])  # builds (once) and serves the 10,000- and 1,000-incident databases
 
 
 if __name__ == "__main__":

@@ -52,15 +52,22 @@ BLAME_AFTER = (r"(?:'s)?\s+(?:mistake|error|typo|messed\s+up|screwed\s+up|broke|
 BLAME_BEFORE = r"(?:caused\s+by|because\s+of|due\s+to|thanks\s+to)\s+"
 
 
+# Either form of the person rule needs one of these words: a text without them cannot match, and
+# is not searched for every name (most timeline rows).
+BLAME_WORDS = re.compile(r"mistake|error|typo|messed|screwed|broke|forgot|didn't|did\s+not|"
+                         r"caused|because\s+of|due\s+to|thanks\s+to", re.IGNORECASE)
+
+
 def person_rule(people):
     """"@bob broke it", "caused by Alice": an @mention or a known person's name as the cause.
-    Compiled once per set of names (a page checks every timeline row against the same people)."""
-    return _person_rule(frozenset(name for name in people if name and len(name) > 1))
+    Compiled once per list of names (a page checks every timeline row against the same people)."""
+    return _person_rule(tuple(people))
 
 
 @lru_cache(maxsize=16)
-def _person_rule(names):
-    names = sorted(names, key=lambda name: (-len(name), name))
+def _person_rule(people):
+    names = sorted({name for name in people if name and len(name) > 1},
+                   key=lambda name: (-len(name), name))
     who = r"(?:@\w+" + "".join(rf"|\b{re.escape(name)}\b" for name in names) + ")"
     return rule("person-as-cause", rf"{BLAME_BEFORE}{who}|{who}{BLAME_AFTER}", PERSON_HINT)
 
@@ -71,7 +78,8 @@ def check(text, people=()):
     if not text:
         return []
     found = []
-    for item in [*RULES, person_rule(people)]:
+    rules = [*RULES, person_rule(people)] if BLAME_WORDS.search(text) else RULES
+    for item in rules:
         match = item.pattern.search(text)
         if match:
             found.append((match.start(), Finding(item.name, match.group(0).strip(), item.hint)))
