@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from postmortems.models import Service
 from slos.definitions import ImportRefused, import_text
-from slos.formats import sloth
+from slos.formats import openslo, sloth
 from slos.models import DataSource
 
 
@@ -15,9 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--service", help="service slug for entries that name none")
         parser.add_argument("--data-source", help="data source name (default: the first one)")
-        parser.add_argument("--format", choices=["definitions", "sloth"], default="definitions",
+        parser.add_argument("--format", choices=["definitions", "sloth", "openslo"],
+                            default="definitions",
                             help="definitions (the SLO definition template) or sloth "
-                                 "(a Sloth prometheus/v1 spec)")
+                                 "(a Sloth prometheus/v1 spec) or openslo (OpenSLO v1)")
 
     def handle(self, *args, **options):
         service = data_source = None
@@ -38,7 +39,8 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"cannot read {options['file']}: {exc.strerror}") from None
         try:
-            reader = sloth.import_text if options["format"] == "sloth" else import_text
+            reader = {"sloth": sloth.import_text, "openslo": openslo.import_text}.get(
+                options["format"], import_text)
             slos = reader(text, default_service=service, data_source=data_source)
         except ImportRefused as refused:
             raise CommandError("the file was refused, nothing was imported:\n  "
