@@ -34,8 +34,11 @@ def burn_down(points, start, end, incidents=()):
     def y(v):
         return TOP + plot_h * (high - v) / (high - low)
 
+    drawn = [(t, v) for t, v in points if v is not None]
     path = " ".join(f"{'M' if i == 0 else 'L'}{x(t):.1f},{y(v):.1f}"
-                    for i, (t, v) in enumerate((t, v) for t, v in points if v is not None))
+                    for i, (t, v) in enumerate(drawn))
+    if len(drawn) == 1:  # one point draws nothing: hold it to now, a visible line
+        path += f" L{x(end):.1f},{y(drawn[0][1]):.1f}"
     ticks = [(y(v), f"{v * 100:.0f}%") for v in _ticks(low, high)]
     x_labels = [(x(start + (end - start) * f), (start + (end - start) * f).strftime("%d %b"),
                  anchor) for f, anchor in ((0, "start"), (0.25, "middle"), (0.5, "middle"),

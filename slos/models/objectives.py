@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from slos import alerting, budget, coverage, promql
+from slos.models.impacts import IncidentImpact
 
 WINDOW_PLACEHOLDER = "$window"
 _RANGE = re.compile(r"\[\s*(\d+[smhdw])\s*\]")
@@ -39,6 +40,11 @@ class SLOQuerySet(models.QuerySet):
     def for_panels(self):
         """What the dashboard and the API list need, in one query."""
         return self.select_related("service", "data_source", "latest_snapshot")
+
+    def with_incident_shares(self):
+        """Each SLO's incidents and the budget share each spent, in one more query."""
+        return self.prefetch_related(models.Prefetch(
+            "incident_impacts", queryset=IncidentImpact.objects.select_related("incident")))
 
     def for_service(self, service):
         return self.filter(service=service)
@@ -259,6 +265,17 @@ class SLO(models.Model):
             for name, long, short, _share in budget.ALERT_SHARES
         ]
 
+    def alert_states(self, burn_rates):
+        """{"fast_burn": True, ...}: would the generated alert fire on these burn rates (its
+        long and short windows both above the factor)? None without figures."""
+        return {
+            row["name"]: None if burn_rates.get(row["long_window"]) is None
+            or burn_rates.get(row["short_window"]) is None
+            else (burn_rates[row["long_window"]] > row["burn_rate"]
+                  and burn_rates[row["short_window"]] > row["burn_rate"])
+            for row in self.alert_rows()
+        }
+
     def query(self, which, window):
         expression = self.good_query if which == "good" else self.total_query
         return with_window(promql.normalise_le(expression), window)
@@ -298,6 +315,8 @@ class SLO(models.Model):
         ok = snapshot is not None and snapshot.status == snapshot.Status.OK
         ratios = snapshot.error_ratios if ok else {}
         remaining = snapshot.budget_remaining if ok else None
+        if remaining is not None and abs(remaining) < 1e-9:
+            remaining = 0.0  # exactly at target: float noise is not an overspent budget
         burn_rates = {w: budget.burn_rate(ratios.get(w), self.budget)
                       for w in budget.BURN_WINDOWS}
         exhaustion = budget.time_to_exhaustion(remaining, burn_rates.get("1h"),
@@ -320,6 +339,8 @@ class SLO(models.Model):
             "status_label": snapshot.get_status_display() if snapshot else "never polled",
             "fault": snapshot.fault if snapshot else "",
             "error": snapshot.error if snapshot else "",
+            "error_ratios": dict(ratios),
+            "alert_states": self.alert_states(burn_rates),
             "coverage": coverage.figures(self.window_seconds, self.data_since,
                                          self.data_source.retention_seconds, now),
         }

@@ -1,6 +1,7 @@
 """Presentation of SLO figures: percentages, durations, burn rates."""
 
 from django import template
+from django.conf import settings
 
 from postmortems import durations
 from slos.models import IncidentImpact
@@ -8,12 +9,19 @@ from slos.models import IncidentImpact
 register = template.Library()
 
 
+@register.simple_tag
+def refresh_seconds():
+    """SLO pages refresh themselves once per poll (htmx ``every``)."""
+    return settings.SLO_POLL_INTERVAL
+
+
 @register.filter
 def percent(value, digits=2):
     """0.99975 -> "99.98%"; None -> "—"."""
     if value is None:
         return "—"
-    return f"{value * 100:.{int(digits)}f}%"
+    text = f"{value * 100:.{int(digits)}f}"
+    return f"{text.lstrip('-') if float(text) == 0 else text}%"  # never "-0.0%"
 
 
 register.filter("duration", durations.approximate)
@@ -26,6 +34,8 @@ def days_left(seconds):
         return "never at the current burn rate"
     if seconds <= 0:
         return "spent"
+    if seconds < 3 * 86400:  # "~57 h", not "~2 days", while it matters
+        return f"~{seconds / 3600:.0f} h at the current burn rate"
     return f"~{durations.approximate(seconds, whole=True)} at the current burn rate"
 
 

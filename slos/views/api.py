@@ -64,6 +64,13 @@ def as_json(slo, now):
         "status": figures["status"],
         "error": figures["error"],
         "coverage": figures["coverage"],
+        "error_ratios": figures["error_ratios"],
+        "alert_states": figures["alert_states"],
+        "incidents": [
+            {"incident": impact.incident_id, "title": impact.incident.title,
+             "status": impact.status, "budget_consumed": impact.budget_consumed,
+             "bad_events": impact.bad_events}
+            for impact in slo.incident_impacts.all()],
         "url": slo.get_absolute_url(),
     }
 
@@ -85,7 +92,7 @@ def slo_list(request):
         number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
         return JsonResponse({"error": "page and page_size must be whole numbers"}, status=400)
-    paginator = Paginator(SLO.objects.for_panels(), size)
+    paginator = Paginator(SLO.objects.for_panels().with_incident_shares(), size)
     if number > paginator.num_pages:
         return JsonResponse({"error": f"no page {number}: there are {paginator.num_pages}"},
                             status=404)
@@ -107,7 +114,8 @@ def slo_list(request):
 
 @api_view
 def slo_detail(request, pk):
-    return JsonResponse(as_json(get_object_or_404(SLO.objects.for_panels(), pk=pk),
+    return JsonResponse(as_json(get_object_or_404(
+        SLO.objects.for_panels().with_incident_shares(), pk=pk),
                                 timezone.now()))
 
 
