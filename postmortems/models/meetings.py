@@ -7,7 +7,7 @@ is neither completed nor accepted as orphaned with a reason (Meeting.close raise
 """
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -191,7 +191,11 @@ class Meeting(models.Model):
         acceptance = OrphanAcceptance(meeting=self, action_item=item, reason=reason.strip(),
                                       accepted_by=user)
         acceptance.full_clean()
-        acceptance.save()
+        try:
+            with transaction.atomic():
+                acceptance.save()
+        except IntegrityError:  # accepted at the same moment on another screen
+            return self.orphan_acceptances.get(action_item=item)
         return acceptance
 
     # --- Closing ------------------------------------------------------------------------
