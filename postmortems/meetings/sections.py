@@ -59,11 +59,11 @@ def _opening(context, meeting, bound, users):
 
 
 def _timeline(context, meeting, bound, users):
-    entries = list(meeting.postmortem.timeline.all())
+    # The incident's key times are rows too (read-only here: they are the incident's).
     context["timeline"] = [
-        (entry, bound.get(edited_entry(entry.pk)) or TimelineEntryForm(
-            instance=entry, prefix=edited_entry(entry.pk)))
-        for entry in entries
+        (entry, None if entry.is_key_time else bound.get(edited_entry(entry.pk))
+         or TimelineEntryForm(instance=entry, prefix=edited_entry(entry.pk)))
+        for entry in meeting.postmortem.timeline_rows()
     ]
     context["entry_form"] = bound.get(NEW_ENTRY) or TimelineEntryForm(prefix=NEW_ENTRY)
 

@@ -121,3 +121,15 @@ def test_a_pasted_key_time_out_of_order_comes_back_with_the_reason(pm, editor_cl
 def test_the_print_view_shows_the_key_times(pm, editor_client):
     page = editor_client.get(f"/incidents/{pm.incident_id}/postmortem/print/").content.decode()
     assert "Incident detected" in page
+
+
+def test_the_review_meetings_timeline_shows_the_key_times_read_only(pm, alice, alice_client):
+    from django.urls import reverse
+
+    from postmortems.models import Meeting
+
+    meeting = Meeting.start(pm, alice)
+    page = alice_client.get(reverse("meetings:section", args=[meeting.pk, "timeline"]))
+    content = page.content.decode()
+    assert content.count('data-testid="key-time"') == 3
+    assert content.index("Incident detected") < content.index("Paged the database team")
