@@ -1,12 +1,22 @@
-"""Signed-in users' own account: changing the password.
+"""Signed-in users' own account: the password, and the profile page with their API tokens.
 
-Changing it ends every other session of the user (their session hash no longer matches);
-this browser stays signed in (Django's update_session_auth_hash, in PasswordChangeView).
+Changing the password ends every other session of the user (their session hash no longer
+matches); this browser stays signed in (Django's update_session_auth_hash, in
+PasswordChangeView). API tokens are created, named, scoped and revoked by their owner; a new
+key is shown once, on the page after it was created, and never again.
 """
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.forms import ApiTokenForm
+from accounts.models import ApiToken
+from accounts.roles import role_of
+
+NEW_KEY = "accounts.new_api_key"
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -17,3 +27,26 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         messages.success(self.request, "Password changed. Your other sessions are signed out.")
         return response
+
+
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    form = ApiTokenForm(request.POST or None, initial={"scope": ApiToken.Scope.READ})
+    if request.method == "POST" and form.is_valid():
+        token, key = ApiToken.issue(request.user, form.cleaned_data["name"],
+                                    form.cleaned_data["scope"])
+        request.session[NEW_KEY] = {"id": token.pk, "key": key}
+        return redirect("accounts:profile")
+    new_key = request.session.pop(NEW_KEY, None)
+    return render(request, "accounts/profile.html", {
+        "role": role_of(request.user), "form": form, "new_key": new_key,
+        "tokens": ApiToken.objects.of(request.user),
+    }, status=400 if form.errors else 200)
+
+
+@require_POST
+def revoke_token(request, pk):
+    token = get_object_or_404(ApiToken.objects.of(request.user), pk=pk)
+    token.delete()
+    messages.success(request, f"Revoked the token “{token.name}”: it no longer works.")
+    return redirect("accounts:profile")

@@ -97,3 +97,19 @@ def parse_database_url(url, base_dir=Path(".")):
         "CONN_HEALTH_CHECKS": True,
     }
 
+
+
+def env_severity_map(name, default, environ=os.environ):
+    """``critical=1,warning=3`` → {"critical": 1, "warning": 3}: label values to SEV numbers."""
+    text = environ.get(name, default)
+    result = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        label, sep, number = item.partition("=")
+        if not sep or not label.strip() or number.strip() not in {"1", "2", "3", "4"}:
+            raise ImproperlyConfigured(
+                f"{name}={text!r}: {item!r} is not label=severity with a severity 1 to 4 "
+                "(e.g. critical=1,warning=3).")
+        result[label.strip().lower()] = int(number)
+    return result

@@ -12,7 +12,14 @@ from urllib.parse import urlsplit
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str, parse_database_url
+from config.env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_severity_map,
+    env_str,
+    parse_database_url,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -50,10 +57,15 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "config",
     "accounts",
     "postmortems",
     "slos",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -278,6 +290,47 @@ PROMETHEUS_ALLOWED_HOSTS = env_list(
 # The site's public address: SLO alerts link to their SLO page under it.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 HEALTHZ_BROKER_TIMEOUT = env_int("HEALTHZ_BROKER_TIMEOUT", 3, minimum=1)
+
+# The REST API under /api/v1/ (api/): a session or an API token; roles as on the pages.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",  # first: anonymous callers get 401
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RolePermission"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.SchemaWithErrors",
+    "EXCEPTION_HANDLER": "api.errors.handle",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} API",
+    "DESCRIPTION": "Incidents, postmortems, action items, meetings and SLOs. Send "
+                   "'Authorization: Bearer <API token>' (create one on your profile page).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",  # vendored by drf-spectacular-sidecar: no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"AlertStatusEnum": ["firing", "resolved"]},
+}
+
+# POST /api/v1/alertmanager/ (off, 404, until ALERTMANAGER_TOKEN is set): alert groups open
+# incidents. Severity from a label through a map (label value=SEV number), services from a label.
+ALERTMANAGER_TOKEN = env_str("ALERTMANAGER_TOKEN")
+ALERTMANAGER_SEVERITY_LABEL = env_str("ALERTMANAGER_SEVERITY_LABEL", "severity")
+ALERTMANAGER_SEVERITY_MAP = env_severity_map(
+    "ALERTMANAGER_SEVERITY_MAP", "critical=1,page=1,error=2,warning=3,ticket=4,info=4")
+ALERTMANAGER_DEFAULT_SEVERITY = env_int("ALERTMANAGER_DEFAULT_SEVERITY", 3, minimum=1)
+if ALERTMANAGER_DEFAULT_SEVERITY > 4:
+    raise ImproperlyConfigured("ALERTMANAGER_DEFAULT_SEVERITY must be 1 to 4 (SEV1-SEV4).")
+ALERTMANAGER_SERVICE_LABEL = env_str("ALERTMANAGER_SERVICE_LABEL", "service")
 
 LOGGING = {
     "version": 1,

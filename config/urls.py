@@ -14,11 +14,13 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", PasswordChangeView.as_view(), name="password_change"),
     path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
     path("", include("postmortems.urls")),
     path("", include("postmortems.meetings.urls")),
     path("", include("postmortems.revisions.urls")),
     path("", include("config.moved")),
     path("", include("slos.urls")),
+    path("api/v1/", include("api.urls")),
 ]
 
 handler403 = "config.errors.permission_denied"

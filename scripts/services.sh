@@ -3,7 +3,7 @@
 # Idempotent: starts what is installed but down, installs what is missing where it can
 # (Debian/Ubuntu as root with apt-get; macOS with Homebrew), and says how otherwise.
 #
-#   scripts/services.sh test        PostgreSQL, Redis, Prometheus, Chromium; fails loudly
+#   scripts/services.sh test        PostgreSQL, Redis, Prometheus, Alertmanager, Chromium; fails loudly
 #   scripts/services.sh prometheus  best effort, for `make run`
 set -u
 
@@ -84,6 +84,11 @@ ensure_prometheus() {
   install_pkg prometheus prometheus
 }
 
+ensure_alertmanager() {
+  command -v prometheus-alertmanager >/dev/null || command -v alertmanager >/dev/null && return 0
+  install_pkg prometheus-alertmanager alertmanager
+}
+
 ensure_chromium() {
   [ -n "${CHROMIUM_PATH:-}" ] && [ -x "$CHROMIUM_PATH" ] && return 0
   command -v chromium >/dev/null && return 0
@@ -97,6 +102,7 @@ case "${1:-}" in
     ensure_redis || { say "Redis is required for the tests"; status=1; }
     ensure_prometheus || { say "prometheus and promtool are required for the tests"; status=1; }
     ensure_chromium || { say "chromium is required for the browser tests"; status=1; }
+    ensure_alertmanager || { say "prometheus-alertmanager is required for the Alertmanager tests"; status=1; }
     exit $status
     ;;
   prometheus)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from slos.models import SLO, ApiToken, DataSource, IncidentImpact, ServiceAlertLabels
+from slos.models import SLO, DataSource, IncidentImpact, ServiceAlertLabels
 
 
 @admin.register(DataSource)
@@ -20,12 +20,6 @@ class SLOAdmin(admin.ModelAdmin):
 @admin.register(IncidentImpact)
 class IncidentImpactAdmin(admin.ModelAdmin):
     list_display = ["incident", "slo", "budget_consumed", "status", "measured_at"]
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "created_at", "last_used_at"]
-    readonly_fields = ["key_digest"]
 
 
 @admin.register(ServiceAlertLabels)

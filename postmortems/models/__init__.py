@@ -8,6 +8,7 @@
 - meetings: the review meeting, its agenda and notes per section;
 - review_record: attendees, dissenting views, decisions and accepted orphans;
 - recurring: stored links between similar root causes (the dashboard reads them);
+- intake: alert groups received from monitoring and the incident each opened or joined;
 - EditConflict (refused stale edits) lives with the rest of the revisions machinery in
   postmortems/revisions/.
 """
@@ -17,6 +18,7 @@ from postmortems.models.analysis import ContributingFactor, Why
 from postmortems.models.catalogue import Service
 from postmortems.models.documents import Postmortem, PublishBlocked, TimelineEntry
 from postmortems.models.incidents import Incident, IncidentQuerySet
+from postmortems.models.intake import AlertGroup, ReceivedAlert
 from postmortems.models.meetings import Agenda, Meeting, MeetingCloseBlocked, MeetingSection
 from postmortems.models.recurring import RecurringCauseLink
 from postmortems.models.review_record import Attendee, Decision, DissentingView, OrphanAcceptance
@@ -26,6 +28,7 @@ __all__ = [
     "ActionItem",
     "ActionItemQuerySet",
     "Agenda",
+    "AlertGroup",
     "Attendee",
     "ContributingFactor",
     "Decision",
@@ -39,6 +42,7 @@ __all__ = [
     "OrphanAcceptance",
     "Postmortem",
     "PublishBlocked",
+    "ReceivedAlert",
     "RecurringCauseLink",
     "Service",
     "TimelineEntry",

@@ -1,9 +1,8 @@
 from slos.models.alert_labels import ServiceAlertLabels
-from slos.models.api_tokens import ApiToken
 from slos.models.data_sources import DataSource
 from slos.models.impacts import IncidentImpact
 from slos.models.objectives import SLO, SLOQuerySet
 from slos.models.snapshots import Snapshot, SnapshotQuerySet
 
-__all__ = ["SLO", "ApiToken", "DataSource", "IncidentImpact", "SLOQuerySet",
-           "ServiceAlertLabels", "Snapshot", "SnapshotQuerySet"]
+__all__ = ["SLO", "DataSource", "IncidentImpact", "SLOQuerySet", "ServiceAlertLabels",
+           "Snapshot", "SnapshotQuerySet"]

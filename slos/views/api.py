@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from accounts.models import ApiToken
 from postmortems.models import Service
-from slos.models import SLO, ApiToken
+from slos.models import SLO
 
 
 def api_view(view):

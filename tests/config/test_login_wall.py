@@ -40,6 +40,10 @@ def crawlable():
 @pytest.mark.parametrize("path", list(crawlable()))
 def test_anonymous_visitors_are_sent_to_log_in(client, path):
     response = client.get(path)
+    if path == "/api/v1/alertmanager/":
+        # Its own bearer token (ALERTMANAGER_TOKEN); without that setting it is off.
+        assert response.status_code == 404
+        return
     if path.startswith("/api/"):
         # Machine endpoints answer 401 (token or session required) instead of a redirect.
         assert response.status_code == 401, f"{path} answered {response.status_code}"

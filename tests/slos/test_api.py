@@ -2,7 +2,7 @@
 
 import pytest
 
-from slos.models import ApiToken
+from accounts.models import ApiToken
 
 pytestmark = pytest.mark.django_db
 

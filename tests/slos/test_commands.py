@@ -63,7 +63,7 @@ def test_poll_slos_prints_one_line_per_slo(prometheus, make_source, make_slo, of
 
 
 def test_the_api_token_command_prints_a_working_key(editor, capsys):
-    from slos.models import ApiToken
+    from accounts.models import ApiToken
 
     call_command("slo_api_token", "erin")
     key = capsys.readouterr().out.strip()

@@ -1,20 +1,7 @@
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
-
-from slos.models import ApiToken
+from accounts.management.commands.api_token import Command as ApiTokenCommand
 
 
-class Command(BaseCommand):
-    help = ("Issue an API token for a user (for /api/slos/ and the error-budget gate). "
-            "The key is printed once and only its hash is stored.")
+class Command(ApiTokenCommand):
+    """The older name of `api_token`, kept for the pipelines that call it."""
 
-    def add_arguments(self, parser):
-        parser.add_argument("username")
-        parser.add_argument("--name", default="deploy pipeline")
-
-    def handle(self, *args, **options):
-        user = get_user_model().objects.filter(username=options["username"]).first()
-        if user is None:
-            raise CommandError(f"no user {options['username']!r}")
-        _, key = ApiToken.issue(user, options["name"])
-        self.stdout.write(key)
+    help = "Alias of `api_token`. " + ApiTokenCommand.help
