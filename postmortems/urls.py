@@ -1,6 +1,6 @@
 from django.urls import path
 
-from postmortems.views import actions, incidents, postmortems, timeline
+from postmortems.views import actions, incidents, live, postmortems, timeline
 
 app_name = "postmortems"
 
@@ -11,6 +11,9 @@ urlpatterns = [
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident_detail"),
     path("incidents/<int:pk>/edit/", incidents.incident_edit, name="incident_edit"),
     path("incidents/<int:pk>/postmortem/", postmortems.postmortem_edit, name="postmortem_edit"),
+    path("incidents/<int:pk>/postmortem/live/", live.postmortem_live, name="postmortem_live"),
+    path("incidents/<int:pk>/postmortem/sections/<slug:key>/", live.postmortem_section,
+         name="postmortem_section"),
     path("incidents/<int:pk>/postmortem/start/", postmortems.postmortem_start,
          name="postmortem_start"),
     path("incidents/<int:pk>/postmortem/switch/", postmortems.postmortem_switch,

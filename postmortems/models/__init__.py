@@ -23,6 +23,7 @@ from postmortems.models.meetings import Agenda, Meeting, MeetingCloseBlocked, Me
 from postmortems.models.recurring import RecurringCauseLink
 from postmortems.models.review_record import Attendee, Decision, DissentingView, OrphanAcceptance
 from postmortems.revisions.models import EditConflict
+from postmortems.revisions.presence import Presence
 
 __all__ = [
     "ActionItem",
@@ -41,6 +42,7 @@ __all__ = [
     "MeetingSection",
     "OrphanAcceptance",
     "Postmortem",
+    "Presence",
     "PublishBlocked",
     "ReceivedAlert",
     "RecurringCauseLink",

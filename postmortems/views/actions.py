@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from postmortems.forms import ActionFilterForm, ActionItemForm
-from postmortems.models import ActionItem, Incident
+from postmortems.models import ActionItem, Incident, Postmortem
 from postmortems.permissions import require_edit
 from postmortems.revisions.concurrency import save_or_conflict
-from postmortems.views import safe_next
+from postmortems.views import is_htmx, safe_next
+from postmortems.views.editor import render_section
 
 PAGE_SIZE = 50
 CSV_COLUMNS = ["incident", "priority", "action", "owner", "due", "ticket", "status", "orphaned",
@@ -31,10 +32,16 @@ def action_add(request, pk):
     incident = get_object_or_404(Incident, pk=pk)
     require_edit(request.user, incident)
     form = ActionItemForm(request.POST or None, prefix="action", incident=incident)
+    postmortem = Postmortem.objects.filter(incident=incident).select_related("incident").first()
+    in_editor = is_htmx(request) and postmortem is not None
     if request.method == "POST" and form.is_valid():
         item = form.save_versioned(request.user)
+        if in_editor:
+            return render_section(request, postmortem, "actions")
         messages.success(request, f"Action item added: {item.text}")
         return HttpResponseRedirect(safe_next(request, incident.get_absolute_url() + "#actions"))
+    if in_editor and request.method == "POST":
+        return render_section(request, postmortem, "actions", status=400, action_form=form)
     return render(request, "postmortems/action_form.html", {
         "form": form, "incident": incident, "title": "New action item",
         "next": safe_next(request, ""),

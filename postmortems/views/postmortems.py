@@ -2,21 +2,15 @@
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from postmortems import blameless, recurring
+from postmortems import blameless
 from postmortems.documents.export import export_markdown
 from postmortems.forms import (
-    ActionItemForm,
     ContributingFactorForm,
-    QuickPostmortemForm,
-    StandardPostmortemForm,
     StartPostmortemForm,
-    TimelineEntryForm,
-    TimelinePasteForm,
     WhyForm,
 )
 from postmortems.models import (
@@ -32,75 +26,15 @@ from postmortems.revisions.concurrency import (
     delete_versioned,
     save_or_conflict,
 )
-
-BLAMELESS_FIELDS = ["executive_summary", "impact_notes", "what_happened", "trigger",
-                    "detection", "resolution", "root_cause_sentence", "text", "question",
-                    "answer"]
-
-
-def document_form_class(postmortem):
-    if postmortem.template == Postmortem.Template.QUICK:
-        return QuickPostmortemForm
-    return StandardPostmortemForm
-
-
-def get_postmortem(incident_pk):
-    return get_object_or_404(
-        Postmortem.objects.select_related("incident", "incident__owner"), incident_id=incident_pk
-    )
-
-
-def editor_url(postmortem, anchor=""):
-    url = reverse("postmortems:postmortem_edit", args=[postmortem.incident_id])
-    return f"{url}#{anchor}" if anchor else url
-
-
-def timeline_context(postmortem, **extra):
-    return {
-        "postmortem": postmortem,
-        "timeline": postmortem.timeline_rows(),
-        "entry_form": extra.pop("entry_form", None) or TimelineEntryForm(
-            prefix="entry", initial={"at": postmortem.incident.started_at}),
-        "paste_form": extra.pop("paste_form", None) or TimelinePasteForm(prefix="paste"),
-        "people": extra.pop("people", None) or blameless.known_people(),
-        **extra,
-    }
-
-
-def editor_context(request, postmortem, **forms):
-    """Everything the editor page shows: a fixed number of queries, whatever the row counts."""
-    incident = postmortem.incident
-    people = blameless.known_people()
-    whys = list(postmortem.whys.all())
-    factors = list(postmortem.factors.all())
-    items = (ActionItem.objects.filter(incident=incident).with_flags()
-             .select_related("owner", "addresses_why", "addresses_factor"))
-    return {
-        "incident": incident,
-        "postmortem": postmortem,
-        "document_form": forms.get("document_form") or document_form_class(postmortem)(
-            instance=postmortem),
-        "whys": whys,
-        "factors": factors,
-        "why_form": forms.get("why_form") or WhyForm(
-            prefix="why", initial={"question": "Why?"}),
-        "factor_form": forms.get("factor_form") or ContributingFactorForm(prefix="factor"),
-        "action_form": forms.get("action_form") or ActionItemForm(
-            prefix="action", incident=incident),
-        "items": items,
-        "similar": recurring.similar_incidents(postmortem),
-        "blameless_fields": BLAMELESS_FIELDS,
-        **timeline_context(postmortem, people=people, **{
-            key: value for key, value in forms.items()
-            if key in ("entry_form", "paste_form", "paste_errors", "key_time_error")
-        }),
-    }
-
-
-def render_editor(request, postmortem, status=200, **forms):
-    return render(request, "postmortems/postmortem_edit.html",
-                  editor_context(request, postmortem, **forms), status=status)
-
+from postmortems.views import is_htmx
+from postmortems.views.editor import (
+    document_form_class,
+    editor_url,
+    get_postmortem,
+    render_editor,
+    render_section,
+    section_done,
+)
 
 # --- The document ----------------------------------------------------------------------------
 
@@ -120,15 +54,30 @@ def postmortem_start(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def postmortem_edit(request, pk):
+    """The editor. A POST saves the document: from the page's button (redirect), in place
+    (htmx: the document section) or by autosave (X-Autosave: a small JSON answer, the
+    conflict page fragment on a stale save)."""
     postmortem = get_postmortem(pk)
     if request.method == "POST":
         require_edit(request.user, postmortem)
+        autosave = request.headers.get("X-Autosave") == "1"
         form = document_form_class(postmortem)(request.POST, instance=postmortem)
         if form.is_valid():
-            if (conflict := save_or_conflict(request, form)) is not None:
+            in_place = {"template": "revisions/conflict_body.html",
+                        "context": {"hx_target": "#body-document"}} if is_htmx(request) else {}
+            if (conflict := save_or_conflict(request, form, **in_place)) is not None:
                 return conflict
-            messages.success(request, "Postmortem saved.")
-            return redirect(editor_url(postmortem, "document"))
+            if autosave:
+                return JsonResponse({"version": form.instance.version,
+                                     "saved_at": form.instance.updated_at.isoformat()})
+            return section_done(request, postmortem, "document", "Postmortem saved.")
+        if autosave:
+            return JsonResponse({"errors": {
+                str(form.fields[name].label if name in form.fields else name): errors
+                for name, errors in form.errors.items()}}, status=400)
+        if is_htmx(request):
+            return render_section(request, postmortem, "document", status=400,
+                                  document_form=form)
         return render_editor(request, postmortem, status=400, document_form=form)
     if not can_edit(request.user, postmortem):
         # Readers get the document, not a page of forms they cannot submit.
@@ -201,16 +150,23 @@ def blameless_check(request):
 
 # --- 5 whys and contributing factors ---------------------------------------------------------
 
+def invalid_in_section(request, postmortem, key, **forms):
+    """400 with the refused form: in its section (htmx), or the whole page."""
+    if is_htmx(request):
+        return render_section(request, postmortem, key, status=400, **forms)
+    return render_editor(request, postmortem, status=400, **forms)
+
+
 @require_POST
 def why_add(request, pk):
     postmortem = get_postmortem(pk)
     require_edit(request.user, postmortem)
     form = WhyForm(request.POST, prefix="why")
     if not form.is_valid():
-        return render_editor(request, postmortem, status=400, why_form=form)
+        return invalid_in_section(request, postmortem, "whys", why_form=form)
     form.instance.postmortem = postmortem
     form.save_versioned(request.user)  # at the end of the chain (Why.objects.append)
-    return redirect(editor_url(postmortem, "whys"))
+    return section_done(request, postmortem, "whys")
 
 
 @require_http_methods(["GET", "POST"])
@@ -237,8 +193,7 @@ def why_delete(request, pk):
     with transaction.atomic():
         delete_versioned(why, None)
         Why.objects.renumber(postmortem)  # the chain reads 1, 2, 3 … again
-    messages.success(request, "Why deleted (it stays in the history).")
-    return redirect(editor_url(postmortem, "whys"))
+    return section_done(request, postmortem, "whys", "Why deleted (it stays in the history).")
 
 
 @require_POST
@@ -247,10 +202,10 @@ def factor_add(request, pk):
     require_edit(request.user, postmortem)
     form = ContributingFactorForm(request.POST, prefix="factor")
     if not form.is_valid():
-        return render_editor(request, postmortem, status=400, factor_form=form)
+        return invalid_in_section(request, postmortem, "whys", factor_form=form)
     form.instance.postmortem = postmortem
     form.save_versioned(request.user)  # at the end of the list (locked append)
-    return redirect(editor_url(postmortem, "whys"))
+    return section_done(request, postmortem, "whys")
 
 
 @require_POST
@@ -259,5 +214,5 @@ def factor_delete(request, pk):
     postmortem = factor.postmortem
     require_edit(request.user, postmortem)
     delete_versioned(factor, None)
-    messages.success(request, "Contributing factor deleted (it stays in the history).")
-    return redirect(editor_url(postmortem, "whys"))
+    return section_done(request, postmortem, "whys",
+                        "Contributing factor deleted (it stays in the history).")

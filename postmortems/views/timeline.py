@@ -28,13 +28,13 @@ from postmortems.revisions.concurrency import (
     save_or_conflict,
 )
 from postmortems.views import is_htmx
-from postmortems.views.key_times import form_errors, set_pasted_key_times
-from postmortems.views.postmortems import (
+from postmortems.views.editor import (
     editor_url,
     get_postmortem,
     render_editor,
     timeline_context,
 )
+from postmortems.views.key_times import form_errors, set_pasted_key_times
 
 
 def meeting_asking(request, postmortem):

@@ -1,13 +1,12 @@
 /* Meeting mode: one agenda section at a time, client-side timers (reported to the server so
-   planned and actual minutes are kept), keyboard shortcuts, and polling of the postmortem's
-   "what changed since" feed to refresh the sections somebody else changed. */
+   planned and actual minutes are kept), keyboard shortcuts, and the live sections shared with the
+   postmortem editor (static/postmortems/live.js): sections somebody else changed are refreshed. */
 (function () {
   "use strict";
   var root = document.getElementById("meeting");
   if (!root) { return; }
   document.documentElement.classList.remove("no-js");
 
-  var POLL_MS = 2500;
   var REPORT_MS = 15000;
   var sections = Array.prototype.slice.call(root.querySelectorAll(".meeting-section"));
   var keys = sections.map(function (s) { return s.dataset.section; });
@@ -128,94 +127,15 @@
     else if (k === " " && !(t.closest && t.closest("button, a, summary"))) { event.preventDefault(); togglePause(); }
   });
 
-  // --- Polling --------------------------------------------------------------------------
-  var cursor = root.dataset.cursor;
-  var renderedAt = Date.parse(cursor);
-  var seen = {};
-  var pending = {};
-  var notice = document.getElementById("meeting-notice");
+  // --- Live sections: the shared mechanism (static/postmortems/live.js) -------------------
+  window.PostmortemsLive({
+    changesUrl: root.dataset.changesUrl,
+    sectionUrl: root.dataset.sectionUrl,
+    cursor: root.dataset.cursor,
+    me: root.dataset.me,
+    notice: document.getElementById("meeting-notice"),
+    onAnswer: function (data) { if (data.closed) { window.location.reload(); } }
+  });
 
-  // A form somebody typed into is "dirty" until it is saved (and swapped) or reset.
-  function markDirty(event) {
-    var form = event.target.closest && event.target.closest("form");
-    if (form && root.contains(form)) { form.setAttribute("data-dirty", "1"); }
-  }
-  document.addEventListener("input", markDirty, true);
-  document.addEventListener("change", markDirty, true);
-
-  function busy(body) {
-    // Don't pull the rug: somebody is typing here or has unsaved input, a request is on its
-    // way, or a conflict/merge is shown. The section refreshes once that is over.
-    var active = document.activeElement;
-    if (active && active !== document.body && body.contains(active) &&
-        active.matches("input, textarea, select")) { return true; }
-    if (body.querySelector("form[data-dirty]")) { return true; }
-    return !!body.querySelector("[data-hold]") || !!body.querySelector(".htmx-request");
-  }
-
-  function refresh(key) {
-    var body = document.getElementById("body-" + key);
-    if (!body) { return; }
-    if (busy(body)) { pending[key] = true; return; }
-    fetch(root.dataset.sectionUrl.replace("KEY", key), { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.text() : null; })
-      .then(function (html) {
-        if (html === null || busy(body)) { pending[key] = true; return; }
-        // Keep open what the user opened (read now: they may have clicked meanwhile).
-        var openDetails = Array.prototype.map.call(body.querySelectorAll("details[open]"), function (d) {
-          return d.querySelector("form") ? d.querySelector("form").getAttribute("action") : null;
-        });
-        var before = {};
-        body.querySelectorAll("[data-entry]").forEach(function (e) { before[e.dataset.entry] = true; });
-        body.innerHTML = html;
-        body.querySelectorAll("details").forEach(function (d) {
-          var form = d.querySelector("form");
-          if (form && openDetails.indexOf(form.getAttribute("action")) >= 0) { d.open = true; }
-        });
-        body.querySelectorAll("[data-entry]").forEach(function (e) {
-          if (!before[e.dataset.entry]) { e.classList.add("is-fresh"); }
-        });
-        if (window.htmx) { htmx.process(body); }
-        delete pending[key];
-      })
-      .catch(function () { pending[key] = true; });
-  }
-
-  function poll() {
-    var url = root.dataset.changesUrl + "?since=" + encodeURIComponent(cursor);
-    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (data) {
-        if (!data) { return; }
-        cursor = data.cursor;
-        // What happened before this page was rendered is on it already.
-        var fresh = data.changes.filter(function (c) {
-          return !seen[c.key] && Date.parse(c.at) > renderedAt;
-        });
-        fresh.forEach(function (c) { seen[c.key] = true; });
-        var sectionsToRefresh = {};
-        Object.keys(pending).forEach(function (k) { sectionsToRefresh[k] = true; });
-        if (fresh.length) {
-          var parts = {};
-          fresh.forEach(function (c) { parts[c.part] = true; });
-          (data.sections || []).forEach(function (k) { sectionsToRefresh[k] = true; });
-          var who = {};
-          fresh.forEach(function (c) { if (c.by) { who[c.by] = true; } });
-          var names = Object.keys(who);
-          notice.textContent = (names.length ? names.join(", ") : "Somebody") +
-            " changed: " + Object.keys(parts).join(", ") + " (" + new Date().toISOString().slice(11, 19) + " UTC)";
-        }
-        Object.keys(sectionsToRefresh).forEach(refresh);
-        var held = Object.keys(pending);
-        notice.title = held.length ? "Not refreshed while you edit: " + held.join(", ") : "";
-        if (data.closed) { window.location.reload(); }
-      })
-      .catch(function () { /* the next poll tries again */ })
-      .then(function () { setTimeout(poll, POLL_MS); });
-  }
-
-  // Changes this screen makes itself come back through the feed: mark them seen by refreshing
-  // the cursor lazily (the refresh of a section we just swapped is harmless).
   show(current, false);
-  setTimeout(poll, POLL_MS);
 }());

@@ -1,0 +1,51 @@
+"""Who has a postmortem's editor open: each open editor says so with every poll of its live
+feed (a heartbeat every few seconds); somebody not heard from for ``AWAY`` has left.
+
+One row per (postmortem, user), upserted in one query; nothing to clean up, stale rows simply
+stop counting."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+AWAY = timedelta(seconds=20)
+
+
+class PresenceQuerySet(models.QuerySet):
+    def here(self, now=None):
+        """Editors heard from recently."""
+        return self.filter(seen_at__gte=(now or timezone.now()) - AWAY)
+
+
+class Presence(models.Model):
+    """The last time ``user`` had the editor of ``postmortem`` open."""
+
+    postmortem = models.ForeignKey("postmortems.Postmortem", on_delete=models.CASCADE,
+                                   related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    seen_at = models.DateTimeField()
+
+    objects = PresenceQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["postmortem", "user"],
+                                               name="postmortems_presence_once")]
+
+    def __str__(self):
+        return f"{self.user} in the editor of postmortem #{self.postmortem_id}"
+
+    @classmethod
+    def heartbeat(cls, postmortem, user, now=None):
+        """``user`` has the editor open now; returns the others who have it open too."""
+        now = now or timezone.now()
+        cls.objects.bulk_create(
+            [cls(postmortem=postmortem, user=user, seen_at=now)],
+            update_conflicts=True, unique_fields=["postmortem", "user"],
+            update_fields=["seen_at"],
+        )
+        return [presence.user for presence in cls.objects.here(now)
+                .filter(postmortem=postmortem).exclude(user=user)
+                .select_related("user").order_by("seen_at", "pk")]

@@ -1,0 +1,114 @@
+"""What the postmortem editor shows, whole or one section at a time.
+
+The editor is four sections (document, timeline, whys, actions), each in its own element
+``#body-<key>``. An in-place change (htmx) answers with its section only, so input typed
+elsewhere on the page stays where it is; the live feed (views/live.py) re-renders the sections
+somebody else changed. Without JavaScript the same views redirect back to the page.
+"""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from postmortems import blameless, recurring
+from postmortems.forms import (
+    ActionItemForm,
+    ContributingFactorForm,
+    QuickPostmortemForm,
+    StandardPostmortemForm,
+    TimelineEntryForm,
+    TimelinePasteForm,
+    WhyForm,
+)
+from postmortems.models import ActionItem, Postmortem
+from postmortems.revisions import changes
+from postmortems.views import is_htmx
+
+SECTIONS = ("document", "timeline", "whys", "actions")
+
+BLAMELESS_FIELDS = ["executive_summary", "impact_notes", "what_happened", "trigger",
+                    "detection", "resolution", "root_cause_sentence", "text", "question",
+                    "answer"]
+
+
+def document_form_class(postmortem):
+    if postmortem.template == Postmortem.Template.QUICK:
+        return QuickPostmortemForm
+    return StandardPostmortemForm
+
+
+def get_postmortem(incident_pk):
+    return get_object_or_404(
+        Postmortem.objects.select_related("incident", "incident__owner"), incident_id=incident_pk
+    )
+
+
+def editor_url(postmortem, anchor=""):
+    url = reverse("postmortems:postmortem_edit", args=[postmortem.incident_id])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def timeline_context(postmortem, **extra):
+    return {
+        "postmortem": postmortem,
+        "timeline": postmortem.timeline_rows(),
+        "entry_form": extra.pop("entry_form", None) or TimelineEntryForm(
+            prefix="entry", initial={"at": postmortem.incident.started_at}),
+        "paste_form": extra.pop("paste_form", None) or TimelinePasteForm(prefix="paste"),
+        "people": extra.pop("people", None) or blameless.known_people(),
+        **extra,
+    }
+
+
+def editor_context(request, postmortem, **forms):
+    """Everything the editor page shows: a fixed number of queries, whatever the row counts."""
+    incident = postmortem.incident
+    people = blameless.known_people()
+    whys = list(postmortem.whys.all())
+    factors = list(postmortem.factors.all())
+    items = (ActionItem.objects.filter(incident=incident).with_flags()
+             .select_related("owner", "addresses_why", "addresses_factor"))
+    return {
+        "incident": incident,
+        "postmortem": postmortem,
+        "document_form": forms.get("document_form") or document_form_class(postmortem)(
+            instance=postmortem),
+        "whys": whys,
+        "factors": factors,
+        "why_form": forms.get("why_form") or WhyForm(
+            prefix="why", initial={"question": "Why?"}),
+        "factor_form": forms.get("factor_form") or ContributingFactorForm(prefix="factor"),
+        "action_form": forms.get("action_form") or ActionItemForm(
+            prefix="action", incident=incident),
+        "items": items,
+        "similar": recurring.similar_incidents(postmortem),
+        "blameless_fields": BLAMELESS_FIELDS,
+        "editor_path": editor_url(postmortem),
+        **timeline_context(postmortem, people=people, **{
+            key: value for key, value in forms.items()
+            if key in ("entry_form", "paste_form", "paste_errors", "key_time_error")
+        }),
+    }
+
+
+def render_editor(request, postmortem, status=200, **forms):
+    context = editor_context(request, postmortem, **forms)
+    context["cursor"] = changes.changes_since(postmortem, None)["cursor"]
+    return render(request, "postmortems/postmortem_edit.html", context, status=status)
+
+
+def render_section(request, postmortem, key, status=200, **forms):
+    """One section of the editor, alone (``key`` in SECTIONS)."""
+    context = editor_context(request, postmortem, **forms)
+    context["key"] = key
+    return render(request, "postmortems/editor/section.html", context, status=status)
+
+
+def section_done(request, postmortem, key, message=None):
+    """The answer to a change made in section ``key``: the section (htmx), or back to the
+    page at that section with a message (plain form posts)."""
+    if is_htmx(request):
+        return render_section(request, postmortem, key)
+    if message:
+        messages.success(request, message)
+    return redirect(editor_url(postmortem, key))
