@@ -1,4 +1,4 @@
-"""Forms: every time field is UTC, says so, and reads a datetime-local value as UTC."""
+"""Forms: every time field is UTC, says so, and is typed as YYYY-MM-DD HH:MM (24-hour)."""
 
 from datetime import UTC, datetime
 
@@ -22,20 +22,32 @@ UTC_INPUT_FORMATS = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S",
 
 
 class UTCDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
+    """A text input for a UTC time typed as ``YYYY-MM-DD HH:MM[:SS]``, 24-hour, whatever the
+    browser's locale (Chromium's datetime-local picker follows the OS: AM/PM, and a Tab after
+    the year). Seconds are shown when they are not zero."""
+
+    input_type = "text"
+    PATTERN = r"\s*\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?\s*(Z|UTC)?\s*"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs={"step": "1", **(attrs or {})}, format="%Y-%m-%dT%H:%M:%S")
+        super().__init__(attrs={
+            "placeholder": "YYYY-MM-DD HH:MM", "pattern": self.PATTERN,
+            "title": "UTC, 24-hour: YYYY-MM-DD HH:MM (seconds optional)",
+            "autocomplete": "off", "spellcheck": "false",
+            **(attrs or {})}, format="%Y-%m-%d %H:%M:%S")
 
     def format_value(self, value):
-        if isinstance(value, datetime) and value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
+        if isinstance(value, datetime):
+            if value.tzinfo is not None:
+                value = value.astimezone(UTC).replace(tzinfo=None)
+            return value.strftime("%Y-%m-%d %H:%M:%S" if value.second else "%Y-%m-%d %H:%M")
         return super().format_value(value)
 
 
 class UTCDateTimeField(forms.DateTimeField):
-    """A datetime-local input whose value is UTC (whatever the browser's zone), kept to the
-    second. A trailing "Z" or "UTC" is accepted too."""
+    """A UTC time typed as YYYY-MM-DD HH:MM[:SS] (a "T" in place of the space, as ISO-8601 and
+    datetime-local write it, and a trailing "Z" or "UTC" are accepted too), kept to the
+    second."""
 
     widget = UTCDateTimeInput
 
@@ -109,7 +121,7 @@ class IncidentForm(VersionedFormMixin, forms.ModelForm):
         self.fields["services"].queryset = Service.objects.all()
         for name in ["started_at", "detected_at", "acknowledged_at", "mitigated_at",
                      "resolved_at"]:
-            self.fields[name].help_text = "UTC, to the second."
+            self.fields[name].help_text = "UTC, 24-hour: YYYY-MM-DD HH:MM, seconds optional."
         watch_for_blame(self, ["summary"])
 
 
@@ -189,7 +201,7 @@ class StartPostmortemForm(forms.Form):
 
 
 class TimelineEntryForm(VersionedFormMixin, forms.ModelForm):
-    at = UTCDateTimeField(label=utc_label("Time"), help_text="UTC, to the second.")
+    at = UTCDateTimeField(label=utc_label("Time"), help_text="UTC, 24-hour: YYYY-MM-DD HH:MM[:SS].")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

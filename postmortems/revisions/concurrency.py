@@ -51,6 +51,16 @@ class Conflict(Exception):
             f"{current.version}, your edit was based on version {base_version})"
         )
 
+    @property
+    def changed_by(self):
+        """Who saved the version yours clashed with, from the history (None when unknown)."""
+        if not hasattr(self, "_changed_by"):
+            record = (type(self.current).history
+                      .filter(id=self.current.pk, version=self.current.version)
+                      .select_related("history_user").order_by("-history_id").first())
+            self._changed_by = record.history_user if record is not None else None
+        return self._changed_by
+
     def rows(self):
         """[(label, theirs, yours, conflicting)] for the fields of the form, for display."""
         result = []

@@ -14,8 +14,8 @@ from postmortems.models import (
     Postmortem,
 )
 from postmortems.permissions import can_edit, postmortem_of, require_edit
-from postmortems.revisions import history
-from postmortems.revisions.concurrency import restore_deleted
+from postmortems.revisions import history, reopen
+from postmortems.revisions.concurrency import conflict_response, restore_deleted
 from postmortems.views import safe_next
 
 
@@ -43,6 +43,29 @@ def action_item_history(request, item_id):
         "postmortem": postmortem,
         "can_edit": can_edit(request.user, item or found["last"].instance), **found,
     })
+
+
+@require_GET
+def conflict_reopen(request, pk):
+    """A refused edit, reopened from the history as a merge: theirs beside yours, the form."""
+    record = get_object_or_404(EditConflict.objects.select_related("user"), pk=pk)
+    target = reopen.target_of(record)
+    if target is None:
+        messages.error(request, f"{record.object_label} no longer exists: restore it from the "
+                       "history first.")
+        return HttpResponseRedirect(reverse("home"))
+    require_edit(request.user, target)
+    found = reopen.reopened(record, target)
+    if found is None:
+        raise Http404("This kind of edit cannot be reopened as a merge.")
+    conflict, form, url = found
+    postmortem = postmortem_of(target)
+    back = (reverse("revisions:postmortem_history", args=[postmortem.incident_id])
+            if postmortem is not None else reverse("home"))
+    response = conflict_response(request, conflict, form=form,
+                                 context={"action": url, "back": back, "reopened": record})
+    response.status_code = 200
+    return response
 
 
 @require_POST
