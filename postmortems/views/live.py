@@ -28,10 +28,13 @@ SECTIONS_OF_PART = {
 
 @require_GET
 def postmortem_live(request, pk):
-    """{"cursor", "changes", "sections" to refresh, "present": the others' names}."""
+    """{"cursor", "changes" (each with the sections it touches), "sections" to refresh,
+    "present": the others' names}."""
     postmortem = get_postmortem(pk)
     require_edit(request.user, postmortem)
     answer = changes.changes_since(postmortem, changes.parse_cursor(request.GET.get("since")))
+    for change in answer["changes"]:
+        change["sections"] = SECTIONS_OF_PART[change["part"]]
     answer["sections"] = list(dict.fromkeys(
         key for part in answer["parts"] for key in SECTIONS_OF_PART[part]))
     answer["present"] = [display_name(user)

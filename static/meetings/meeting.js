@@ -134,6 +134,7 @@
     cursor: root.dataset.cursor,
     me: root.dataset.me,
     notice: document.getElementById("meeting-notice"),
+    ownToo: true,
     onAnswer: function (data) { if (data.closed) { window.location.reload(); } }
   });
 

@@ -112,7 +112,7 @@
 
   // --- Who else is here, and what they change ----------------------------------------------
   var presence = document.getElementById("presence");
-  window.PostmortemsLive({
+  var live = window.PostmortemsLive({
     changesUrl: root.dataset.liveUrl,
     sectionUrl: root.dataset.sectionUrl,
     cursor: root.dataset.cursor,
@@ -124,5 +124,9 @@
       presence.textContent = names.length ? "Also editing now: " + names.join(", ") : "";
       presence.classList.toggle("presence-on", names.length > 0);
     }
+  });
+  // The action item form offers the whys and factors: follow them (unless it is being filled).
+  document.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.target.id === "body-whys") { live.refresh("actions"); }
   });
 }());

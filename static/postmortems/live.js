@@ -6,7 +6,10 @@
    (data-hold): that section is refreshed at a later poll, once it is free. Changes made by
    somebody else are announced in the notice; your own are not.
 
-   PostmortemsLive({root, changesUrl, sectionUrl, cursor, me, notice, pollMs, onAnswer}) */
+   PostmortemsLive({changesUrl, sectionUrl, cursor, me, notice, pollMs, onAnswer, ownToo}):
+   with ownToo your own changes refresh sections too (the meeting: a projector logged in as the
+   facilitator follows the facilitator's laptop); without, a page that swaps its own changes in
+   place (the editor) is not re-rendered under the cursor. */
 (function () {
   "use strict";
 
@@ -72,8 +75,7 @@
         .catch(function () { pending[key] = true; });
     }
 
-    function announce(fresh) {
-      var others = fresh.filter(function (c) { return c.by !== me || !me; });
+    function announce(others) {
       if (!others.length || !notice) { return; }
       var who = {};
       var parts = {};
@@ -96,10 +98,11 @@
           fresh.forEach(function (c) { seen[c.key] = true; });
           var toRefresh = {};
           Object.keys(pending).forEach(function (k) { toRefresh[k] = true; });
-          if (fresh.length) {
-            (data.sections || []).forEach(function (k) { toRefresh[k] = true; });
-            announce(fresh);
-          }
+          var others = fresh.filter(function (c) { return !me || c.by !== me; });
+          (options.ownToo ? fresh : others).forEach(function (c) {
+            (c.sections || data.sections || []).forEach(function (k) { toRefresh[k] = true; });
+          });
+          announce(others);
           Object.keys(toRefresh).forEach(refresh);
           if (notice) {
             var held = Object.keys(pending);

@@ -1,0 +1,110 @@
+"""Never lose a typed word: in a real Chromium the author types the summary and the impact,
+then adds a why, a factor and an action item without saving anything by hand; every typed word
+is saved and nothing was reloaded. Leaving with unsaved input asks first."""
+
+import pytest
+from playwright.sync_api import expect
+
+from postmortems.models import ActionItem, Postmortem
+from tests import factories
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SUMMARY = "A retry storm exhausted the orders DB pool; payments failed for 34 minutes."
+
+
+@pytest.fixture
+def editor_page(live_server, page, login, alice):
+    incident = factories.incident(title="Checkout 5xx after deploy", owner=alice)
+    postmortem = factories.postmortem(incident, author=alice)
+    login(alice)
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/incidents/{incident.pk}/postmortem/")
+    return page, postmortem
+
+
+def test_typing_then_adding_a_why_a_factor_and_an_action_item_loses_nothing(
+        editor_page, screenshot):
+    page, postmortem = editor_page
+    page.evaluate("() => { window.__sameDocument = true; }")
+
+    page.get_by_label("Executive summary").fill(SUMMARY)
+    page.get_by_label("Customers affected").fill("12400")
+    # Without waiting for the autosave: straight to the why, the factor, the action item.
+    why = page.get_by_role("form", name="Add a why")
+    why.get_by_label("Question").fill("Why did checkout fail?")
+    why.get_by_role("textbox", name="Answer").fill("Every pooled connection was busy.")
+    why.get_by_role("button", name="Add why").click()
+    expect(page.get_by_test_id("why-chain")).to_contain_text("Every pooled connection was busy.")
+    page.get_by_label("Contributing factor").fill("Pool saturation had no alert")
+    page.get_by_role("button", name="Add factor").click()
+    expect(page.get_by_test_id("factors")).to_contain_text("Pool saturation had no alert")
+    item = page.get_by_role("form", name="Add an action item")
+    item.get_by_label("Action").fill("Alert on pool saturation")
+    item.get_by_label("Ticket").fill("OPS-103")
+    item.get_by_role("button", name="Add action item").click()
+    expect(page.get_by_test_id("action-items")).to_contain_text("Alert on pool saturation")
+
+    # What was typed first is still on the page, and saved.
+    expect(page.get_by_label("Executive summary")).to_have_value(SUMMARY)
+    expect(page.get_by_label("Customers affected")).to_have_value("12400")
+    expect(page.locator("[data-autosave-status]")).to_contain_text("Postmortem saved.")
+    assert page.evaluate("() => window.__sameDocument") is True  # no page load
+    saved = Postmortem.objects.get(pk=postmortem.pk)
+    assert (saved.executive_summary, saved.customers_affected) == (SUMMARY, 12400)
+    assert list(saved.whys.values_list("answer", flat=True)) == [
+        "Every pooled connection was busy."]
+    assert list(saved.factors.values_list("text", flat=True)) == [
+        "Pool saturation had no alert"]
+    assert ActionItem.objects.get().ticket == "OPS-103"
+    screenshot(page, "editor-nothing-lost")
+
+    # And after a reload, it is all there.
+    page.reload()
+    expect(page.get_by_label("Executive summary")).to_have_value(SUMMARY)
+
+
+def test_a_refused_add_keeps_its_input_and_the_rest(editor_page):
+    page, postmortem = editor_page
+    page.get_by_label("Executive summary").fill(SUMMARY)
+    why = page.get_by_role("form", name="Add a why")
+    why.get_by_label("Question").fill("")
+    why.get_by_role("textbox", name="Answer").fill("An answer without its question")
+    why.get_by_role("button", name="Add why").click()
+    why = page.get_by_role("form", name="Add a why")
+    expect(why.locator(".invalid-feedback")).to_be_visible()
+    expect(why.get_by_role("textbox", name="Answer")).to_have_value(
+        "An answer without its question")
+    expect(page.get_by_label("Executive summary")).to_have_value(SUMMARY)
+
+
+def test_leaving_with_unsaved_input_asks_first(editor_page, live_server):
+    page, postmortem = editor_page
+    why = page.get_by_role("form", name="Add a why")
+    why.get_by_role("textbox", name="Answer").click()
+    why.get_by_role("textbox", name="Answer").type("Half a thought")
+    dialogs = []
+
+    def answer(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()  # stay on the page
+
+    page.on("dialog", answer)
+    page.get_by_role("link", name="History").click()
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    expect(why.get_by_role("textbox", name="Answer")).to_have_value("Half a thought")
+    assert page.url.endswith("/postmortem/")
+
+
+def test_the_summary_typed_just_before_leaving_is_saved(editor_page, live_server):
+    """An autosave still waiting when the page goes is sent on the way out."""
+    page, postmortem = editor_page
+    page.on("dialog", lambda dialog: dialog.accept())  # leave anyway
+    page.get_by_label("Executive summary").click()
+    page.get_by_label("Executive summary").type("Typed, then left at once.")
+    page.get_by_role("link", name="History").click()
+    page.wait_for_url("**/history/")
+    page.wait_for_timeout(500)
+    assert Postmortem.objects.get(pk=postmortem.pk).executive_summary == (
+        "Typed, then left at once.")
