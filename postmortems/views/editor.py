@@ -20,7 +20,7 @@ from postmortems.forms import (
     TimelinePasteForm,
     WhyForm,
 )
-from postmortems.models import ActionItem, Postmortem
+from postmortems.models import ActionItem, Postmortem, Presence
 from postmortems.revisions import changes
 from postmortems.views import is_htmx
 
@@ -92,6 +92,7 @@ def editor_context(request, postmortem, **forms):
 
 
 def render_editor(request, postmortem, status=200, **forms):
+    Presence.heartbeat(postmortem, request.user)  # here from the first poll of the others
     context = editor_context(request, postmortem, **forms)
     context["cursor"] = changes.changes_since(postmortem, None)["cursor"]
     return render(request, "postmortems/postmortem_edit.html", context, status=status)

@@ -131,37 +131,3 @@ def test_a_new_timeline_entry_appears_on_the_other_screen(live_server, page_as, 
         timeout=6000)
     expect(page_a.locator("#meeting-notice")).to_contain_text("ada changed: timeline")
     screenshot(page_a, "meeting-sees-the-other-screens-entry")
-
-
-def test_two_editors_of_the_postmortem_page_merge_the_executive_summary(
-        live_server, page_as, editor, admin, review, screenshot):
-    """The same rule on the postmortem editor itself (a plain form post, 409 page)."""
-    meeting, _, _ = review
-    postmortem = meeting.postmortem
-    url = f"{live_server.url}/incidents/{postmortem.incident_id}/postmortem/"
-    page_a, page_b = page_as(editor), page_as(admin)
-    page_a.goto(url)
-    page_b.goto(url)
-    page_b.get_by_label("Executive summary").fill("Ada: checkout failed for 20 minutes.")
-    page_a.get_by_label("Executive summary").fill("Erin: a config error broke checkout.")
-    page_a.get_by_role("button", name="Save document").first.click()
-    expect(page_a.get_by_text("Postmortem saved.")).to_be_visible()
-
-    page_b.get_by_role("button", name="Save document").first.click()
-    conflict = page_b.get_by_test_id("conflict")
-    expect(conflict.get_by_test_id("theirs-executive_summary")).to_have_text(
-        "Erin: a config error broke checkout.")
-    expect(conflict.get_by_test_id("yours-executive_summary")).to_have_text(
-        "Ada: checkout failed for 20 minutes.")
-    screenshot(page_b, "postmortem-page-conflict")
-    merged = "Erin: a config error broke checkout. Ada: it failed for 20 minutes."
-    conflict.get_by_label("Executive summary").fill(merged)
-    conflict.get_by_role("button", name="Save merged version").click()
-    expect(page_b.get_by_text("Postmortem saved.")).to_be_visible()
-
-    postmortem.refresh_from_db()
-    assert postmortem.executive_summary == merged
-    summaries = set(postmortem.history.values_list("executive_summary", flat=True))
-    assert {"Erin: a config error broke checkout.", merged} <= summaries
-    assert EditConflict.objects.get().attempted["executive_summary"] == (
-        "Ada: checkout failed for 20 minutes.")

@@ -65,7 +65,7 @@ def test_typing_then_adding_a_why_a_factor_and_an_action_item_loses_nothing(
 
 
 def test_a_refused_add_keeps_its_input_and_the_rest(editor_page):
-    page, postmortem = editor_page
+    page, _postmortem = editor_page
     page.get_by_label("Executive summary").fill(SUMMARY)
     why = page.get_by_role("form", name="Add a why")
     why.get_by_label("Question").fill("")
@@ -79,7 +79,7 @@ def test_a_refused_add_keeps_its_input_and_the_rest(editor_page):
 
 
 def test_leaving_with_unsaved_input_asks_first(editor_page, live_server):
-    page, postmortem = editor_page
+    page, _postmortem = editor_page
     why = page.get_by_role("form", name="Add a why")
     why.get_by_role("textbox", name="Answer").click()
     why.get_by_role("textbox", name="Answer").type("Half a thought")
