@@ -38,14 +38,19 @@ class Presence(models.Model):
         return f"{self.user} in the editor of postmortem #{self.postmortem_id}"
 
     @classmethod
-    def heartbeat(cls, postmortem, user, now=None):
-        """``user`` has the editor open now; returns the others who have it open too."""
-        now = now or timezone.now()
+    def seen(cls, postmortem, user, now=None):
+        """``user`` has the editor open now (one upsert)."""
         cls.objects.bulk_create(
-            [cls(postmortem=postmortem, user=user, seen_at=now)],
+            [cls(postmortem=postmortem, user=user, seen_at=now or timezone.now())],
             update_conflicts=True, unique_fields=["postmortem", "user"],
             update_fields=["seen_at"],
         )
+
+    @classmethod
+    def heartbeat(cls, postmortem, user, now=None):
+        """``user`` has the editor open now; returns the others who have it open too."""
+        now = now or timezone.now()
+        cls.seen(postmortem, user, now)
         return [presence.user for presence in cls.objects.here(now)
                 .filter(postmortem=postmortem).exclude(user=user)
                 .select_related("user").order_by("seen_at", "pk")]

@@ -92,7 +92,7 @@ def editor_context(request, postmortem, **forms):
 
 
 def render_editor(request, postmortem, status=200, **forms):
-    Presence.heartbeat(postmortem, request.user)  # here from the first poll of the others
+    Presence.seen(postmortem, request.user)  # here from the others' next poll
     context = editor_context(request, postmortem, **forms)
     context["cursor"] = changes.changes_since(postmortem, None)["cursor"]
     return render(request, "postmortems/postmortem_edit.html", context, status=status)
