@@ -13,11 +13,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def pages(live_server, page_as, alice, bob):
-    incident = factories.incident(title="Checkout 5xx after deploy", owner=alice)
-    postmortem = factories.postmortem(incident, author=alice)
+def pages(live_server, page_as, editor, admin):
+    incident = factories.incident(title="Checkout 5xx after deploy", owner=editor)
+    postmortem = factories.postmortem(incident, author=editor)
     url = f"{live_server.url}/incidents/{incident.pk}/postmortem/"
-    page_a, page_b = page_as(alice), page_as(bob)
+    page_a, page_b = page_as(editor), page_as(admin)
     for page in (page_a, page_b):
         page.set_default_timeout(10_000)
         page.goto(url)
@@ -31,10 +31,10 @@ def pages(live_server, page_as, alice, bob):
 
 def test_presence_and_the_others_changes_without_reload(pages, screenshot):
     page_a, page_b, _postmortem = pages
-    expect(page_a.get_by_test_id("presence")).to_have_text("Also editing now: Bob")
-    expect(page_b.get_by_test_id("presence")).to_have_text("Also editing now: Alice")
+    expect(page_a.get_by_test_id("presence")).to_have_text("Also editing now: Ada")
+    expect(page_b.get_by_test_id("presence")).to_have_text("Also editing now: Erin")
 
-    # Bob adds a timeline entry and a why; Alice's screen follows within seconds.
+    # Ada adds a timeline entry and a why; Erin's screen follows within seconds.
     form = page_b.get_by_role("form", name="Add a timeline entry")
     form.get_by_label("Time (UTC)").fill("2026-03-04 10:12")
     form.get_by_label("Text").fill("Rolled back to the previous release")
@@ -45,24 +45,24 @@ def test_presence_and_the_others_changes_without_reload(pages, screenshot):
     expect(page_a.get_by_test_id("timeline-entries")).to_contain_text(
         "Rolled back to the previous release")
     expect(page_a.get_by_test_id("why-chain")).to_contain_text("Retries multiplied the load.")
-    expect(page_a.locator("#editor-notice")).to_contain_text("bob changed:")
-    # Bob's own screen does not announce his own changes.
+    expect(page_a.locator("#editor-notice")).to_contain_text("ada changed:")
+    # Ada's own screen does not announce her own changes.
     expect(page_b.locator("#editor-notice")).to_be_empty()
 
-    # A section Alice is typing in is not refreshed under her fingers.
+    # A section Erin is typing in is not refreshed under her fingers.
     factor = page_a.get_by_role("form", name="Add a factor").get_by_label("Contributing factor")
     factor.click()
-    factor.type("Alice is typing")
+    factor.type("Erin is typing")
     page_b.get_by_label("Contributing factor").fill("No canary stage")
     page_b.get_by_role("button", name="Add factor").click()
     expect(page_b.get_by_test_id("factors")).to_contain_text("No canary stage")
     page_a.wait_for_timeout(4000)
-    expect(factor).to_have_value("Alice is typing")
+    expect(factor).to_have_value("Erin is typing")
     expect(page_a.get_by_test_id("factors")).not_to_contain_text("No canary stage")
-    # Once she has added hers, Bob's is there too.
+    # Once she has added hers, Ada's is there too.
     page_a.get_by_role("button", name="Add factor").click()
     expect(page_a.get_by_test_id("factors")).to_contain_text("No canary stage")
-    expect(page_a.get_by_test_id("factors")).to_contain_text("Alice is typing")
+    expect(page_a.get_by_test_id("factors")).to_contain_text("Erin is typing")
     assert page_a.evaluate("() => window.__sameDocument") is True
     screenshot(page_a, "editor-two-people-presence")
 
@@ -70,23 +70,23 @@ def test_presence_and_the_others_changes_without_reload(pages, screenshot):
 def test_the_same_field_shows_the_conflict_in_place_naming_the_other(pages, screenshot):
     page_a, page_b, postmortem = pages
     summary_a = page_a.get_by_label("Executive summary")
-    summary_a.click()  # Alice is in the summary: her copy is not refreshed under her
-    page_b.get_by_label("Executive summary").fill("Bob: checkout failed for 20 minutes.")
+    summary_a.click()  # Erin is in the summary: her copy is not refreshed under her
+    page_b.get_by_label("Executive summary").fill("Ada: checkout failed for 20 minutes.")
     page_b.get_by_role("button", name="Save document").click()
     expect(page_b.locator("[data-autosave-status]")).to_contain_text("Postmortem saved.")
 
-    summary_a.fill("Alice: a config error broke checkout.")
+    summary_a.fill("Erin: a config error broke checkout.")
     page_a.get_by_role("button", name="Save document").click()
     conflict = page_a.get_by_test_id("conflict")
     expect(conflict.get_by_test_id("conflict-who")).to_have_text(
-        "Bob changed this while you were editing")
+        "Ada changed this while you were editing")
     expect(conflict.get_by_test_id("theirs-executive_summary")).to_have_text(
-        "Bob: checkout failed for 20 minutes.")
+        "Ada: checkout failed for 20 minutes.")
     expect(conflict.get_by_test_id("yours-executive_summary")).to_have_text(
-        "Alice: a config error broke checkout.")
+        "Erin: a config error broke checkout.")
     screenshot(page_a, "editor-conflict-names-the-other")
 
-    merged = "Alice: a config error broke checkout. Bob: it failed for 20 minutes."
+    merged = "Erin: a config error broke checkout. Ada: it failed for 20 minutes."
     conflict.get_by_label("Executive summary").fill(merged)
     conflict.get_by_role("button", name="Save merged version").click()
     expect(conflict).to_have_count(0)
@@ -94,7 +94,7 @@ def test_the_same_field_shows_the_conflict_in_place_naming_the_other(pages, scre
     assert page_a.evaluate("() => window.__sameDocument") is True
     assert Postmortem.objects.get(pk=postmortem.pk).executive_summary == merged
     refused = EditConflict.objects.get()
-    assert refused.attempted["executive_summary"] == "Alice: a config error broke checkout."
+    assert refused.attempted["executive_summary"] == "Erin: a config error broke checkout."
     assert refused.outcome == EditConflict.Outcome.MERGED
-    # Bob's screen follows the merge.
+    # Ada's screen follows the merge.
     expect(page_b.get_by_label("Executive summary")).to_have_value(merged, timeout=8000)

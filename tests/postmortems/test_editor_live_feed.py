@@ -21,30 +21,30 @@ def live(client, postmortem, since=""):
     return response.json()
 
 
-def test_the_poll_tells_who_else_has_the_editor_open(client, postmortem, editor, alice):
-    client.force_login(alice)
+def test_the_poll_tells_who_else_has_the_editor_open(client, postmortem, editor, admin):
+    client.force_login(admin)
     assert live(client, postmortem)["present"] == []
     client.force_login(editor)
-    assert live(client, postmortem)["present"] == ["Alice"]
-    client.force_login(alice)
+    assert live(client, postmortem)["present"] == ["Ada"]
+    client.force_login(admin)
     assert live(client, postmortem)["present"] == ["Erin"]
 
 
-def test_somebody_not_heard_from_has_left(client, postmortem, editor, alice):
-    Presence.objects.create(postmortem=postmortem, user=alice,
+def test_somebody_not_heard_from_has_left(client, postmortem, editor, admin):
+    Presence.objects.create(postmortem=postmortem, user=admin,
                             seen_at=timezone.now() - timedelta(minutes=1))
     client.force_login(editor)
     assert live(client, postmortem)["present"] == []
 
 
-def test_a_change_names_the_sections_to_refresh(client, postmortem, editor, alice, make):
+def test_a_change_names_the_sections_to_refresh(client, postmortem, editor, admin, make):
     client.force_login(editor)
     cursor = live(client, postmortem)["cursor"]
-    save_versioned(postmortem, 1, {"executive_summary": "Alice's summary"}, user=alice)
+    save_versioned(postmortem, 1, {"executive_summary": "Ada's summary"}, user=admin)
     make.why(postmortem, question="Why?", answer="Pool")
     answer = live(client, postmortem, cursor)
     by_model = {change["model"]: change for change in answer["changes"]}
-    assert by_model["postmortem"]["by"] == "alice"
+    assert by_model["postmortem"]["by"] == "ada"
     assert by_model["postmortem"]["sections"] == ["document"]
     assert by_model["why"]["sections"] == ["whys", "actions"]
     assert answer["sections"] == ["document", "whys", "actions"]

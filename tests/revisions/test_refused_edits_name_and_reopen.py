@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def refused(postmortem, editor, bob, editor_client):
-    """Bob saved the summary (version 2) while Erin's edit was based on version 1."""
-    save_versioned(postmortem, 1, {"executive_summary": "Bob's summary"}, user=bob)
+def refused(postmortem, editor, admin, editor_client):
+    """Ada saved the summary (version 2) while Erin's edit was based on version 1."""
+    save_versioned(postmortem, 1, {"executive_summary": "Ada's summary"}, user=admin)
     response = editor_client.post(
         reverse("postmortems:postmortem_edit", args=[postmortem.incident_id]),
         {"executive_summary": "Erin's summary", "revenue_currency": "USD", "version": "1"})
@@ -26,13 +26,13 @@ def refused(postmortem, editor, bob, editor_client):
 
 def test_the_conflict_page_names_who_saved_meanwhile(refused):
     body = html.unescape(refused.content.decode())
-    assert "Bob changed this while you were editing" in body
+    assert "Ada changed this while you were editing" in body
     assert "Somebody" not in body
 
 
 def test_an_autosave_conflict_is_the_fragment_for_the_document_section(
-        postmortem, bob, editor_client):
-    save_versioned(postmortem, 1, {"executive_summary": "Bob's summary"}, user=bob)
+        postmortem, admin, editor_client):
+    save_versioned(postmortem, 1, {"executive_summary": "Ada's summary"}, user=admin)
     response = editor_client.post(
         reverse("postmortems:postmortem_edit", args=[postmortem.incident_id]),
         {"executive_summary": "Erin's summary", "revenue_currency": "USD", "version": "1"},
@@ -41,7 +41,7 @@ def test_an_autosave_conflict_is_the_fragment_for_the_document_section(
     body = html.unescape(response.content.decode())
     assert "<html" not in body
     assert 'hx-target="#body-document"' in body
-    assert "Bob changed this" in body and "Erin's summary" in body
+    assert "Ada changed this" in body and "Erin's summary" in body
 
 
 def test_the_history_lists_the_refused_edit_with_a_reopen_link(refused, postmortem,
@@ -59,14 +59,14 @@ def test_reopening_shows_theirs_beside_yours_and_saving_merges(refused, postmort
     assert response.status_code == 200
     body = html.unescape(response.content.decode())
     assert "Reopened from the history" in body
-    assert "Bob's summary" in body and "Erin's summary" in body
+    assert "Ada's summary" in body and "Erin's summary" in body
     edit_url = reverse("postmortems:postmortem_edit", args=[postmortem.incident_id])
     assert f'action="{edit_url}"' in body
     response = editor_client.post(edit_url, {
-        "executive_summary": "Bob's summary. Erin's summary.", "revenue_currency": "USD",
+        "executive_summary": "Ada's summary. Erin's summary.", "revenue_currency": "USD",
         "version": "2"})
     assert response.status_code == 302
-    assert Postmortem.objects.get().executive_summary == "Bob's summary. Erin's summary."
+    assert Postmortem.objects.get().executive_summary == "Ada's summary. Erin's summary."
     assert EditConflict.objects.get().outcome == EditConflict.Outcome.MERGED
 
 

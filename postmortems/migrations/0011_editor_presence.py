@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('postmortems', '0009_action_item_sort_indexes'),
+        ('postmortems', '0010_trigram_gist_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
