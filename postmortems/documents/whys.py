@@ -22,6 +22,7 @@ ROOT_MARK = re.compile(
     re.IGNORECASE,
 )
 NOT_MARKED = "_Root cause: not marked yet._"
+MAX_POSITION = 1000  # far more than a chain has; Why.position is a small integer
 FACTORS = re.compile(r"^contributing factors?$", re.IGNORECASE)
 CHAIN_HEADING = re.compile(r"^(5|five) whys$", re.IGNORECASE)
 
@@ -65,6 +66,9 @@ def read_chain(source, sections):
             if block.kind == "heading" and block.level >= 3:
                 heading = WHY_HEADING.match(block.text.strip())
                 if heading:
+                    if not 1 <= int(heading["n"]) <= MAX_POSITION:
+                        raise MalformedDocument(block.start, f"Why {heading['n']}: whys are "
+                                                f"numbered from 1 to {MAX_POSITION}.")
                     current = {"position": int(heading["n"]), "question": heading["q"].strip(),
                                "answer": [], "root": bool(heading["root"]),
                                "line": block.start}

@@ -87,3 +87,12 @@ def test_two_root_causes_are_refused_at_the_second():
     assert caught.value.line == line_of(text, "5. Why was the default")
     assert caught.value.reason == ("Two root causes (why 1 and why 5): a chain has one root "
                                    "cause; mark only one.")
+
+
+def test_a_why_number_out_of_range_is_refused_at_its_heading():
+    text = (Path(__file__).parent / "samples" / "earlier_export.md").read_text().replace(
+        "### Why 2 (root cause)", "### Why 99999999999 (root cause)")
+    with pytest.raises(MalformedDocument) as caught:
+        import_document(text)
+    assert caught.value.line == line_of(text, "### Why 99999999999")
+    assert caught.value.reason == "Why 99999999999: whys are numbered from 1 to 1000."
