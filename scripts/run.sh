@@ -17,23 +17,37 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-$BIN/celery -A config worker --loglevel=INFO --concurrency=2 &
-$BIN/celery -A config beat --loglevel=INFO &
-
 # The demo workload the demo SLOs measure (http_requests_total and a latency histogram).
 $BIN/python manage.py demo_workload --port "$WORKLOAD_PORT" &
 
+FIRST_START=0
 if command -v prometheus >/dev/null; then
+  if [ ! -d var/prometheus/data ] && command -v promtool >/dev/null; then
+    # First start: 28 days of the demo workload's past, the demo incidents as error spikes.
+    FIRST_START=1
+    echo "Backfilling 28 days of demo history into Prometheus…"
+    $BIN/python manage.py demo_history --openmetrics --instance "127.0.0.1:$WORKLOAD_PORT" \
+      >var/prometheus/history.om
+    promtool tsdb create-blocks-from openmetrics --max-block-duration=24h \
+      var/prometheus/history.om var/prometheus/data >/dev/null && rm var/prometheus/history.om
+  fi
   # Recording and alerting rules of the SLOs; rule_files paths are relative to the config.
   $BIN/python manage.py slo_rules >var/prometheus/slo-rules.yml
   $BIN/python manage.py prometheus_config --site "127.0.0.1:$PORT" \
     --workload "127.0.0.1:$WORKLOAD_PORT" --rules slo-rules.yml >var/prometheus/prometheus.yml
   prometheus --config.file=var/prometheus/prometheus.yml --storage.tsdb.path=var/prometheus/data \
-    --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" --log.level=warn &
+    --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" --storage.tsdb.retention.time=60d \
+    --log.level=warn &
   echo "Prometheus on http://127.0.0.1:$PROMETHEUS_PORT"
+  if [ "$FIRST_START" = 1 ]; then
+    # The polls the beat job would have made over those 28 days: burn-down charts at once.
+    $BIN/python manage.py demo_history --poll-past
+  fi
 else
   echo "prometheus is not installed: SLO panels will show no data (apt-get install prometheus, brew install prometheus)."
 fi
 
+$BIN/celery -A config worker --loglevel=INFO --concurrency=2 &
+$BIN/celery -A config beat --loglevel=INFO &
 $BIN/python manage.py runserver "127.0.0.1:$PORT" &
 wait
