@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from postmortems.forms import ActionFilterForm, ActionItemForm
 from postmortems.models import ActionItem, Incident, Postmortem
-from postmortems.permissions import require_edit
+from postmortems.permissions import editable_action_items, require_edit
 from postmortems.revisions.concurrency import save_or_conflict
 from postmortems.views import is_htmx, safe_next
 from postmortems.views.editor import render_section
@@ -99,10 +99,12 @@ def action_list(request):
     form = ActionFilterForm(request.GET or None)
     items = filtered_items(request, form)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    editable = editable_action_items(request.user, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "postmortems/action_list.html", {
-        "form": form, "page": page, "counts": ActionItem.objects.filter_counts(request.user),
+        "form": form, "page": page, "editable": editable,
+        "counts": ActionItem.objects.filter_counts(request.user),
         "query": query.urlencode(), "filtered_total": page.paginator.count,
     })
 

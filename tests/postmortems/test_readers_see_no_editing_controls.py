@@ -42,3 +42,22 @@ def test_a_viewer_sees_no_start_form_when_there_is_no_postmortem(client, viewer,
     page = client.get(f"/incidents/{incident.pk}/").content.decode()
     assert "Write the postmortem" not in page
     assert "No postmortem yet." in page
+
+
+def test_the_tracker_shows_edit_buttons_only_where_the_user_may_edit(client, make, viewer,
+                                                                     owner, editor):
+    """A viewer sees no Edit button on /actions/ (each led to a 403); the owner of an incident
+    sees them on its items only; an editor on all."""
+    own = make.action_item(make.incident(title="Olga's incident", owner=owner), text="Own item")
+    other = make.action_item(make.incident(title="Other incident"), text="Other item")
+    edit = "/actions/{}/edit/"
+    client.force_login(viewer)
+    page = client.get("/actions/").content.decode()
+    assert "Own item" in page and edit.format(own.pk) not in page
+    assert edit.format(other.pk) not in page
+    client.force_login(owner)
+    page = client.get("/actions/").content.decode()
+    assert edit.format(own.pk) in page and edit.format(other.pk) not in page
+    client.force_login(editor)
+    page = client.get("/actions/").content.decode()
+    assert edit.format(own.pk) in page and edit.format(other.pk) in page
