@@ -55,8 +55,13 @@ class AttendeeForm(forms.ModelForm):
         if not cleaned.get("user") and not (cleaned.get("name") or "").strip():
             raise forms.ValidationError({"name": "Pick a user or write a name."})
         user = cleaned.get("user")
-        if user and self.instance.meeting.attendees.filter(user=user).exists():
+        attendees = self.instance.meeting.attendees
+        if user and attendees.filter(user=user).exists():
             raise forms.ValidationError({"user": "Already listed as attending."})
+        name = " ".join((cleaned.get("name") or "").split())
+        if not user and attendees.filter(user__isnull=True, name__iexact=name).exists():
+            raise forms.ValidationError({"name": f"{name} is already listed as attending."})
+        cleaned["name"] = name
         return cleaned
 
 

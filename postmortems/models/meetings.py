@@ -32,7 +32,7 @@ class Agenda:
     SECTIONS = [
         {
             "key": OPENING, "title": "Opening", "minutes": 5,
-            "lead": "We're here to learn, not blame.",
+            "lead": "Who is here, and what we review.",
             "tips": [
                 "Read the blameless reminder aloud: we look for conditions, not culprits.",
                 "Introduce everyone and name a note taker.",
