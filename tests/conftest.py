@@ -341,10 +341,9 @@ def meeting(postmortem, editor):
 
 
 @pytest.fixture
-def world(make, django_user_model):
-    """An incident owned by a viewer, its postmortem with one of everything, an open meeting."""
-    owner = django_user_model.objects.create_user("olga", first_name="Olga")
-    owner.groups.add(Group.objects.get_or_create(name="viewer")[0])
+def world(make, owner):
+    """An incident owned by the owner persona (a viewer), its postmortem with one of everything,
+    an open meeting."""
     incident = make.incident(owner=owner)
     postmortem = make.postmortem(incident)
     entry = make.timeline_entry(postmortem)

@@ -1,20 +1,10 @@
 """Every page needs a login, except the login page itself, /healthz and /metrics."""
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.routes import all_patterns
 
 PUBLIC = {"login", "healthz", "metrics"}
-
-
-def all_patterns(resolver=None, prefix="", namespace=""):
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            ns = entry.namespace or namespace
-            yield from all_patterns(entry, prefix + str(entry.pattern), ns)
-        elif isinstance(entry, URLPattern):
-            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
-            yield name, prefix + str(entry.pattern), entry
 
 
 def sample_path(route):

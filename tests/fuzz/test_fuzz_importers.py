@@ -38,12 +38,12 @@ def mutations(text):
 
 
 @pytest.fixture
-def markdown(make, alice):
-    incident = make.incident(owner=alice, summary="Checkout failed")
+def markdown(make, editor):
+    incident = make.incident(owner=editor, summary="Checkout failed")
     postmortem = make.postmortem(incident, executive_summary="Payments failed for 20 minutes.")
     make.timeline_entry(postmortem, T0, "Alert fired")
     make.why(postmortem, 1, "Why did payments fail?", "The pool was exhausted.")
-    make.action_item(incident, "Add a pool alert", owner=alice)
+    make.action_item(incident, "Add a pool alert", owner=editor)
     return export_markdown(postmortem)
 
 
@@ -51,14 +51,14 @@ def counts():
     return Incident.objects.count(), TimelineEntry.objects.count(), SLO.objects.count()
 
 
-def test_the_markdown_importer_imports_or_refuses(markdown, alice):
+def test_the_markdown_importer_imports_or_refuses(markdown, editor):
     @fuzz(scale=2)
     @given(text=st.one_of(mutations(markdown), st.sampled_from(HOSTILE),
                           st.text(max_size=300)))
     def attempt(text):
         before = counts()
         try:
-            import_markdown(text, owner=alice)
+            import_markdown(text, owner=editor)
         except MalformedDocument:
             record("import Markdown", 400)
             assert counts() == before

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from postmortems.models import ActionItem, MeetingSection, TimelineEntry
-from tests.accounts.test_every_mutating_url_checks_the_role import MUTATING
+from tests.routes import MUTATING
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,90 @@
+"""The site's URL patterns, and the changing URLs the role tests walk through: shared by the
+login-wall, role and bad-input tests (a plain module, so no test module imports another)."""
+
+import inspect
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+
+def all_patterns(resolver=None, prefix="", namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or namespace
+            yield from all_patterns(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield name, prefix + str(entry.pattern), entry
+
+
+NAMESPACES = ("postmortems", "meetings", "revisions")
+
+
+def allowed_methods(view):
+    """The methods a view accepts, read from its require_http_methods decorator (None: any)."""
+    while view is not None:
+        nonlocals = inspect.getclosurevars(view).nonlocals
+        if "request_method_list" in nonlocals:
+            return set(nonlocals["request_method_list"])
+        view = getattr(view, "__wrapped__", None)
+    return None
+
+
+def mutating_url_names():
+    names = set()
+    for name, _route, pattern in all_patterns():
+        if not name or name.split(":")[0] not in NAMESPACES:
+            continue
+        methods = allowed_methods(pattern.callback)
+        if methods is None or "POST" in methods:
+            names.add(name)
+    return names
+
+
+def incident(w):
+    return [w["incident"].pk]
+
+
+# name → (URL args from the world, POST data). Data is plausible; validity does not matter:
+# the role is checked before the form.
+MUTATING = {
+    "postmortems:incident_create": (lambda w: [], {"title": "x"}),
+    "postmortems:incident_import": (lambda w: [], {"text": "# nothing"}),
+    "postmortems:incident_edit": (incident, {"title": "x"}),
+    "postmortems:postmortem_start": (incident, {"template": "standard"}),
+    "postmortems:postmortem_edit": (incident, {"executive_summary": "x"}),
+    "postmortems:postmortem_switch": (incident, {}),
+    "postmortems:postmortem_state": (incident, {"action": "review"}),
+    "postmortems:timeline_add": (incident, {"entry-text": "x"}),
+    "postmortems:timeline_paste": (incident, {"paste-lines": "10:00 x"}),
+    "postmortems:key_time_edit": (lambda w: [w["incident"].pk, "detected_at"],
+                                  {"key-detected_at": "2026-03-04T10:05:00"}),
+    "postmortems:timeline_edit": (lambda w: [w["entry"].pk], {"edit-text": "x"}),
+    "postmortems:timeline_delete": (lambda w: [w["entry"].pk], {}),
+    "postmortems:why_add": (incident, {"why-question": "Why?"}),
+    "postmortems:why_edit": (lambda w: [w["why"].pk], {"why-question": "Why?"}),
+    "postmortems:why_delete": (lambda w: [w["why"].pk], {}),
+    "postmortems:factor_add": (incident, {"factor-text": "x"}),
+    "postmortems:factor_delete": (lambda w: [w["factor"].pk], {}),
+    "postmortems:action_add": (incident, {"action-text": "x"}),
+    "postmortems:action_edit": (lambda w: [w["item"].pk], {"action-text": "x"}),
+    "meetings:start": (incident, {}),
+    "meetings:notes": (lambda w: [w["meeting"].pk, "opening"], {"notes-opening-notes": "x"}),
+    "meetings:timing": (lambda w: [w["meeting"].pk], {"opening": "60"}),
+    "meetings:attendee_add": (lambda w: [w["meeting"].pk], {"attendee-name": "Guest 2"}),
+    "meetings:attendee_remove": (lambda w: [w["meeting"].pk, w["attendee"].pk], {}),
+    "meetings:dissent_add": (lambda w: [w["meeting"].pk],
+                             {"dissent-name": "Kim", "dissent-text": "No"}),
+    "meetings:dissent_delete": (lambda w: [w["meeting"].pk, w["dissent"].pk], {}),
+    "meetings:decision_add": (lambda w: [w["meeting"].pk], {"decision-text": "Yes"}),
+    "meetings:decision_delete": (lambda w: [w["meeting"].pk, w["decision"].pk], {}),
+    "meetings:item_add": (lambda w: [w["meeting"].pk], {"item-new-text": "x"}),
+    "meetings:item_edit": (lambda w: [w["meeting"].pk, w["item"].pk], {"item-x-text": "x"}),
+    "meetings:item_accept_orphan": (lambda w: [w["meeting"].pk, w["item"].pk],
+                                    {"accept-x-reason": "fine"}),
+    "meetings:close": (lambda w: [w["meeting"].pk], {}),
+    "revisions:restore": (lambda w: ["timelineentry", w["deleted_entry"].history_id], {}),
+    "revisions:conflict_discard": (lambda w: [w["conflict"].pk], {"next": "/"}),
+}
+# Creating incidents is not "editing one's own": it needs the editor role.
+NEEDS_EDITOR_ROLE = {"postmortems:incident_create", "postmortems:incident_import"}
