@@ -17,9 +17,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.roles import set_role
-from tests.accounts.test_every_mutating_url_checks_the_role import MUTATING
 from tests.fuzz.conftest import FUZZ, fuzz, record
 from tests.fuzz.strategies import form, values
+from tests.routes import MUTATING
 
 pytestmark = pytest.mark.django_db
 
