@@ -101,9 +101,13 @@ def poll_the_past(now, every=timedelta(hours=12), days=DAYS):
                                            taken_at__lt=now - timedelta(hours=1)).exists():
         return 0
     _wait_until_ready(slos[0].data_source.url)
+    from slos import impacts
+
     polls, at = 0, start
     while at < now:
         poller.poll(slos, at=at.replace(microsecond=0), measure_coverage=False)
         polls += 1
         at += every
-    return polls
+    poller.poll(slos)  # and now: the page opens on a current figure
+    impacts.measure_pending()  # the demo incident's budget share, in events
+    return polls + 1
