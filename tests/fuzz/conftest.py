@@ -1,33 +1,13 @@
 """Property-based fuzzing (hypothesis): bounded examples, no deadline, derandomized so a run
 is repeatable. FUZZ_EXAMPLES scales it (default 6 per endpoint). The figures (requests tried
-per endpoint, answers by status class) are written to test-artifacts/fuzz-figures.txt."""
+per endpoint, answers by status class, tests/fuzz/figures.py) are written to
+test-artifacts/fuzz-figures.txt."""
 
-import os
-from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.filter_too_much])
-
-
-
-def fuzz(scale=1):
-    """FUZZ with ``scale`` times the examples (derandomized: calling a test twice repeats it)."""
-    return settings(FUZZ, max_examples=EXAMPLES * scale)
-
-
-FIGURES = defaultdict(Counter)  # endpoint → {"tried": n, "2xx": n, "4xx": n, "5xx": n, ...}
-
-
-def record(endpoint, status):
-    FIGURES[endpoint]["tried"] += 1
-    FIGURES[endpoint][f"{status // 100}xx"] += 1
+from tests.fuzz.figures import FIGURES
 
 
 @pytest.fixture(scope="session", autouse=True)

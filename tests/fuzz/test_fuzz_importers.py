@@ -17,7 +17,7 @@ from postmortems.models import Incident, TimelineEntry
 from slos import definitions
 from slos.models import SLO
 from tests.factories import T0
-from tests.fuzz.conftest import fuzz, record
+from tests.fuzz.figures import fuzz, record
 from tests.fuzz.strategies import HOSTILE, values
 
 pytestmark = pytest.mark.django_db

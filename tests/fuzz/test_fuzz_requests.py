@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from accounts.roles import set_role
-from tests.fuzz.conftest import FUZZ, fuzz, record
+from tests.fuzz.figures import FUZZ, fuzz, record
 from tests.fuzz.strategies import form, values
 from tests.routes import MUTATING
 
