@@ -183,6 +183,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "postmortems@localhost")
 # Sessions end after SESSION_IDLE_SECONDS without a request (8 hours by default).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 8 * 3600, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ENGINE = "config.sessions"  # the database store, refusing keys Django never issues
 
 # HTTPS. Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from
 # clients), SECURE_PROXY_SSL_HEADER=1 lets Django see HTTPS; SECURE_SSL_REDIRECT=1 and
