@@ -11,8 +11,8 @@ from accounts.models import ApiToken, key_digest
 pytestmark = pytest.mark.django_db
 
 
-def test_only_a_hash_is_stored_and_the_last_use_is_recorded(alice):
-    token, key = ApiToken.issue(alice, "deploys", "write")
+def test_only_a_hash_is_stored_and_the_last_use_is_recorded(editor):
+    token, key = ApiToken.issue(editor, "deploys", "write")
     assert key.startswith("pm_") and key not in token.key_digest
     assert token.last_used_at is None
     assert ApiToken.find(key) == token
@@ -20,26 +20,26 @@ def test_only_a_hash_is_stored_and_the_last_use_is_recorded(alice):
     assert token.last_used_at is not None and token.can_write
 
 
-def test_a_deactivated_user_has_no_working_token(alice):
-    _, key = ApiToken.issue(alice, "deploys")
-    alice.is_active = False
-    alice.save()
+def test_a_deactivated_user_has_no_working_token(editor):
+    _, key = ApiToken.issue(editor, "deploys")
+    editor.is_active = False
+    editor.save()
     assert ApiToken.authenticate(key) is None
 
 
 @pytest.mark.parametrize("command", ["api_token", "slo_api_token"])
-def test_the_command_prints_a_working_key_on_its_last_line(alice, capsys, command):
-    call_command(command, alice.username, "--name", "ci", "--scope", "write")
+def test_the_command_prints_a_working_key_on_its_last_line(editor, capsys, command):
+    call_command(command, editor.username, "--name", "ci", "--scope", "write")
     key = capsys.readouterr().out.strip().splitlines()[-1]
     token = ApiToken.find(key)
-    assert token.user == alice and token.name == "ci" and token.scope == "write"
+    assert token.user == editor and token.name == "ci" and token.scope == "write"
 
 
-def test_the_command_refuses_an_unknown_user_or_scope(alice):
+def test_the_command_refuses_an_unknown_user_or_scope(editor):
     with pytest.raises(CommandError, match="no user 'nobody'"):
         call_command("api_token", "nobody")
     with pytest.raises(CommandError):
-        call_command("api_token", alice.username, "--scope", "admin")
+        call_command("api_token", editor.username, "--scope", "admin")
 
 
 @pytest.mark.django_db(transaction=True)

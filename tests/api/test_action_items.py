@@ -45,9 +45,9 @@ def test_a_why_of_another_incident_is_refused(api, editor, make, postmortem):
     assert response.status_code == 400 and "addresses_why" in response.json()["errors"]
 
 
-def test_items_are_not_deleted(api, admin_user, make):
+def test_items_are_not_deleted(api, admin, make):
     item = make.action_item(make.incident())
-    assert api(admin_user).delete(f"{URL}{item.pk}/").status_code == 405
+    assert api(admin).delete(f"{URL}{item.pk}/").status_code == 405
 
 
 def test_a_viewer_may_not_change_an_item(api, viewer, make):

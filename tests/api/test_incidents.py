@@ -96,10 +96,10 @@ def test_a_change_needs_the_version_it_is_based_on(api, editor, make):
     assert "version" in response.json()["errors"]
 
 
-def test_only_an_admin_deletes(api, editor, admin_user, make):
+def test_only_an_admin_deletes(api, editor, admin, make):
     incident = make.incident()
     assert api(editor).delete(f"{URL}{incident.pk}/").status_code == 403
-    assert api(admin_user).delete(f"{URL}{incident.pk}/").status_code == 204
+    assert api(admin).delete(f"{URL}{incident.pk}/").status_code == 204
     assert not Incident.objects.exists()
 
 

@@ -9,11 +9,11 @@ from postmortems.models import EditConflict
 pytestmark = pytest.mark.django_db
 
 
-def test_a_stale_write_to_the_same_field_gets_409_with_both_versions(api, editor, bob, make,
+def test_a_stale_write_to_the_same_field_gets_409_with_both_versions(api, editor, admin, make,
                                                                      postmortem):
     entry = make.timeline_entry(postmortem, text="Alert fired")
     url = f"/api/v1/timeline-entries/{entry.pk}/"
-    assert api(bob).patch(url, {"text": "Pager fired", "version": 1}).status_code == 200
+    assert api(admin).patch(url, {"text": "Pager fired", "version": 1}).status_code == 200
     response = api(editor).patch(url, {"text": "Alert fired at 10:00", "version": 1})
     assert response.status_code == 409
     body = response.json()
@@ -26,30 +26,30 @@ def test_a_stale_write_to_the_same_field_gets_409_with_both_versions(api, editor
     assert EditConflict.objects.get().attempted["text"] == "Alert fired at 10:00"
 
 
-def test_a_stale_write_to_other_fields_is_merged(api, editor, bob, make):
+def test_a_stale_write_to_other_fields_is_merged(api, editor, admin, make):
     incident = make.incident(title="Checkout errors")
     url = f"/api/v1/incidents/{incident.pk}/"
-    assert api(bob).patch(url, {"title": "Checkout 500s", "version": 1}).status_code == 200
+    assert api(admin).patch(url, {"title": "Checkout 500s", "version": 1}).status_code == 200
     response = api(editor).patch(url, {"summary": "Payments failed.", "version": 1})
     assert response.status_code == 200
     assert response.json()["title"] == "Checkout 500s"
     assert response.json()["summary"] == "Payments failed." and response.json()["version"] == 3
 
 
-def test_a_stale_put_of_the_whole_object_is_refused(api, editor, bob, make, postmortem):
+def test_a_stale_put_of_the_whole_object_is_refused(api, editor, admin, make, postmortem):
     why = make.why(postmortem, question="Why did it fail?", answer="A bad deploy.")
     url = f"/api/v1/whys/{why.pk}/"
-    assert api(bob).patch(url, {"answer": "A config push.", "version": 1}).status_code == 200
+    assert api(admin).patch(url, {"answer": "A config push.", "version": 1}).status_code == 200
     response = api(editor).put(url, {"question": "Why did it fail?", "answer": "A deploy.",
                                      "position": 1, "version": 1})
     assert response.status_code == 409
     assert response.json()["current"]["answer"] == "A config push."
 
 
-def test_a_stale_delete_gets_409_and_deletes_nothing(api, editor, bob, make, postmortem):
+def test_a_stale_delete_gets_409_and_deletes_nothing(api, editor, admin, make, postmortem):
     factor = postmortem.factors.create(text="No canary")
     url = f"/api/v1/factors/{factor.pk}/"
-    assert api(bob).patch(url, {"text": "No canary stage", "version": 1}).status_code == 200
+    assert api(admin).patch(url, {"text": "No canary stage", "version": 1}).status_code == 200
     response = api(editor).delete(f"{url}?version=1")
     assert response.status_code == 409
     assert response.json()["current"]["text"] == "No canary stage"

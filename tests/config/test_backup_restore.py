@@ -8,8 +8,8 @@ from postmortems.models import Incident, TimelineEntry, Why
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_postgresql_round_trip_restores_a_deleted_incident_whole(tmp_path, make, alice):
-    incident = make.incident("Checkout outage", owner=alice)
+def test_a_postgresql_round_trip_restores_a_deleted_incident_whole(tmp_path, make, editor):
+    incident = make.incident("Checkout outage", owner=editor)
     postmortem = make.postmortem(incident)
     make.timeline_entry(postmortem, text="Alert fired")
     make.why(postmortem, 1, "Why?", "Pool exhausted.")

@@ -123,13 +123,13 @@ def test_the_print_view_shows_the_key_times(pm, editor_client):
     assert "Incident detected" in page
 
 
-def test_the_review_meetings_timeline_shows_the_key_times_read_only(pm, alice, alice_client):
+def test_the_review_meetings_timeline_shows_the_key_times_read_only(pm, editor, editor_client):
     from django.urls import reverse
 
     from postmortems.models import Meeting
 
-    meeting = Meeting.start(pm, alice)
-    page = alice_client.get(reverse("meetings:section", args=[meeting.pk, "timeline"]))
+    meeting = Meeting.start(pm, editor)
+    page = editor_client.get(reverse("meetings:section", args=[meeting.pk, "timeline"]))
     content = page.content.decode()
     assert content.count('data-testid="key-time"') == 3
     assert content.index("Incident detected") < content.index("Paged the database team")

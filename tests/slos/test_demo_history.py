@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.prometheus, pytest.mark.xdist_group("prometheus"),
 
 
 def test_the_demo_past_burns_the_budget_at_its_incident(tmp_path, editor, settings,
-                                                         alice_client):
+                                                         editor_client):
     postmortems_demo.load(editor)
     now = timezone.now().replace(microsecond=0)
     spans = demo_history.demo_incidents()
@@ -38,5 +38,5 @@ def test_the_demo_past_burns_the_budget_at_its_incident(tmp_path, editor, settin
         impact = IncidentImpact.objects.get(slo=slo)
         assert impact.status == IncidentImpact.Status.OK, impact.error
         assert impact.budget_consumed > 0.05 and impact.bad_events > 1000
-        page = alice_client.get(slo.get_absolute_url()).content.decode()
+        page = editor_client.get(slo.get_absolute_url()).content.decode()
         assert 'class="incident-mark"' in page and "Collecting data" not in page

@@ -16,9 +16,9 @@ from slos.templatetags.slo_tags import days_left, percent
 pytestmark = pytest.mark.django_db
 
 
-def test_a_new_slo_says_collecting_data(alice_client, offline_source, make_slo):
+def test_a_new_slo_says_collecting_data(editor_client, offline_source, make_slo):
     slo = make_slo(offline_source)
-    page = alice_client.get(slo.get_absolute_url()).content.decode()
+    page = editor_client.get(slo.get_absolute_url()).content.decode()
     assert "Collecting data: the chart starts with the first good poll" in page
 
 
@@ -36,17 +36,17 @@ def test_no_minus_zero_and_hours_below_three_days():
     assert days_left(5 * 86400).startswith("~5 days")
 
 
-def test_exactly_at_target_shows_zero_left_not_minus_zero(alice_client, offline_source,
+def test_exactly_at_target_shows_zero_left_not_minus_zero(editor_client, offline_source,
                                                           make_slo, record_poll):
     slo = make_slo(offline_source, target="99.9")
     record_poll(slo, error_ratio=0.0010000000000000009)  # float noise at the target
     figures = slo.figures()
     assert figures["budget_remaining"] == 0.0
-    page = alice_client.get(slo.get_absolute_url()).content.decode()
+    page = editor_client.get(slo.get_absolute_url()).content.decode()
     assert "-0.0%" not in page and "<strong>0.0%</strong> of the error budget left" in page
 
 
-def test_a_badge_turns_red_only_when_both_windows_burn(alice_client, offline_source, make_slo,
+def test_a_badge_turns_red_only_when_both_windows_burn(editor_client, offline_source, make_slo,
                                                        record_poll):
     slo = make_slo(offline_source, target="99.9", window="30d")
     # 3d burns 2x (above the ticket's 1x), its short window 6h only 0.5x: no ticket.
@@ -54,26 +54,26 @@ def test_a_badge_turns_red_only_when_both_windows_burn(alice_client, offline_sou
                                                 "6h": 0.0005, "3d": 0.002})
     assert slo.figures()["alert_states"] == {"fast_burn": False, "slow_burn": False,
                                              "ticket": False}
-    page = alice_client.get(slo.get_absolute_url()).content.decode()
+    page = editor_client.get(slo.get_absolute_url()).content.decode()
     assert 'badge text-bg-danger me-1" title="ticket' not in page
 
     record_poll(slo, error_ratio=0.001, ratios={"5m": 0.0005, "30m": 0.0005, "1h": 0.0005,
                                                 "6h": 0.0015, "3d": 0.002})
     assert slo.figures()["alert_states"]["ticket"] is True
-    page = alice_client.get(slo.get_absolute_url()).content.decode()
+    page = editor_client.get(slo.get_absolute_url()).content.decode()
     assert 'badge text-bg-danger me-1" title="ticket' in page
 
 
-def test_slo_pages_refresh_themselves(alice_client, offline_source, make_slo, settings):
+def test_slo_pages_refresh_themselves(editor_client, offline_source, make_slo, settings):
     settings.SLO_POLL_INTERVAL = 60
     slo = make_slo(offline_source)
     for url in (slo.get_absolute_url(), "/slos/"):
-        page = alice_client.get(url).content.decode()
+        page = editor_client.get(url).content.decode()
         assert 'hx-trigger="every 60s" hx-select="#slo-live"' in page
 
 
 def test_the_api_gives_window_ratios_alert_states_coverage_and_incident_shares(
-        alice_client, offline_source, make_slo, record_poll, service):
+        editor_client, offline_source, make_slo, record_poll, service):
     slo = make_slo(offline_source, target="99.9", window="30d")
     record_poll(slo, error_ratio=0.0005, ratios={"5m": 0.02, "30m": 0.01, "1h": 0.02,
                                                  "6h": 0.001, "3d": 0.0005})
@@ -84,7 +84,7 @@ def test_the_api_gives_window_ratios_alert_states_coverage_and_incident_shares(
     IncidentImpact.objects.create(slo=slo, incident=incident, budget_consumed=0.03,
                                   bad_events=3000, status=IncidentImpact.Status.OK)
 
-    (item,) = alice_client.get("/api/slos/").json()["slos"]
+    (item,) = editor_client.get("/api/slos/").json()["slos"]
 
     assert item["error_ratios"] == {"5m": 0.02, "30m": 0.01, "1h": 0.02, "6h": 0.001,
                                     "3d": 0.0005}
