@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from postmortems import recurring
 from postmortems.models import (
     ActionItem,
     ContributingFactor,
@@ -210,3 +211,5 @@ def load(user):
             postmortem.state = Postmortem.State.PUBLISHED
             postmortem.published_at = started_at + timedelta(days=2)
             postmortem.save(update_fields=["state", "published_at"])
+    # The dashboard reads stored links between similar root causes (bulk-created data has none).
+    recurring.link_all_root_causes()

@@ -135,7 +135,8 @@
     me: root.dataset.me,
     notice: document.getElementById("meeting-notice"),
     ownToo: true,
-    onAnswer: function (data) { if (data.closed) { window.location.reload(); } }
+    // A closed meeting: go to its address (a reload could repeat a refused close POST).
+    onAnswer: function (data) { if (data.closed) { window.location.assign(root.dataset.runUrl); } }
   });
 
   show(current, false);
