@@ -313,22 +313,6 @@ def admin_client(client, admin):
     return client
 
 
-# Former names, kept for the branches still in flight today: use the personas above.
-@pytest.fixture
-def alice(editor):
-    return editor
-
-
-@pytest.fixture
-def alice_client(editor_client):
-    return editor_client
-
-
-@pytest.fixture
-def bob(admin):
-    return admin
-
-
 @pytest.fixture
 def postmortem(make, owner):
     incident = make.incident(title="Checkout errors", owner=owner)

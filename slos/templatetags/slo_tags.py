@@ -34,8 +34,10 @@ def days_left(seconds):
         return "never at the current burn rate"
     if seconds <= 0:
         return "spent"
-    if seconds < 3 * 86400:  # "~57 h", not "~2 days", while it matters
+    if 3600 <= seconds < 3 * 86400:  # "~57 h", not "~2 days", while it matters
         return f"~{seconds / 3600:.0f} h at the current burn rate"
+    if seconds < 3600:  # "~43 min", not "~1 h"
+        return f"~{durations.approximate(seconds, whole=True)} at the current burn rate"
     return f"~{durations.approximate(seconds, whole=True)} at the current burn rate"
 
 

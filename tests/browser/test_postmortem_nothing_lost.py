@@ -14,10 +14,10 @@ SUMMARY = "A retry storm exhausted the orders DB pool; payments failed for 34 mi
 
 
 @pytest.fixture
-def editor_page(live_server, page, login, alice):
-    incident = factories.incident(title="Checkout 5xx after deploy", owner=alice)
-    postmortem = factories.postmortem(incident, author=alice)
-    login(alice)
+def editor_page(live_server, page, login, editor):
+    incident = factories.incident(title="Checkout 5xx after deploy", owner=editor)
+    postmortem = factories.postmortem(incident, author=editor)
+    login(editor)
     page.set_default_timeout(10_000)
     page.goto(f"{live_server.url}/incidents/{incident.pk}/postmortem/")
     return page, postmortem

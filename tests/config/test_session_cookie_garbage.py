@@ -13,5 +13,5 @@ def test_a_garbage_session_cookie_is_no_session(client, path, status):
     assert client.get(path, HTTP_COOKIE=f"sessionid={GARBAGE}").status_code == status
 
 
-def test_a_real_session_still_works(alice_client):
-    assert alice_client.get("/incidents/").status_code == 200
+def test_a_real_session_still_works(editor_client):
+    assert editor_client.get("/incidents/").status_code == 200
