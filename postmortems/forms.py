@@ -1,11 +1,13 @@
 """Forms: every time field is UTC, says so, and is typed as YYYY-MM-DD HH:MM (24-hour)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 
+from postmortems import dates
 from postmortems.models import (
     ActionItem,
     ContributingFactor,
@@ -74,6 +76,37 @@ class UTCDateTimeField(forms.DateTimeField):
 
     def prepare_value(self, value):
         return value
+
+
+class UTCDateInput(forms.DateInput):
+    """A text input for a date typed as YYYY-MM-DD (or 15 Dec, +7d, next week: dates.py), not
+    the browser's locale date picker."""
+
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={
+            "placeholder": dates.FORMAT_HINT, "title": f"UTC: {dates.ACCEPTED}",
+            "autocomplete": "off", "spellcheck": "false", "inputmode": "text", **(attrs or {})},
+            format="%Y-%m-%d")
+
+
+class UTCDateField(forms.DateField):
+    """A UTC date typed as people type it (postmortems.dates); shown as YYYY-MM-DD."""
+
+    widget = UTCDateInput
+
+    def to_python(self, value):
+        if isinstance(value, date):
+            return value
+        if value in self.empty_values or not str(value).strip():
+            return None
+        try:
+            return dates.parse_date(value, timezone.now().astimezone(UTC).date())
+        except ValueError as reason:
+            raise forms.ValidationError(
+                "Enter a date as %(accepted)s: %(reason)s.", code="invalid",
+                params={"accepted": dates.ACCEPTED, "reason": reason}) from None
 
 
 def watch_for_blame(form, names, form_id=None):
@@ -311,10 +344,10 @@ class ActionItemForm(VersionedFormMixin, forms.ModelForm):
         fields = ["priority", "text", "owner", "due", "ticket", "status", "wont_do_reason",
                   "addresses_why", "addresses_factor"]
         widgets = {
-            "due": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "wont_do_reason": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {"due": "Due date (UTC)"}
+        field_classes = {"due": UTCDateField}
 
     def __init__(self, *args, incident, users=None, in_meeting=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -351,10 +384,8 @@ class IncidentFilterForm(forms.Form):
                                       coerce=int, empty_value=None, required=False)
     status = forms.ChoiceField(choices=[("", "Any"), *Incident.Status.choices], required=False)
     service = forms.ModelChoiceField(Service.objects.all(), required=False, empty_label="Any")
-    started_from = forms.DateField(label="Started from (UTC)", required=False,
-                                   widget=forms.DateInput(attrs={"type": "date"}))
-    started_to = forms.DateField(label="Started until (UTC)", required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    started_from = UTCDateField(label="Started from (UTC)", required=False)
+    started_to = UTCDateField(label="Started until (UTC)", required=False)
     postmortem = forms.ChoiceField(choices=POSTMORTEM_CHOICES, required=False)
 
 
