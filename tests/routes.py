@@ -65,6 +65,7 @@ MUTATING = {
     "postmortems:why_edit": (lambda w: [w["why"].pk], {"why-question": "Why?"}),
     "postmortems:why_delete": (lambda w: [w["why"].pk], {}),
     "postmortems:factor_add": (incident, {"factor-text": "x"}),
+    "postmortems:factor_edit": (lambda w: [w["factor"].pk], {"factor-text": "x"}),
     "postmortems:factor_delete": (lambda w: [w["factor"].pk], {}),
     "postmortems:action_add": (incident, {"action-text": "x"}),
     "postmortems:action_edit": (lambda w: [w["item"].pk], {"action-text": "x"}),

@@ -169,20 +169,68 @@ def why_add(request, pk):
     return section_done(request, postmortem, "whys")
 
 
+def _why(pk):
+    return get_object_or_404(Why.objects.select_related("postmortem__incident"), pk=pk)
+
+
+def why_row_response(request, why, status=200, form=None, moved_from=()):
+    """One why, in place: its row, or (``form``) its edit form; the whys that lost the
+    root-cause mark to it (``moved_from``) are swapped too (out of band)."""
+    context = {"why": why, "postmortem": why.postmortem, "people": blameless.known_people()}
+    if form is not None:
+        return render(request, "postmortems/editor/why_form.html", {**context, "form": form},
+                      status=status)
+    response = render(request, "postmortems/editor/why_row.html", context, status=status)
+    for other in Why.objects.filter(pk__in=moved_from):
+        response.content += render(request, "postmortems/editor/why_row.html",
+                                   {**context, "why": other, "oob": True}).content
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def why_edit(request, pk):
-    why = get_object_or_404(Why.objects.select_related("postmortem__incident"), pk=pk)
+    """A why edited in place (htmx: the why's row becomes its form, saved back into the row),
+    or on a page of its own without JavaScript. The version rule holds; ticking "root cause"
+    moves the mark here (one root cause per chain)."""
+    why = _why(pk)
     postmortem = why.postmortem
     if request.method == "POST":
         require_edit(request.user, postmortem)
     form = WhyForm(request.POST or None, instance=why, prefix="why")
     if request.method == "POST" and form.is_valid():
-        if (conflict := save_or_conflict(request, form)) is not None:
+        marked = list(Why.objects.filter(postmortem=postmortem, is_root_cause=True)
+                      .exclude(pk=why.pk).values_list("pk", flat=True))
+        in_place = {"template": "revisions/conflict_body.html",
+                    "context": {"hx_target": "#body-whys"}} if is_htmx(request) else {}
+        if (conflict := save_or_conflict(request, form, **in_place)) is not None:
+            if is_htmx(request):  # theirs beside yours, in place of the chain
+                conflict["HX-Retarget"] = "#body-whys"
+                conflict["HX-Reswap"] = "innerHTML"
             return conflict
-        return redirect(editor_url(postmortem, "whys"))
+        if not is_htmx(request):
+            return redirect(editor_url(postmortem, f"why-{why.pk}"))
+        if request.headers.get("HX-Target") == "body-whys":  # a merge saved from the conflict
+            return render_section(request, postmortem, "whys")
+        why.refresh_from_db()
+        moved = marked if why.is_root_cause else ()
+        return why_row_response(request, why, moved_from=moved)
+    status = 400 if request.method == "POST" else 200
+    if is_htmx(request):
+        form.fields["answer"].widget.attrs["autofocus"] = True  # keyboard: straight in
+        return why_row_response(request, why, status=status, form=form)
     return render(request, "postmortems/row_edit.html", {
         "form": form, "postmortem": postmortem, "title": f"Edit why {why.position}",
-    }, status=400 if request.method == "POST" else 200)
+    }, status=status)
+
+
+@require_GET
+def why_row(request, pk):
+    """A why's row as saved (the in-place form's Cancel)."""
+    why = _why(pk)
+    if not is_htmx(request):
+        return redirect(editor_url(why.postmortem, f"why-{pk}"))
+    require_edit(request.user, why.postmortem)
+    return why_row_response(request, why)
 
 
 @require_POST
@@ -206,6 +254,61 @@ def factor_add(request, pk):
     form.instance.postmortem = postmortem
     form.save_versioned(request.user)  # at the end of the list (locked append)
     return section_done(request, postmortem, "whys")
+
+
+def _factor(pk):
+    return get_object_or_404(ContributingFactor.objects.select_related("postmortem__incident"),
+                             pk=pk)
+
+
+def factor_row_response(request, factor, status=200, form=None):
+    context = {"factor": factor, "postmortem": factor.postmortem}
+    if form is not None:
+        return render(request, "postmortems/editor/factor_form.html", {**context, "form": form},
+                      status=status)
+    return render(request, "postmortems/editor/factor_row.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def factor_edit(request, pk):
+    """A contributing factor edited in place (htmx), or on a page of its own without
+    JavaScript; the version rule holds."""
+    factor = _factor(pk)
+    postmortem = factor.postmortem
+    if request.method == "POST":
+        require_edit(request.user, postmortem)
+    form = ContributingFactorForm(request.POST or None, instance=factor, prefix="factor")
+    if request.method == "POST" and form.is_valid():
+        in_place = {"template": "revisions/conflict_body.html",
+                    "context": {"hx_target": "#body-whys"}} if is_htmx(request) else {}
+        if (conflict := save_or_conflict(request, form, **in_place)) is not None:
+            if is_htmx(request):
+                conflict["HX-Retarget"] = "#body-whys"
+                conflict["HX-Reswap"] = "innerHTML"
+            return conflict
+        if not is_htmx(request):
+            return redirect(editor_url(postmortem, f"factor-{factor.pk}"))
+        if request.headers.get("HX-Target") == "body-whys":  # a merge saved from the conflict
+            return render_section(request, postmortem, "whys")
+        factor.refresh_from_db()
+        return factor_row_response(request, factor)
+    status = 400 if request.method == "POST" else 200
+    if is_htmx(request):
+        form.fields["text"].widget.attrs["autofocus"] = True
+        return factor_row_response(request, factor, status=status, form=form)
+    return render(request, "postmortems/row_edit.html", {
+        "form": form, "postmortem": postmortem, "title": "Edit contributing factor",
+    }, status=status)
+
+
+@require_GET
+def factor_row(request, pk):
+    """A factor as saved (the in-place form's Cancel)."""
+    factor = _factor(pk)
+    if not is_htmx(request):
+        return redirect(editor_url(factor.postmortem, f"factor-{pk}"))
+    require_edit(request.user, factor.postmortem)
+    return factor_row_response(request, factor)
 
 
 @require_POST

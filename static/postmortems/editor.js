@@ -125,8 +125,10 @@
       presence.classList.toggle("presence-on", names.length > 0);
     }
   });
-  // The action item form offers the whys and factors: follow them (unless it is being filled).
+  // The action item form offers the whys and factors: follow their changes (unless it is
+  // being filled).
   document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.detail.target.id === "body-whys") { live.refresh("actions"); }
+    var posted = event.detail.requestConfig && event.detail.requestConfig.verb === "post";
+    if (posted && /^(body-whys|why-|factor-)/.test(event.detail.target.id || "")) { live.refresh("actions"); }
   });
 }());

@@ -108,3 +108,41 @@ def test_the_summary_typed_just_before_leaving_is_saved(editor_page, live_server
     page.wait_for_timeout(500)
     assert Postmortem.objects.get(pk=postmortem.pk).executive_summary == (
         "Typed, then left at once.")
+
+
+def test_a_why_and_a_factor_are_edited_in_place_and_nothing_else_is_lost(
+        editor_page, screenshot):
+    page, postmortem = editor_page
+    why = factories.why(postmortem, 1, question="Why did checkout fail?", answer="Busy pool.")
+    factor = postmortem.factors.create(text="No canary")
+    page.reload()
+    page.evaluate("() => { window.__sameDocument = true; }")
+    # Input waiting elsewhere: the next why, half typed.
+    add = page.get_by_role("form", name="Add a why")
+    add.get_by_role("textbox", name="Answer").fill("Half a thought")
+
+    page.get_by_role("link", name="Edit why 1").click()
+    form = page.get_by_role("form", name="Edit why 1")
+    expect(form.get_by_role("textbox", name="Answer")).to_be_focused()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Every pooled connection was busy.")
+    form.get_by_label("This answer is the root cause").check()
+    screenshot(page, "editor-why-edited-in-place")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the Save button, by keyboard
+    chain = page.get_by_test_id("why-chain")
+    expect(chain).to_contain_text("Every pooled connection was busy.")
+    expect(chain.locator("li.root-cause")).to_have_count(1)
+
+    page.get_by_role("link", name="Edit factor No canary").click()
+    page.get_by_role("form", name="Edit factor").get_by_label("Contributing factor").fill(
+        "No canary for configuration changes")
+    page.get_by_role("form", name="Edit factor").get_by_role("button", name="Save").click()
+    expect(page.get_by_test_id("factors")).to_contain_text("No canary for configuration changes")
+
+    expect(add.get_by_role("textbox", name="Answer")).to_have_value("Half a thought")
+    assert page.evaluate("() => window.__sameDocument") is True  # no page load
+    why.refresh_from_db()
+    factor.refresh_from_db()
+    assert (why.answer, why.is_root_cause) == ("Every pooled connection was busy.", True)
+    assert factor.text == "No canary for configuration changes"
