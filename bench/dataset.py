@@ -8,6 +8,9 @@ really recur. Built once per name, in one transaction, and reused: the bench log
 finished build.
 
     python -m bench.dataset --name pm_bench_10k --incidents 10000 --slos 1000
+
+Database names start with BENCH_DATABASE_PREFIX (default `pm_bench`): `<prefix>_10k`,
+`<prefix>_1k`. They never share a name with the site's database or a test database.
 """
 
 import argparse
@@ -36,6 +39,20 @@ FACTORS = ["No runbook for this alert", "Dashboards lagged by ten minutes",
            "The on-call engineer was paged for an unrelated issue", "Staging differs from prod",
            "The change skipped the canary", "Alert thresholds were too loose",
            "Ownership of the component was unclear", "Rollback took longer than expected"]
+
+
+def prefix():
+    value = os.environ.get("BENCH_DATABASE_PREFIX", "pm_bench")
+    if not value.replace("_", "").isalnum() or value.startswith("test_"):
+        raise SystemExit(f"bench: BENCH_DATABASE_PREFIX={value!r} must be letters, digits and "
+                         "underscores, and not start with test_")
+    return value
+
+
+def default_name(incidents):
+    """The bench database for a size: pm_bench_10k, pm_bench_1k, pm_bench_500."""
+    size = f"{incidents // 1000}k" if incidents >= 1000 else str(incidents)
+    return f"{prefix()}_{size}"
 
 
 def database_url(name):
@@ -246,12 +263,13 @@ def _fill_slos(count, services, now, rng):
 
 def main(argv):
     parser = argparse.ArgumentParser(prog="python -m bench.dataset")
-    parser.add_argument("--name", default="pm_bench_10k")
+    parser.add_argument("--name", help="default: <BENCH_DATABASE_PREFIX>_10k for 10,000")
     parser.add_argument("--incidents", type=int, default=10_000)
     parser.add_argument("--slos", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--fill", action="store_true", help="(internal) fill the connected db")
     options = parser.parse_args(argv)
+    options.name = options.name or default_name(options.incidents)
     if options.fill:
         import django
 

@@ -198,6 +198,7 @@ def main(argv):
     parser.add_argument("--seconds", type=float, default=40)
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--label", default="", help="e.g. before / after, kept in the JSON")
+    parser.add_argument("--database-prefix", help="bench databases' names (BENCH_DATABASE_PREFIX)")
     parser.add_argument("--drive", help=argparse.SUPPRESS)
     parser.add_argument("--ids", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
@@ -205,9 +206,10 @@ def main(argv):
         print(json.dumps(drive(options.drive, options.count, options.seconds, options.timeout,
                                json.loads(options.ids))))
         return
+    if options.database_prefix:
+        os.environ["BENCH_DATABASE_PREFIX"] = options.database_prefix
     sizes = [int(size) for size in options.sizes.split(",")]
-    runs = [measure(f"pm_bench_{size // 1000}k" if size >= 1000 else f"pm_bench_{size}",
-                    size, options.slos, options) for size in sizes]
+    runs = [measure(dataset.default_name(size), size, options.slos, options) for size in sizes]
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"pages-{stamp}.json"

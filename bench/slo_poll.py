@@ -2,7 +2,8 @@
 
 Starts Debian's `prometheus` on a free port with a temporary data folder, scraping the demo
 workload every second and loading the rules generated for N SLOs (1,000 by default); creates
-the SLOs in a throw-away test database; then times full poll cycles (queries and snapshot
+the SLOs in a throw-away database of its own (`<BENCH_DATABASE_PREFIX>_poll`, never a test
+database's name); then times full poll cycles (queries and snapshot
 writes) through the recorded-series fast path, and a raw-query cycle of a smaller set for
 comparison: serial (one query in flight) and with the configured concurrency, through a small
 local proxy that delays every Prometheus answer by --latency ms (a remote Prometheus). It also
@@ -127,6 +128,11 @@ def main(argv):
     from slos.workload import Workload
 
     binary = shutil.which("prometheus") or "/usr/bin/prometheus"
+    from bench import dataset
+
+    # Its own throw-away database (<prefix>_poll), never a test database's name: pytest's
+    # test_<name> may be in use beside it.
+    connection.settings_dict["TEST"]["NAME"] = f"{dataset.prefix()}_poll"
     setup_test_environment()
     test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     folder = Path(tempfile.mkdtemp(prefix="slo-bench-"))

@@ -4,18 +4,20 @@ one's (PostgreSQL trigram similarity; a difflib match elsewhere, e.g. the SQLite
 Nothing here compares every cause with every other. The trigram GiST indexes answer "the N
 texts nearest to this one" (`ORDER BY text <-> 'cause' LIMIT N`, walking the index in distance
 order); similarity above THRESHOLD is then checked on those few. The editor asks them for its
-own causes; the dashboard reads RecurringCauseLink, each root cause's closest root causes of
-other incidents, stored when a why is saved (a Celery task after commit; `manage.py
-link_recurring_causes` for all of them).
+own causes; the dashboard reads RecurringCause, each root cause with the other incidents its
+stored links (RecurringCauseLink: its closest root causes of other incidents) reach, both
+stored when a why is saved (a Celery task after commit; `manage.py link_recurring_causes` for
+all of them).
 """
 
+import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from difflib import SequenceMatcher
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from postmortems.models import ActionItem, ContributingFactor, Incident, Postmortem, Service, Why
@@ -188,48 +190,72 @@ DELETE FROM postmortems_recurringcauselink WHERE id IN (
 """
 
 
+UNLINK_SQL = """
+DELETE FROM postmortems_recurringcauselink WHERE why_id = ANY(%(ids)s) OR similar_id = ANY(%(ids)s)
+RETURNING why_id
+"""
+
+# Per root cause, the other incidents its links reach: what the dashboard reads.
+SUMMARY_SQL = """
+INSERT INTO postmortems_recurringcause (why_id, incident_id, others, repeats)
+SELECT a.id, pa.incident_id,
+       to_jsonb(array_agg(DISTINCT pb.incident_id ORDER BY pb.incident_id)),
+       count(DISTINCT pb.incident_id)
+FROM postmortems_why a
+JOIN postmortems_postmortem pa ON pa.id = a.postmortem_id
+JOIN postmortems_recurringcauselink link ON link.why_id = a.id
+JOIN postmortems_why b ON b.id = link.similar_id AND b.is_root_cause AND b.answer <> ''
+JOIN postmortems_postmortem pb ON pb.id = b.postmortem_id AND pb.incident_id <> pa.incident_id
+WHERE a.id = ANY(%(ids)s) AND a.is_root_cause AND a.answer <> ''
+GROUP BY a.id, pa.incident_id
+"""
+
+
 def link_root_causes(why_ids):
     """Store the links of these whys (each way) to the most similar root causes of other
-    incidents; a why that is no longer a root cause loses its links. Index lookups only."""
-    from postmortems.models import RecurringCauseLink
-
+    incidents; a why that is no longer a root cause loses its links. Then the summary of
+    every root cause whose links changed. Index lookups only."""
     why_ids = list(why_ids)
     if connection.vendor != "postgresql" or not why_ids:
         return 0
-    with transaction.atomic():
-        RecurringCauseLink.objects.filter(Q(why_id__in=why_ids) | Q(similar_id__in=why_ids)) \
-            .delete()
-        with connection.cursor() as cursor:
-            parameters = {"ids": why_ids, "per_cause": LINKS_PER_CAUSE, "threshold": THRESHOLD}
-            cursor.execute(LINK_SQL, parameters)
-            others = sorted({row[0] for row in cursor.fetchall()})
-            cursor.execute(TRIM_SQL, {"ids": others, "per_cause": LINKS_PER_CAUSE})
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(UNLINK_SQL, {"ids": why_ids})
+        changed = {row[0] for row in cursor.fetchall()}
+        parameters = {"ids": why_ids, "per_cause": LINKS_PER_CAUSE, "threshold": THRESHOLD}
+        cursor.execute(LINK_SQL, parameters)
+        others = sorted({row[0] for row in cursor.fetchall()})
+        cursor.execute(TRIM_SQL, {"ids": others, "per_cause": LINKS_PER_CAUSE})
+        summarise(cursor, sorted(changed.union(why_ids, others)))
     return len(others)
+
+
+def summarise(cursor, why_ids):
+    """Recompute the RecurringCause rows of these whys from their links."""
+    cursor.execute("DELETE FROM postmortems_recurringcause WHERE why_id = ANY(%(ids)s)",
+                   {"ids": why_ids})
+    cursor.execute(SUMMARY_SQL, {"ids": why_ids})
 
 
 def link_all_root_causes(batch=500):
     """Recompute every stored link (after a bulk import): returns the number of root causes."""
-    from postmortems.models import RecurringCauseLink
+    from postmortems.models import RecurringCause, RecurringCauseLink
 
     ids = list(Why.objects.filter(is_root_cause=True).exclude(answer="")
                .order_by("pk").values_list("pk", flat=True))
     RecurringCauseLink.objects.all().delete()
+    RecurringCause.objects.all().delete()
     for start in range(0, len(ids), batch):
         link_root_causes(ids[start:start + batch])
     return len(ids)
 
 
 RECURRING_SQL = """
-SELECT pa.incident_id, a.answer, array_agg(DISTINCT pb.incident_id)
-FROM postmortems_incident ia
-JOIN postmortems_postmortem pa ON pa.incident_id = ia.id
-JOIN postmortems_why a ON a.postmortem_id = pa.id AND a.is_root_cause AND a.answer <> ''
-JOIN postmortems_recurringcauselink link ON link.why_id = a.id
-JOIN postmortems_why b ON b.id = link.similar_id AND b.is_root_cause AND b.answer <> ''
-JOIN postmortems_postmortem pb ON pb.id = b.postmortem_id AND pb.incident_id <> pa.incident_id
+SELECT rc.incident_id, a.answer, rc.others
+FROM postmortems_recurringcause rc
+JOIN postmortems_incident ia ON ia.id = rc.incident_id
+JOIN postmortems_why a ON a.id = rc.why_id
 WHERE ia.started_at >= %s
-GROUP BY pa.incident_id, a.id, a.answer
-ORDER BY count(DISTINCT pb.incident_id) DESC, pa.incident_id DESC
+ORDER BY rc.repeats DESC, rc.incident_id DESC
 LIMIT 100
 """
 
@@ -237,7 +263,8 @@ LIMIT 100
 def _pg_groups(since):
     with connection.cursor() as cursor:
         cursor.execute(RECURRING_SQL, [since])
-        return [(text, [incident_id, *others]) for incident_id, text, others in cursor.fetchall()]
+        return [(text, [incident_id, *(json.loads(others) if isinstance(others, str) else others)])
+                for incident_id, text, others in cursor.fetchall()]
 
 
 def _python_groups(since):
@@ -276,10 +303,11 @@ def recurring_root_causes(days=180, limit=5):
 
 
 def recurring_services(days=90, minimum=2, limit=5):
-    """Services hit by at least ``minimum`` incidents in the last ``days``: one query."""
+    """Services hit by at least ``minimum`` (≥ 1) incidents in the last ``days``: one query,
+    reading only the recent incidents (the started_at index), not every incident's services."""
     since = timezone.now() - timedelta(days=days)
     return list(
-        Service.objects.annotate(
-            recent=Count("incidents", filter=Q(incidents__started_at__gte=since), distinct=True)
-        ).filter(recent__gte=minimum).order_by("-recent", "name")[:limit]
+        Service.objects.filter(incidents__started_at__gte=since)
+        .annotate(recent=Count("incidents", distinct=True))
+        .filter(recent__gte=max(1, minimum)).order_by("-recent", "name")[:limit]
     )

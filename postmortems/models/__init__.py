@@ -7,7 +7,8 @@
 - actions: action items and the orphaned/overdue rules, written once in SQL;
 - meetings: the review meeting, its agenda and notes per section;
 - review_record: attendees, dissenting views, decisions and accepted orphans;
-- recurring: stored links between similar root causes (the dashboard reads them);
+- recurring: stored links between similar root causes, and per root cause the other
+  incidents they point to (the dashboard reads those);
 - intake: alert groups received from monitoring and the incident each opened or joined;
 - EditConflict (refused stale edits) lives with the rest of the revisions machinery in
   postmortems/revisions/.
@@ -20,7 +21,7 @@ from postmortems.models.documents import Postmortem, PublishBlocked, TimelineEnt
 from postmortems.models.incidents import Incident, IncidentQuerySet
 from postmortems.models.intake import AlertGroup, ReceivedAlert
 from postmortems.models.meetings import Agenda, Meeting, MeetingCloseBlocked, MeetingSection
-from postmortems.models.recurring import RecurringCauseLink
+from postmortems.models.recurring import RecurringCause, RecurringCauseLink
 from postmortems.models.review_record import Attendee, Decision, DissentingView, OrphanAcceptance
 from postmortems.revisions.models import EditConflict
 from postmortems.revisions.presence import Presence
@@ -45,6 +46,7 @@ __all__ = [
     "Presence",
     "PublishBlocked",
     "ReceivedAlert",
+    "RecurringCause",
     "RecurringCauseLink",
     "Service",
     "TimelineEntry",

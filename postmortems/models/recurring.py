@@ -21,3 +21,23 @@ class RecurringCauseLink(models.Model):
 
     def __str__(self):
         return f"{self.why_id} ~ {self.similar_id} ({self.score:.2f})"
+
+
+class RecurringCause(models.Model):
+    """A root cause and the other incidents whose root causes look like it (through its
+    links), kept up to date with the links: the dashboard reads a few of these rows, never
+    aggregates the links themselves."""
+
+    why = models.OneToOneField("postmortems.Why", on_delete=models.CASCADE, primary_key=True,
+                               related_name="+")
+    incident = models.ForeignKey("postmortems.Incident", on_delete=models.CASCADE,
+                                 related_name="+")
+    others = models.JSONField(default=list)  # the other incidents' ids, ascending
+    repeats = models.PositiveIntegerField()  # len(others): how many other incidents
+
+    class Meta:
+        indexes = [models.Index(fields=["-repeats", "-incident"],
+                                name="postmortems_recurring_rank")]
+
+    def __str__(self):
+        return f"{self.why_id}: {self.repeats} other incidents"

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -55,7 +56,11 @@ def ticket_link(ticket):
     return ticket or ""
 
 
-@register.inclusion_tag("postmortems/partials/blameless_hints.html")
+@register.simple_tag
 def blameless_hints(text, people=()):
-    """Hints for a text; any other value (a ticked box, a number) has none."""
-    return {"findings": blameless.check(text if isinstance(text, str) else "", people)}
+    """Hints for a text; any other value (a ticked box, a number) has none. Nothing is
+    rendered for a text without findings (most of them: a page checks every timeline row)."""
+    findings = blameless.check(text if isinstance(text, str) else "", people)
+    if not findings:
+        return ""
+    return render_to_string("postmortems/partials/blameless_hints.html", {"findings": findings})

@@ -135,3 +135,21 @@ def test_the_dashboard_query_count_is_the_same_at_two_sizes(editor_client, make,
     with django_assert_num_queries(len(small)):
         response = editor_client.get("/")
     assert [len(incidents) for _, incidents in response.context["recurring_causes"]] == [12]
+
+
+def test_each_root_cause_keeps_a_summary_of_the_incidents_it_recurs_in(make, earlier):
+    """The dashboard reads one stored row per root cause (the other incidents its links
+    reach), refreshed on both sides when a why is linked or stops being similar."""
+    from postmortems.models import RecurringCause
+    from postmortems.tasks import link_recurring_causes
+
+    pm = make.postmortem(make.incident("Checkout 500s"))
+    why = make.why(pm, answer="Connection pool exhausted by retries", is_root_cause=True)
+    old = earlier.whys.get(is_root_cause=True)
+    assert RecurringCause.objects.get(why=why).others == [earlier.incident_id]
+    assert RecurringCause.objects.get(why=old).others == [pm.incident_id]
+    assert RecurringCause.objects.get(why=old).repeats == 1
+    why.answer = "A certificate expired"
+    why.save()
+    link_recurring_causes([why.pk])
+    assert not RecurringCause.objects.filter(why__in=[why, old]).exists()
