@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from postmortems.documents import actions, impact, meta, quick, sections, tree, whys
 from postmortems.documents.errors import MalformedDocument
-from postmortems.documents.timeline import key_time_name, read_timeline_section
+from postmortems.documents.timeline import entries_of, key_time_name, read_timeline_section
 from postmortems.models import (
     ActionItem,
     ContributingFactor,
@@ -109,7 +109,7 @@ def parse_document(text):
                        if timeline_section else ([], []))
     keep(f"From “{timeline_section.heading}”" if timeline_section else "", extra)
     key_times = incident_times(timeline)
-    timeline = [entry for entry in timeline if not key_time_name(entry.kind)]
+    timeline = entries_of(timeline)
     started_at = key_times.get("started_at") or head.started_at or (
         min(entry.at for entry in timeline) if timeline
         else datetime.combine(head.day, time(0), tzinfo=UTC))

@@ -88,6 +88,20 @@ def key_time_name(kind):
     return kind[len(KEY_PREFIX):] if kind.startswith(KEY_PREFIX) else None
 
 
+def entries_of(lines):
+    """The lines that are timeline entries. A key-time line sets the incident's field; what
+    it says besides (``09:59 [resolved] Service recovered``) is kept as an entry at the same
+    time, its kind read from its words, so no typed word is dropped."""
+    entries = []
+    for line in lines:
+        if not key_time_name(line.kind):
+            entries.append(line)
+        elif line.text.strip() not in ("", "—", "-"):
+            entries.append(ParsedLine(line.number, line.at, kind_from_words(line.text),
+                                      line.text, line.source))
+    return entries
+
+
 def kind_from_label(label):
     """An entry's kind, a key time ('key:detected_at'), or None."""
     key = KEY_LABEL.match(label.strip())

@@ -96,7 +96,7 @@ def test_an_unknown_key_time_is_404(pm, editor_client):
     assert response.status_code == 404
 
 
-def test_pasted_key_time_lines_set_the_incident_not_entries(pm, editor_client):
+def test_pasted_key_time_lines_set_the_incident_and_keep_what_they_say(pm, editor_client):
     response = editor_client.post(f"/incidents/{pm.incident_id}/timeline/paste/", {
         "paste-lines": "10:31 [mitigated (key time)]\n10:40 [resolved] all green\n"
                        "10:35 flag flipped"}, **HTMX)
@@ -104,8 +104,10 @@ def test_pasted_key_time_lines_set_the_incident_not_entries(pm, editor_client):
     incident = Incident.objects.get(pk=pm.incident_id)
     assert incident.mitigated_at == T0 + timedelta(minutes=31)
     assert incident.resolved_at == T0 + timedelta(minutes=40)
-    assert list(pm.timeline.values_list("text", flat=True)) == [
-        "Paged the database team", "flag flipped"]
+    # The bare mark adds no entry; the words beside a mark are kept at that time.
+    assert sorted(pm.timeline.values_list("text", flat=True)) == [
+        "Paged the database team", "all green", "flag flipped"]
+    assert pm.timeline.get(text="all green").at == incident.resolved_at
 
 
 def test_a_pasted_key_time_out_of_order_comes_back_with_the_reason(pm, editor_client):
