@@ -89,3 +89,76 @@ MUTATING = {
 }
 # Creating incidents is not "editing one's own": it needs the editor role.
 NEEDS_EDITOR_ROLE = {"postmortems:incident_create", "postmortems:incident_import"}
+
+
+# --- Pages: what a person reaches with a browser (the accessibility walk visits each) ----------
+
+def get_url_names():
+    """The site's named URLs a browser may GET, in the apps and the pages around them (the
+    Django admin and the machine API left out, the API docs kept)."""
+    names = set()
+    for name, route, pattern in all_patterns():
+        if not name or route.startswith("admin/"):
+            continue
+        if name.startswith(("api:", "slos:api_")) and name != "api:docs":
+            continue
+        methods = allowed_methods(pattern.callback)
+        if methods is None or "GET" in methods:
+            names.add(name)
+    return names
+
+
+def pk(key):
+    return lambda w: [w[key].pk]
+
+
+# name → the pages it shows: (label, URL args from the world, query string). The world is
+# built in tests/browser/test_accessibility.py (highlighted rows, both templates, a closed
+# meeting). A page added to the site must be added here (or to NOT_PAGES, saying why).
+PAGES = {
+    "home": [("dashboard", lambda w: [], "")],
+    "login": [("login", lambda w: [], "")],
+    "password_change": [("password change", lambda w: [], "")],
+    "accounts:profile": [("profile", lambda w: [], "")],
+    "postmortems:incident_list": [("incidents", lambda w: [], "")],
+    "postmortems:incident_create": [("incident form (new)", lambda w: [], "")],
+    "postmortems:incident_import": [("import", lambda w: [], "")],
+    "postmortems:incident_detail": [("incident", incident, ""),
+                                    ("incident (quick)", pk("quick_incident"), "")],
+    "postmortems:incident_edit": [("incident form", incident, "")],
+    "postmortems:postmortem_edit": [("editor (standard)", incident, ""),
+                                    ("editor (quick)", pk("quick_incident"), "")],
+    "postmortems:postmortem_print": [("print view", incident, "")],
+    "postmortems:timeline_edit": [("timeline entry form", pk("entry"), "")],
+    "postmortems:why_edit": [("why form", pk("why"), "")],
+    "postmortems:action_add": [("action item form (new)", incident, "")],
+    "postmortems:action_list": [("action tracker", lambda w: [], ""),
+                                ("action tracker (orphaned)", lambda w: [], "?orphaned=1")],
+    "postmortems:action_edit": [("action item form", pk("item"), "")],
+    "meetings:list": [("meetings and agenda", incident, "")],
+    "meetings:run": [(f"meeting screen ({key})", pk("meeting"), f"?section={key}")
+                     for key in ("opening", "timeline", "analysis", "actions", "closing")],
+    "meetings:record": [("meeting record", pk("closed_meeting"), "")],
+    "revisions:postmortem_history": [("postmortem history", incident, "")],
+    "revisions:action_item_history": [("action item history", pk("item"), "")],
+    "revisions:conflict_reopen": [("refused edit reopened", pk("conflict"), "")],
+    "slos:dashboard": [("SLO dashboard", lambda w: [], "")],
+    "slos:create": [("SLO form (new)", lambda w: [], "")],
+    "slos:detail": [("SLO panel", pk("slo"), "")],
+    "slos:edit": [("SLO form", pk("slo"), "")],
+    "slos:import": [("SLO import", lambda w: [], "")],
+    "slos:data_sources": [("data sources", lambda w: [], "")],
+    "slos:data_source_create": [("data source form (new)", lambda w: [], "")],
+    "slos:data_source_edit": [("data source form", pk("source"), "")],
+    "slos:incident_slos": [("incident SLOs", incident, "")],
+}
+# GET URLs that are not pages: fragments swapped into a page, feeds, files, health checks.
+NOT_PAGES = {
+    "healthz", "metrics", "logout",
+    "postmortems:postmortem_live", "postmortems:postmortem_section", "postmortems:timeline_row",
+    "postmortems:postmortem_export", "postmortems:action_csv", "postmortems:blameless_check",
+    "meetings:changes", "meetings:section",
+    "slos:export", "slos:rules",
+    # Swagger UI's own page (drf-spectacular-sidecar), not this site's markup.
+    "api:docs",
+}

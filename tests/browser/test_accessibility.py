@@ -1,0 +1,97 @@
+"""Accessibility: axe-core (WCAG 2.1 A and AA, and its best practices) finds nothing on any
+page a person reaches, as a viewer and as an editor. The pages come from tests/routes.py:
+every GET URL of the site is a page there or a fragment/file in NOT_PAGES, so a new page is
+walked as soon as it is named."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import ApiToken
+from postmortems.models import ActionItem, EditConflict, Meeting, Postmortem, TimelineEntry
+from tests.browser import axe
+from tests.routes import NOT_PAGES, PAGES, get_url_names
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_every_page_of_the_site_is_walked():
+    names = get_url_names()
+    unnamed = sorted(names - set(PAGES) - NOT_PAGES)
+    assert not unnamed, f"new pages, add them to PAGES (or NOT_PAGES) in tests/routes.py: {unnamed}"
+    assert not set(PAGES) - names, "PAGES names URLs the site no longer has"
+
+
+@pytest.fixture
+def site(make, owner, editor, viewer, offline_source, make_slo, record_poll):
+    """One of everything a page shows, with the rows pages highlight: an orphaned action item
+    (no owner), an overdue one, a done one; a standard and a quick postmortem; an open meeting
+    with guests, dissent and decisions; a closed meeting; an SLO with a poll; a refused edit."""
+    service = make.service()
+    incident = make.incident(title="Checkout 5xx after deploy", owner=owner, services=[service],
+                             summary="Customers could not pay.",
+                             customer_facing=True)
+    postmortem = make.postmortem(incident, executive_summary="A bad deploy.",
+                                 customers_affected=1200)
+    entry = make.timeline_entry(postmortem, text="Error rate above 2%", kind="alert")
+    make.timeline_entry(postmortem, at=incident.started_at + timedelta(minutes=20),
+                        text="Rolled back", kind="action")
+    why = make.why(postmortem, question="Why did checkout fail?", answer="A bad config.")
+    make.why(postmortem, position=2, question="Why was it bad?", answer="No review.",
+             is_root_cause=True)
+    postmortem.factors.create(text="No canary")
+    item = make.action_item(incident, text="Tune the alert threshold", owner=None, ticket="")
+    make.action_item(incident, text="Add a canary stage", owner=editor, due=date(2020, 1, 6))
+    make.action_item(incident, text="Write the runbook", owner=editor,
+                     status=ActionItem.Status.DONE)
+    make.action_item(incident, text="Review config changes", owner=owner)
+    meeting = Meeting.start(postmortem, editor)
+    meeting.attendees.create(name="Guest")
+    meeting.dissenting_views.create(name="Sam", text="The alert was fine.")
+    meeting.decisions.create(text="Add a canary before the next release.")
+
+    quick_incident = make.incident(title="Slow search", owner=owner)
+    quick = make.postmortem(quick_incident, template=Postmortem.Template.QUICK,
+                            executive_summary="Search was slow for ten minutes.")
+    closed = Meeting.start(quick, editor)
+    Meeting.objects.filter(pk=closed.pk).update(closed_at=timezone.now(),
+                                                summary="Nothing to add.")
+
+    slo = make_slo(offline_source)
+    record_poll(slo, error_ratio=0.002)
+    conflict = EditConflict.objects.create(
+        model="postmortems.TimelineEntry", object_id=entry.pk, user=editor, base_version=1,
+        current_version=2, fields=["text"], attempted={"text": "Error rate above 3%"})
+    TimelineEntry.objects.filter(pk=entry.pk).update(version=2)
+    for user in (editor, viewer):
+        ApiToken.issue(user, "laptop")
+    return {"incident": incident, "quick_incident": quick_incident, "entry": entry, "why": why,
+            "item": item, "meeting": meeting, "closed_meeting": closed, "slo": slo,
+            "source": offline_source, "conflict": conflict}
+
+
+def urls(site):
+    for name, shown in PAGES.items():
+        for label, args, query in shown:
+            yield label, reverse(name, args=args(site)) + query
+
+
+def walk(page, live_server, site):
+    found = {}
+    for label, url in urls(site):
+        response = page.goto(live_server.url + url)
+        assert response.status < 500, f"{label} ({url}) answered {response.status}"
+        page.wait_for_load_state("networkidle")
+        found[f"{label} {url} [{response.status}]"] = axe.violations(page)
+    return found
+
+
+@pytest.mark.parametrize("persona", ["viewer", "editor"])
+def test_no_page_has_an_accessibility_violation(live_server, page, login, site, persona,
+                                                request):
+    login(request.getfixturevalue(persona))
+    found = walk(page, live_server, site)
+    print(axe.dump(found))
+    assert not any(found.values()), axe.describe(found)
