@@ -118,3 +118,30 @@ def test_wont_do_needs_a_reason(editor_client, items):
     assert "Say why this action item won" in response.content.decode()
     item.refresh_from_db()
     assert item.status == ActionItem.Status.OPEN
+
+
+def test_the_csv_is_sent_in_chunks_of_lines_in_a_fixed_number_of_queries(
+        editor_client, make, editor, monkeypatch, django_assert_num_queries):
+    """A chunk is a number of whole lines (each chunk is compressed and flushed on its own):
+    five items at two a chunk are three chunks after the header's, whatever the data size."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from postmortems.views import actions
+
+    monkeypatch.setattr(actions, "CSV_ROWS_PER_CHUNK", 2)
+    incident = make.incident()
+
+    def export():
+        response = editor_client.get("/actions/export.csv")
+        return [chunk.decode() for chunk in response.streaming_content]
+
+    make.action_item(incident, "first", owner=editor)
+    with CaptureQueriesContext(connection) as one_item:
+        export()
+    for n in range(4):
+        make.action_item(incident, f"item {n}", owner=editor)
+    with django_assert_num_queries(len(one_item)):
+        chunks = export()
+    assert [chunk.count("\r\n") for chunk in chunks] == [3, 2, 1]  # header + 2, 2, 1
+    assert all(chunk.endswith("\r\n") for chunk in chunks)
