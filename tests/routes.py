@@ -131,6 +131,7 @@ PAGES = {
     "postmortems:postmortem_print": [("print view", incident, "")],
     "postmortems:timeline_edit": [("timeline entry form", pk("entry"), "")],
     "postmortems:why_edit": [("why form", pk("why"), "")],
+    "postmortems:factor_edit": [("contributing factor form", pk("factor"), "")],
     "postmortems:action_add": [("action item form (new)", incident, "")],
     "postmortems:action_list": [("action tracker", lambda w: [], ""),
                                 ("action tracker (orphaned)", lambda w: [], "?orphaned=1")],
@@ -156,6 +157,7 @@ PAGES = {
 NOT_PAGES = {
     "healthz", "metrics", "logout",
     "postmortems:postmortem_live", "postmortems:postmortem_section", "postmortems:timeline_row",
+    "postmortems:why_row", "postmortems:factor_row",
     "postmortems:postmortem_export", "postmortems:action_csv", "postmortems:blameless_check",
     "meetings:changes", "meetings:section",
     "slos:export", "slos:rules",

@@ -41,7 +41,7 @@ def site(make, owner, editor, viewer, offline_source, make_slo, record_poll):
     why = make.why(postmortem, question="Why did checkout fail?", answer="A bad config.")
     make.why(postmortem, position=2, question="Why was it bad?", answer="No review.",
              is_root_cause=True)
-    postmortem.factors.create(text="No canary")
+    factor = postmortem.factors.create(text="No canary")
     item = make.action_item(incident, text="Tune the alert threshold", owner=None, ticket="")
     make.action_item(incident, text="Add a canary stage", owner=editor, due=date(2020, 1, 6))
     make.action_item(incident, text="Write the runbook", owner=editor,
@@ -68,6 +68,7 @@ def site(make, owner, editor, viewer, offline_source, make_slo, record_poll):
     for user in (editor, viewer):
         ApiToken.issue(user, "laptop")
     return {"incident": incident, "quick_incident": quick_incident, "entry": entry, "why": why,
+            "factor": factor,
             "item": item, "meeting": meeting, "closed_meeting": closed, "slo": slo,
             "source": offline_source, "conflict": conflict}
 
