@@ -13,6 +13,16 @@ from api.base import ReadOnlyResourceViewSet
 from slos.models import SLO
 
 
+class PeriodSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["monthly", "weekly"])
+    key = serializers.CharField(help_text="2026-11 or 2026-W48")
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    day = serializers.IntegerField()
+    days = serializers.IntegerField()
+    label = serializers.CharField(help_text="November 2026 (day 30 of 30)")
+
+
 class FiguresSerializer(serializers.Serializer):
     """SLO.figures(): add a field here when the model grows one."""
 
@@ -30,6 +40,9 @@ class FiguresSerializer(serializers.Serializer):
     status = serializers.CharField()
     fault = serializers.CharField(allow_blank=True)
     error = serializers.CharField(allow_blank=True)
+    window_kind = serializers.ChoiceField(choices=["rolling", "calendar"])
+    period = PeriodSerializer(allow_null=True, help_text="The current calendar period of a "
+                              "calendar SLO (month to date, week to date); null when rolling.")
 
 
 class GateSerializer(serializers.Serializer):
@@ -46,11 +59,12 @@ class SLOSerializer(serializers.ModelSerializer):
     data_source = serializers.StringRelatedField()
     figures = serializers.SerializerMethodField()
     url = serializers.CharField(source="get_absolute_url", read_only=True)
+    window_kind = serializers.CharField(read_only=True, help_text="rolling or calendar")
 
     class Meta:
         model = SLO
         fields = ["id", "name", "slug", "service", "description", "kind", "data_source",
-                  "good_query", "total_query", "target", "window", "fast_burn_rate",
+                  "good_query", "total_query", "target", "window", "window_kind", "fast_burn_rate",
                   "slow_burn_rate", "ticket_burn_rate", "fast_severity", "slow_severity",
                   "ticket_severity", "query_check", "created_at", "updated_at", "figures",
                   "url"]

@@ -257,6 +257,10 @@ SLO_SNAPSHOT_RAW_HOURS = env_int("SLO_SNAPSHOT_RAW_HOURS", 48, minimum=1)
 SLO_SNAPSHOT_FIVE_MINUTE_DAYS = env_int("SLO_SNAPSHOT_FIVE_MINUTE_DAYS", 3, minimum=1)
 CELERY_BEAT_SCHEDULE["downsample-slo-snapshots"] = {"task": "slos.downsample",
                                                    "schedule": 3600.0}
+# The monthly compliance report: the month that just ended, measured for every SLO and stored
+# (final once measured after the month's end; later runs that month do nothing).
+CELERY_BEAT_SCHEDULE["measure-slo-months"] = {"task": "slos.measure_month",
+                                              "schedule": crontab(minute=20, hour="*/6")}
 
 # Postmortems: the weekly action-item digest (also `manage.py send_digest`), Mondays 07:00 UTC.
 CELERY_BEAT_SCHEDULE["postmortems-weekly-digest"] = {

@@ -159,6 +159,23 @@ def time_to_exhaustion(remaining, burn, window_seconds):
     return remaining * window_seconds / burn
 
 
+def period_time_to_exhaustion(remaining, burn, elapsed_seconds, left_seconds):
+    """Seconds until a calendar period's budget is gone, or None when the period ends first.
+
+    The period's budget counts the events so far (allowed = budget x events so far), so the
+    budget grows with the traffic: at burn rate ``burn`` and the period's average traffic so
+    far, the remaining share is spent after remaining x elapsed / (burn - 1). A burn rate of 1
+    or less never spends it; a time beyond the period's end is None (the budget starts again)."""
+    if remaining is None:
+        return None
+    if remaining <= 0:
+        return 0.0
+    if burn is None or burn <= 1 or elapsed_seconds <= 0:
+        return None
+    seconds = remaining * elapsed_seconds / (burn - 1)
+    return seconds if seconds <= left_seconds else None
+
+
 def policy_state(remaining):
     """The error-budget policy for a budget remaining ratio."""
     if remaining is None:

@@ -8,6 +8,9 @@ are younger than the window (a new service, a new SLO). The rule:
   e.g. ``15d`` or ``4d or 10GiB``); a window longer than it is flagged;
 * the oldest sample of the SLO's *all events* query is found with one instant query
   (``min_over_time(timestamp(...)[window:step])``); the covered time is from then to now;
+* a calendar SLO's window is its period so far (month to date): its figure covers the period
+  so far once the data reaches back to the period's start; the period is flagged when it is
+  longer than the retention;
 * both are re-read at most every ``RECHECK`` while coverage is partial or unknown, and not at
   all once the window is covered (a fixed cost per SLO, never per poll).
 """
@@ -46,21 +49,21 @@ def step_seconds(window_seconds):
     return max(1, window_seconds // STEPS // budget.MINUTE) * budget.MINUTE
 
 
-def oldest_sample_query(slo):
+def oldest_sample_query(slo, now=None):
     """The time of the oldest step within the window at which the all-events query had data
     (the evaluation time for data younger than one step)."""
     step_minutes = step_seconds(slo.window_seconds) // budget.MINUTE
     inner = slo.query("total", f"{max(step_minutes, 5)}m")
     # Younger than one step: no step of the subquery has data yet, the evaluation time does.
-    return (f"min_over_time(timestamp(({inner}))[{slo.window}:{step_minutes}m]) "
+    return (f"min_over_time(timestamp(({inner}))[{slo.range_at(now)}:{step_minutes}m]) "
             f"or timestamp(({inner}))")
 
 
 def due(slos, now):
     """The SLOs whose coverage is unknown or partial and not re-read within RECHECK."""
     partial = [slo for slo in slos
-               if not is_complete(slo.window_seconds, covered_seconds(
-                   slo.window_seconds, slo.data_since, now))]
+               if not is_complete(slo.measured_seconds(now), covered_seconds(
+                   slo.measured_seconds(now), slo.data_since, now))]
     return [slo for slo in partial
             if slo.coverage_checked_at is None or now - slo.coverage_checked_at >= RECHECK]
 
@@ -84,7 +87,7 @@ def refresh(slos, now):
                 log.info("retention of %s not read: %s", source, error.message)
             for slo in members:
                 try:
-                    samples = client.query(oldest_sample_query(slo), now)
+                    samples = client.query(oldest_sample_query(slo, now), now)
                 except QueryError as error:
                     log.info("coverage of SLO %s not read: %s", slo.pk, error.message)
                     continue
@@ -107,17 +110,20 @@ def is_complete(window_seconds, covered):
         covered >= window_seconds - step_seconds(window_seconds) - budget.MINUTE
 
 
-def figures(window_seconds, data_since, retention, now):
+def figures(window_seconds, data_since, retention, now, period_seconds=None):
     """What the panel and the API show: covered seconds and days of the window, whether the
-    window is covered, and whether it is longer than the data source keeps data."""
+    window is covered, and whether it (a calendar SLO's whole period, ``period_seconds``) is
+    longer than the data source keeps data."""
     covered = covered_seconds(window_seconds, data_since, now)
     complete = is_complete(window_seconds, covered)
     return {
         "covered_seconds": covered,
         "covered_days": None if covered is None else covered / budget.DAY,
         "window_days": window_seconds / budget.DAY,
+        "period_days": None if period_seconds is None else period_seconds / budget.DAY,
         "complete": complete,
         "retention_seconds": retention,
         "retention_days": None if retention is None else retention / budget.DAY,
-        "window_exceeds_retention": retention is not None and window_seconds > retention,
+        "window_exceeds_retention": retention is not None
+        and (period_seconds or window_seconds) > retention,
     }

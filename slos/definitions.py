@@ -13,6 +13,10 @@
           fast_burn: {burn_rate: 13.44, short_window: 5m, long_window: 1h, severity: critical}
           slow_burn: {burn_rate: 5.6, short_window: 30m, long_window: 6h, severity: warning}
 
+``window`` is a rolling window (7d, 28d, 30d) or a calendar period, ``monthly`` or ``weekly``
+(UTC; ISO weeks from Monday). ``calendar: month`` (or ``week``) is read as the same thing, in place
+of ``window``; export writes ``window: monthly``.
+
 Import is all or nothing: every entry is validated first (the model's own ``clean()``), and
 any error refuses the whole file with field-level messages such as ``slos[2].target: …``.
 The file is read by the bounded loader (``slos.formats.safe_yaml``: size, depth, no aliases,
@@ -35,8 +39,10 @@ ALERT_FIELDS = {"fast_burn": ("fast_burn_rate", "fast_severity"),
                 "slow_burn": ("slow_burn_rate", "slow_severity"),
                 "ticket": ("ticket_burn_rate", "ticket_severity")}
 ALERT_WINDOWS = {name: (long, short) for name, long, short, _ in budget.ALERT_SHARES}
-KNOWN_KEYS = {"name", "service", "description", "kind", "target", "window", "sli", "alerts",
-              "runbook_url", "labels"}
+KNOWN_KEYS = {"name", "service", "description", "kind", "target", "window", "calendar", "sli",
+              "alerts", "runbook_url", "labels"}
+CALENDAR_SPELLINGS = {"month": SLO.Window.MONTHLY, "monthly": SLO.Window.MONTHLY,
+                      "week": SLO.Window.WEEKLY, "weekly": SLO.Window.WEEKLY}
 MAX_SLOS = 1000
 # Text fields the model leaves unbounded (TextField), bounded here.
 MAX_DESCRIPTION = 5000
@@ -169,7 +175,7 @@ def _build(entry, services, default_service, data_source, existing):
     slo.description = _scalar(entry.get("description"), "description", problems,
                               limit=MAX_DESCRIPTION)
     slo.kind = _scalar(entry.get("kind"), "kind", problems) or SLO.Kind.AVAILABILITY
-    slo.window = _scalar(entry.get("window"), "window", problems) or SLO.Window.DAYS_28
+    slo.window = _window(entry, problems)
     target = entry.get("target")
     if isinstance(target, bool) or not isinstance(target, int | float):
         problems.append(("target", "a number of percent is required, e.g. 99.9"))
@@ -194,6 +200,22 @@ def _build(entry, services, default_service, data_source, existing):
             for message in messages:
                 problems.append((field_names.get(field, field), message))
     return problems, slo
+
+
+def _window(entry, problems):
+    """``window: 28d | monthly | weekly``, or ``calendar: month | week`` in its place."""
+    window = _scalar(entry.get("window"), "window", problems).strip()
+    if entry.get("calendar") is None:
+        return window or SLO.Window.DAYS_28
+    calendar = _scalar(entry.get("calendar"), "calendar", problems).strip().lower()
+    if calendar not in CALENDAR_SPELLINGS:
+        problems.append(("calendar", f"{calendar[:30]!r} is not a calendar period: use month "
+                                     "or week"))
+        return window or SLO.Window.DAYS_28
+    if window and window != CALENDAR_SPELLINGS[calendar]:
+        problems.append(("calendar", f"says {calendar} but window says {window[:30]}: give "
+                                     "one of them"))
+    return CALENDAR_SPELLINGS[calendar]
 
 
 def _alerts(alerts, slo):

@@ -6,6 +6,11 @@ events the window allows (budget x all events over the window ending at the reso
 outage at night, at a tenth of the usual traffic, spends a tenth of what the same error ratio
 costs at peak.
 
+For a calendar SLO (monthly, weekly) the window is the incident's period (the month or week its
+start falls in): allowed bad events = budget x all events of that period; while the period is
+still running, its events so far scaled to the whole period (so a share does not shrink as the
+month fills up, and equals the final one at steady traffic).
+
 A link is (re)measured when it is new, when the incident's start or end moved since it was
 measured, when its SLO's definition changed (``SLO.remeasure_impacts``), and again after
 ``IncidentImpact.RETRY_AFTER`` when Prometheus could not answer.
@@ -35,6 +40,17 @@ def events(slo, client, which, seconds, at):
     return value * seconds if promql.per_second(slo.total_query) else value
 
 
+def window_events(slo, client, start, end):
+    """All events of the window the incident's share is a share of."""
+    period = slo.period(start)
+    if period is None:
+        return events(slo, client, "total", slo.window_seconds, end)
+    now = timezone.now()
+    until = min(period.end, max(now, end))
+    seconds = period.range_seconds(until)
+    return events(slo, client, "total", seconds, until) * period.seconds / seconds
+
+
 def measure(impact):
     """Count the bad events of the incident and the window's events; store the share."""
     slo, span = impact.slo, interval(impact.incident)
@@ -45,7 +61,7 @@ def measure(impact):
     with slo.data_source.client() as client:
         try:
             bad = events(slo, client, "bad", seconds, end)
-            window_total = events(slo, client, "total", slo.window_seconds, end)
+            window_total = window_events(slo, client, start, end)
         except QueryError as error:
             impact.status = (IncidentImpact.Status.NO_DATA if error.no_data
                              else IncidentImpact.Status.ERROR)

@@ -8,6 +8,10 @@ measured with raw queries, a bounded number at a time in a thread pool; their sn
 stored in batches (every STORE_BATCH measurements or STORE_EVERY_SECONDS, whichever comes
 first), so one slow or failing SLO never delays the others and writes never serialise the poll.
 
+A calendar SLO (monthly, weekly) is read over its period so far: the range of its window query
+is computed at poll time (``increase(...[2588400s])`` on the 30th of a month at 23:00), which no
+recording rule can hold, so calendar SLOs are always measured with raw queries.
+
 Threads only talk HTTP; the database is written from the calling thread.
 """
 
@@ -39,7 +43,8 @@ class Spec:
     revision: str
     budget: float
     window: str
-    queries: dict  # window name ("window", "5m", …) -> error-ratio PromQL
+    queries: dict
+    calendar: bool = False  # window name ("window", "5m", …) -> error-ratio PromQL
 
 
 @dataclass
@@ -54,11 +59,12 @@ class Measurement:
     source: str = Snapshot.Source.RAW
 
 
-def spec_for(slo):
-    queries = {"window": slo.error_ratio_query(slo.window)}
+def spec_for(slo, at=None):
+    queries = {"window": slo.error_ratio_query(slo.range_at(at))}
     queries.update({w: slo.error_ratio_query(w) for w in budget.BURN_WINDOWS})
     queries["series"] = shape.series_query(slo.query("good", "5m"), slo.query("total", "5m"))
-    return Spec(slo.pk, slo.slug, slo.revision, slo.budget, slo.window, queries)
+    return Spec(slo.pk, slo.slug, slo.revision, slo.budget, slo.window, queries,
+                slo.is_calendar)
 
 
 def figures(spec, window_ratio, ratios, source, series=None):
@@ -108,8 +114,9 @@ def measure_raw(spec, client, at):
 
 def read_recorded(specs, client, at):
     """Measurements for the SLOs whose recorded series exist for their current revision;
-    one query per window whatever the number of SLOs."""
-    by_slug = {spec.slug: spec for spec in specs}
+    one query per window whatever the number of SLOs. Calendar SLOs are left to the raw path
+    (their recorded window ratio is the rolling equivalent, not the period so far)."""
+    by_slug = {spec.slug: spec for spec in specs if not spec.calendar}
     values, series = {}, {}
     for key, metric in rules.RECORDED_METRICS.items():
         for sample in client.query(metric, at):
@@ -165,7 +172,7 @@ def poll(slos=None, at=None, max_workers=None, stats=None, measure_coverage=True
     max_workers = max_workers or settings.SLO_POLL_CONCURRENCY
     by_source = {}
     for slo in slos:
-        by_source.setdefault(slo.data_source_id, (slo.data_source, []))[1].append(spec_for(slo))
+        by_source.setdefault(slo.data_source_id, (slo.data_source, []))[1].append(spec_for(slo, at))
     stored = []
     clients = {pk: source.client() for pk, (source, _) in by_source.items()}
     try:

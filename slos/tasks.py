@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 
 from config.locks import exclusive
-from slos import impacts, poller
+from slos import impacts, periods, poller, report
 from slos.models import SLO, Snapshot
 from slos.prometheus import TRANSIENT_KINDS
 
@@ -48,6 +48,14 @@ def poll_one(self, slo_id):
 def downsample():
     """Keep full resolution within each SLO's window, one snapshot a day beyond it."""
     return {"deleted": Snapshot.objects.downsample()}
+
+
+@shared_task(name="slos.measure_month")
+def measure_month(month=None):
+    """Measure a month's compliance ("2026-11"; default: the month that just ended) for every
+    SLO whose stored result is due (the report page queues the SLOs it did not measure)."""
+    period = periods.parse_month(month) if month else None
+    return {"measured": report.measure_month(period)}
 
 
 @shared_task(name="slos.measure_impacts")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from slos.views import api, incidents, pages, sources
+from slos.views import api, incidents, pages, reports, sources
 
 app_name = "slos"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("slos/new/", pages.create, name="create"),
     path("slos/<int:pk>/", pages.detail, name="detail"),
     path("slos/<int:pk>/edit/", pages.edit, name="edit"),
+    path("slos/<int:pk>/report/", reports.slo_report, name="slo_report"),
+    path("slos/report/", reports.month_report, name="report"),
+    path("slos/report.csv", reports.month_report_csv, name="report_csv"),
     path("slos/<int:pk>/poll/", pages.poll_now, name="poll"),
     path("slos/<int:pk>/delete/", pages.delete, name="delete"),
     path("slos/import/", pages.import_slos, name="import"),

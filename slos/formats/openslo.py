@@ -9,7 +9,11 @@ A file holds YAML documents separated by ``---``: ``Service``, ``SLI``, ``SLO``,
   ``{{.window}}`` (as Sloth does), as a literal range (read as the SLO window), or not at all
   (a counter selector, read as ``sum(increase(<selector>[window]))``);
 * ``objectives[0].target`` (0.999) or ``targetPercent`` (99.9) is the target; ``timeWindow``
-  a rolling ``duration`` (7d, 28d, 30d). Calendar windows are refused (not supported yet);
+  a rolling ``duration`` (7d, 28d, 30d), or a calendar one (``isRolling: false`` with
+  ``calendar: {startTime, timeZone}``) of ``duration: 1M`` (the month) or ``1w`` (the ISO week):
+  UTC only, and the start time must begin a month (the 1st, 00:00) or a week (a Monday, 00:00);
+  export writes ``startTime: 2026-01-01 00:00:00`` (a month) or ``2024-01-01 00:00:00`` (a
+  Monday) with ``timeZone: UTC``;
 * ``AlertPolicy`` conditions of kind ``burnrate`` whose ``lookbackWindow`` is 1h, 6h or 3d set
   the fast, slow and ticket burn alerts (``threshold`` is the factor, ``severity`` the label);
 * ``spec.service`` names the service (slug or name), else the import option, the name's
@@ -20,6 +24,7 @@ indicator and alert policy inline, queries written with ``{{.window}}``.
 """
 
 import re
+from datetime import date, datetime
 
 import yaml
 
@@ -31,6 +36,10 @@ PLACEHOLDER = "{{.window}}"
 _RANGE = re.compile(r"\[\s*\d+[smhdwy]\s*\]")
 _SEPARATOR = re.compile(r"^---[ \t]*$", re.M)
 LOOKBACKS = {"1h": "fast_burn", "6h": "slow_burn", "3d": "ticket"}
+CALENDAR_DURATIONS = {"1M": "monthly", "1w": "weekly"}
+CALENDAR_EXPORT = {"monthly": ("1M", "2026-01-01 00:00:00"),
+                   "weekly": ("1w", "2024-01-01 00:00:00")}
+UTC_NAMES = {"UTC", "Etc/UTC", "Etc/GMT", "GMT", "Z"}
 
 
 def load_documents(text):
@@ -108,10 +117,52 @@ def _entry(document, slis, policies):
 
 def _window(windows):
     window = (windows or [{}])[0] if isinstance(windows, list) else {}
-    if not isinstance(window, dict) or "calendar" in window or window.get("isRolling") is False:
-        return "", "spec.timeWindow[0]: calendar windows are not supported yet; use a " \
-                   "rolling duration (7d, 28d or 30d)"
-    return str(window.get("duration") or ""), ""
+    if not isinstance(window, dict):
+        return "", "spec.timeWindow[0]: a mapping with duration and isRolling is required"
+    duration = str(window.get("duration") or "")
+    if "calendar" not in window and window.get("isRolling") is not False:
+        return duration, ""
+    where = "spec.timeWindow[0]"
+    kind = CALENDAR_DURATIONS.get(duration)
+    if kind is None:
+        return "", (f"{where}.duration: a calendar window of {duration[:20]!r} is not "
+                    "supported; use 1M (the month) or 1w (the ISO week)")
+    if window.get("isRolling") is True:  # omitted with a calendar: false (the spec's rule)
+        return "", f"{where}.isRolling: a window with a calendar must say isRolling: false"
+    calendar = window.get("calendar")
+    if not isinstance(calendar, dict):
+        return "", f"{where}.calendar: startTime and timeZone are required"
+    if str(calendar.get("timeZone") or "") not in UTC_NAMES:
+        return "", (f"{where}.calendar.timeZone: only UTC calendars are supported (periods "
+                    f"are UTC here), not {str(calendar.get('timeZone'))[:40]!r}")
+    start = _start_time(calendar.get("startTime"))
+    if start is None:
+        return "", (f"{where}.calendar.startTime: a time like 2026-01-01 00:00:00 is "
+                    "required")
+    if start.time() != datetime.min.time() or (
+            kind == "monthly" and start.day != 1) or (kind == "weekly" and start.weekday()):
+        return "", (f"{where}.calendar.startTime: {start:%Y-%m-%d %H:%M:%S} does not begin a "
+                    f"{'month (the 1st' if kind == 'monthly' else 'week (a Monday'}, 00:00)")
+    return kind, ""
+
+
+def _start_time(value):
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    try:
+        return datetime.fromisoformat(str(value or "").strip().replace("Z", ""))
+    except ValueError:
+        return None
+
+
+def _time_window(slo):
+    if slo.window in CALENDAR_EXPORT:
+        duration, start = CALENDAR_EXPORT[slo.window]
+        return [{"duration": duration, "isRolling": False,
+                 "calendar": {"startTime": start, "timeZone": "UTC"}}]
+    return [{"duration": slo.window, "isRolling": True}]
 
 
 def _ratio(indicator, window):
@@ -201,7 +252,7 @@ def export(slos):
                 "indicator": {"metadata": {"name": f"{slo.slug}-sli"}, "spec": {"ratioMetric": {
                     "counter": True,
                     "good": _source(slo.good_query), "total": _source(slo.total_query)}}},
-                "timeWindow": [{"duration": slo.window, "isRolling": True}],
+                "timeWindow": _time_window(slo),
                 "budgetingMethod": "Occurrences",
                 "objectives": [{"displayName": slo.name, "target": float(slo.target / 100)}],
                 "alertPolicies": [{"kind": "AlertPolicy", "metadata": {"name": f"{slo.slug}-burn"},

@@ -5,7 +5,9 @@ What a spec means, in this app's terms:
 * ``sli.events``: ``error_query`` and ``total_query`` with the range written ``{{.window}}``;
   good events are ``total - error``. ``sli.raw`` (an error-ratio query) and ``sli.plugin``
   cannot be split into good and total events and are refused, naming the field.
-* ``objective`` is the target in percent; the window is Sloth's default, 30 days.
+* ``objective`` is the target in percent; the window is Sloth's default, 30 days. Sloth has no
+  calendar windows: an SLO asking for one (a ``window``, ``time_window``, ``period`` or
+  ``calendar`` key) is refused, pointing to OpenSLO's calendar ``timeWindow``.
 * Sloth's page alert is this app's fast (1h/5m, 14.4x) and slow (6h/30m, 6x) burn alerts, its
   ticket alert the 3d/6h (1x) one: the same windows and factors for a 30-day window.
   ``page_alert.labels.severity`` and ``ticket_alert.labels.severity`` set the severities.
@@ -43,8 +45,14 @@ def to_definitions(document):
     return entries, problems
 
 
+CALENDAR_KEYS = ("window", "time_window", "timeWindow", "period", "slo_period", "calendar")
+
+
 def _entry(document, slo):
-    problems = []
+    problems = [f"{key}: Sloth has no calendar (or other) windows: its SLOs are over a "
+                "rolling 30 days. For a monthly or weekly SLO import OpenSLO with a calendar "
+                "timeWindow (duration: 1M, isRolling: false), or change the window after import"
+                for key in CALENDAR_KEYS if key in slo]
     sli = slo.get("sli") if isinstance(slo.get("sli"), dict) else {}
     events = sli.get("events") if isinstance(sli.get("events"), dict) else None
     if events is None:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from slos import alerting, budget, coverage, promql
+from slos import alerting, budget, coverage, periods, promql
 from slos.models.impacts import IncidentImpact
 
 WINDOW_PLACEHOLDER = "$window"
@@ -80,6 +80,10 @@ class SLO(models.Model):
         DAYS_7 = "7d", "Rolling 7 days"
         DAYS_28 = "28d", "Rolling 28 days"
         DAYS_30 = "30d", "Rolling 30 days"
+        MONTHLY = periods.MONTHLY, "Calendar month (UTC)"
+        WEEKLY = periods.WEEKLY, "Calendar week (ISO, from Monday 00:00 UTC)"
+
+    ROLLING_WINDOWS = ("7d", "28d", "30d")
 
     class QueryCheck(models.TextChoices):
         UNCHECKED = "unchecked", "Not checked (Prometheus unreachable)"
@@ -106,7 +110,9 @@ class SLO(models.Model):
     )
     target = models.DecimalField("target (%)", max_digits=7, decimal_places=4,
                                  help_text="Between 0 and 100, e.g. 99.9")
-    window = models.CharField(max_length=4, choices=Window, default=Window.DAYS_28)
+    window = models.CharField(
+        max_length=10, choices=Window, default=Window.DAYS_28,
+        help_text="Rolling: the last N days. Calendar: the month or ISO week so far, in UTC.")
     fast_burn_rate = models.FloatField(
         null=True, blank=True, help_text="Pages over 1h and 5m. Blank: 2% of the budget in 1h."
     )
@@ -195,7 +201,7 @@ class SLO(models.Model):
                 )
         for field in ("good_query", "total_query"):
             expression = getattr(self, field) or ""
-            if self.window in self.Window.values and expression:
+            if self.window in self.ROLLING_WINDOWS and expression:
                 expression = placeholder_from_literal(expression, self.window)
                 setattr(self, field, expression)
             parse_error = promql.error_in(expression) if expression else ""
@@ -206,6 +212,12 @@ class SLO(models.Model):
                     "Write the range as [$window] (or as the SLO window, e.g. [28d]) so the "
                     "poller can read it over 5m, 1h, 6h… as well as over the whole window."
                 )
+        if self.is_calendar and self.target is not None and "target" not in errors \
+                and budget.allowed_downtime_seconds(self.target, self.window_days) < 60:
+            errors["target"] = (
+                f"A {self.target}% target leaves under a minute of errors a "
+                f"{'month' if self.window == self.Window.MONTHLY else 'week'}: a single failed "
+                "scrape would spend the whole budget. Choose a lower target.")
         if self.kind == self.Kind.LATENCY and self.good_query and "le=" not in self.good_query \
                 and "le=~" not in self.good_query:
             errors.setdefault(
@@ -239,8 +251,50 @@ class SLO(models.Model):
         return budget.error_budget(self.target)
 
     @property
+    def is_calendar(self):
+        return self.window in periods.KINDS
+
+    @property
+    def window_words(self):
+        """"rolling 28 days", "calendar month", "calendar week"."""
+        return {self.Window.MONTHLY: "calendar month", self.Window.WEEKLY: "calendar week"}.get(
+            self.window, self.get_window_display().lower())
+
+    @property
+    def window_kind(self):
+        return "calendar" if self.is_calendar else "rolling"
+
+    @property
     def window_seconds(self):
-        return budget.parse_duration(self.window)
+        """The window's length: a rolling window's, or a calendar period's nominal length (30
+        days a month, 7 a week), which the alert factors and the downtime table use."""
+        return self.nominal_seconds(self.window)
+
+    @staticmethod
+    def nominal_seconds(window):
+        if window in periods.KINDS:
+            return periods.NOMINAL_DAYS[window] * budget.DAY
+        return budget.parse_duration(window)
+
+    def period(self, at=None):
+        """The calendar period holding ``at`` (now), or None for a rolling window."""
+        return periods.containing(self.window, at or timezone.now()) if self.is_calendar \
+            else None
+
+    def measured_seconds(self, at=None):
+        """Seconds the SLI is read over at ``at``: the rolling window, or the period so far."""
+        period = self.period(at)
+        return period.range_seconds(at or timezone.now()) if period else self.window_seconds
+
+    def range_at(self, at=None):
+        """The ``$window`` of the SLI query at ``at``: "28d", or "2588400s" (month to date)."""
+        return f"{self.measured_seconds(at)}s" if self.is_calendar else self.window
+
+    def window_start(self, at=None):
+        """Where the measured window starts: now - window, or the period's start."""
+        at = at or timezone.now()
+        period = self.period(at)
+        return period.start if period else at - timedelta(seconds=self.window_seconds)
 
     @property
     def window_days(self):
@@ -319,8 +373,14 @@ class SLO(models.Model):
             remaining = 0.0  # exactly at target: float noise is not an overspent budget
         burn_rates = {w: budget.burn_rate(ratios.get(w), self.budget)
                       for w in budget.BURN_WINDOWS}
-        exhaustion = budget.time_to_exhaustion(remaining, burn_rates.get("1h"),
-                                               self.window_seconds)
+        period = self.period(now)
+        if period:
+            exhaustion = budget.period_time_to_exhaustion(
+                remaining, burn_rates.get("1h"), period.elapsed_seconds(now),
+                (period.end - now).total_seconds())
+        else:
+            exhaustion = budget.time_to_exhaustion(remaining, burn_rates.get("1h"),
+                                                   self.window_seconds)
         state = budget.policy_state(remaining)
         sli = snapshot.sli if ok else None
         return {
@@ -341,8 +401,14 @@ class SLO(models.Model):
             "error": snapshot.error if snapshot else "",
             "error_ratios": dict(ratios),
             "alert_states": self.alert_states(burn_rates),
-            "coverage": coverage.figures(self.window_seconds, self.data_since,
-                                         self.data_source.retention_seconds, now),
+            "coverage": coverage.figures(self.measured_seconds(now), self.data_since,
+                                         self.data_source.retention_seconds, now,
+                                         period_seconds=period.seconds if period else None),
+            "window_kind": self.window_kind,
+            "period": None if period is None else {
+                "kind": period.kind, "key": period.key, "start": period.start,
+                "end": period.end, "day": period.day(now), "days": period.days,
+                "label": period.label(now)},
         }
 
     def gate(self, now=None):

@@ -7,7 +7,7 @@ from django.db.models import Avg
 from django.db.models.functions import ExtractMinute, Floor, TruncDay, TruncHour
 from django.utils import timezone
 
-from slos import budget, prometheus, shape
+from slos import budget, periods, prometheus, shape
 from slos.models.objectives import SLO
 
 
@@ -44,7 +44,10 @@ class SnapshotQuerySet(models.QuerySet):
                                          taken_at__gte=five_minute_until),
                              hour=hour, five=five_minutes)
         for window in SLO.Window.values:
-            start = now - timedelta(seconds=budget.parse_duration(window))
+            # A calendar SLO keeps hourly points over its longest period (31 days a month).
+            start = now - timedelta(seconds=budget.DAY * periods.LONGEST_DAYS[window]
+                                    if window in periods.KINDS
+                                    else budget.parse_duration(window))
             of_window = self.filter(slo__window=window)
             deleted += self._thin(of_window.filter(taken_at__lt=five_minute_until,
                                                    taken_at__gte=start), hour=hour)

@@ -53,6 +53,8 @@ def as_json(slo, now):
         "service": slo.service.slug,
         "target": float(slo.target),
         "window": slo.window,
+        "window_kind": slo.window_kind,
+        "period": figures["period"],
         "sli": figures["sli"],
         "met": figures["met"],
         "budget_remaining": figures["budget_remaining"],

@@ -1,6 +1,5 @@
 """SLO pages: dashboard, SLO panel, form, import/export, rules. Thin function views."""
 
-from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -33,7 +32,7 @@ def dashboard(request):
 def detail(request, pk):
     slo = get_object_or_404(SLO.objects.for_panels(), pk=pk)
     now = timezone.now()
-    start = now - timedelta(seconds=slo.window_seconds)
+    start = slo.window_start(now)
     figures = slo.figures(now)
     incidents = impacts.for_slo(slo, start)
     points = [(row["hour"], row["remaining"])

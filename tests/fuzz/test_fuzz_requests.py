@@ -25,7 +25,8 @@ pytestmark = pytest.mark.django_db
 
 FIELD_NAME = re.compile(r'name="([a-zA-Z0-9_\-]+)"')
 QUERY_NAMES = ["since", "page", "q", "status", "sort", "order", "next", "owner", "service",
-               "severity", "state", "from", "to", "window", "range", "format", "kind"]
+               "severity", "state", "from", "to", "window", "range", "format", "kind",
+               "month"]
 SKIP_FIELDS = {"csrfmiddlewaretoken"}
 
 

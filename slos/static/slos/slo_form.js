@@ -29,8 +29,11 @@
   function update() {
     var text = target.value.trim();
     var value = Number(text);
-    var days = parseInt(windowField.value, 10) || 28;
-    windowLabel.textContent = "per " + days + "-day window";
+    // A calendar month is counted as 30 days (the factors' nominal length), a week as 7.
+    var calendar = {monthly: [30, "per calendar month (30 days)"],
+                    weekly: [7, "per calendar week"]}[windowField.value];
+    var days = calendar ? calendar[0] : (parseInt(windowField.value, 10) || 28);
+    windowLabel.textContent = calendar ? calendar[1] : "per " + days + "-day window";
     note.className = "form-text";
     note.textContent = "";
     if (text === "" || isNaN(value)) {

@@ -143,14 +143,15 @@ def test_openslo_round_trip(service, offline_source):
 def test_an_openslo_file_is_refused_whole_naming_document_and_field(service, offline_source,
                                                                     tmp_path):
     text = OPENSLO.replace("""    - duration: 7d
-      isRolling: true""", """    - duration: 1M
+      isRolling: true""", """    - duration: 1Q
       calendar: {startTime: "2026-01-01 00:00:00", timeZone: UTC}""")
     path = tmp_path / "openslo.yml"
     path.write_text(text)
     with pytest.raises(CommandError) as refused:
         call_command("import_slos", str(path), "--format", "openslo")
-    assert "OpenSLO document 5 (SLO checkout-latency).spec.timeWindow[0]: calendar windows " \
-           "are not supported yet" in str(refused.value)
+    assert "OpenSLO document 5 (SLO checkout-latency).spec.timeWindow[0].duration: a calendar " \
+           "window of '1Q' is not supported; use 1M (the month) or 1w (the ISO week)" \
+           in str(refused.value)
     assert not SLO.objects.exists()
     with pytest.raises(definitions.ImportRefused) as typo:
         openslo.import_text(OPENSLO.replace("indicatorRef: checkout-errors",

@@ -1,0 +1,65 @@
+"""The monthly compliance of each SLO, stored: what Prometheus said about one calendar month
+(UTC), so the report page is fast and a month outlives Prometheus's retention."""
+
+from django.db import models
+from django.utils import timezone
+
+from slos import budget
+
+
+class MonthlyResult(models.Model):
+    class Status(models.TextChoices):
+        OK = "ok", "Measured"
+        NO_DATA = "no_data", "No traffic in the month"
+        OUTSIDE_RETENTION = "outside_retention", "Not measured (outside Prometheus retention)"
+        ERROR = "error", "Prometheus could not answer"
+
+    slo = models.ForeignKey("slos.SLO", on_delete=models.CASCADE,
+                            related_name="monthly_results")
+    month = models.DateField(help_text="The month's first day.")
+    status = models.CharField(max_length=20, choices=Status)
+    target = models.DecimalField("target (%)", max_digits=7, decimal_places=4,
+                                 help_text="The SLO's target when the month was measured.")
+    total_events = models.FloatField(null=True, blank=True)
+    bad_events = models.FloatField(null=True, blank=True)
+    final = models.BooleanField(
+        default=False, help_text="Measured after the month ended: the figure will not change.")
+    error = models.TextField(blank=True)
+    measured_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-month", "slo_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["slo", "month"], name="slos_monthly_result_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.slo_id} {self.month:%Y-%m} {self.status}"
+
+    @property
+    def measured(self):
+        return self.status == self.Status.OK
+
+    @property
+    def sli(self):
+        if not self.measured:
+            return None
+        return budget.sli_from_counts(self.total_events - self.bad_events, self.total_events)
+
+    @property
+    def allowed_bad_events(self):
+        """The month's budget in events: (1 - target) x all events of the month."""
+        if not self.measured:
+            return None
+        return budget.allowed_bad_events(self.total_events, budget.error_budget(self.target))
+
+    @property
+    def budget_used(self):
+        """Share of the month's error budget spent (1.0 = all of it; above 1: overspent)."""
+        allowed = self.allowed_bad_events
+        return None if not allowed else self.bad_events / allowed
+
+    @property
+    def met(self):
+        sli = self.sli
+        return None if sli is None else sli * 100 >= float(self.target) - 1e-9
