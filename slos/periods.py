@@ -22,7 +22,7 @@ LONGEST_DAYS = {MONTHLY: 31, WEEKLY: 7}
 # minute before it rather than an empty range).
 MIN_RANGE_SECONDS = 60
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
 
 
 @dataclass(frozen=True)

@@ -164,3 +164,11 @@ NOT_PAGES = {
     # Swagger UI's own page (drf-spectacular-sidecar), not this site's markup.
     "api:docs",
 }
+
+# Read-only pages of the SLO app added with the monthly report (GET only; every role reads them):
+# name → URL args from the world.
+READ_ONLY = {
+    "slos:report": lambda w: [],
+    "slos:report_csv": lambda w: [],
+    "slos:slo_report": lambda w: [w["slo"].pk],
+}

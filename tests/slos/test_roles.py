@@ -1,9 +1,11 @@
 """Viewers read the SLO pages; editors change SLOs; data sources and deleting need an admin."""
 
 import pytest
+from django.urls import reverse
 
 from accounts.roles import set_role
 from slos.models import SLO
+from tests.routes import READ_ONLY
 
 pytestmark = pytest.mark.django_db
 
@@ -39,3 +41,14 @@ def test_a_viewer_sees_no_editing_buttons(viewer_client, offline_source, make_sl
     slo = make_slo(offline_source)
     assert "New SLO" not in viewer_client.get("/slos/").content.decode()
     assert "Poll now" not in viewer_client.get(f"/slos/{slo.pk}/").content.decode()
+
+
+@pytest.mark.parametrize("name", sorted(READ_ONLY))
+def test_a_viewer_reads_the_monthly_report_which_refuses_posts(viewer_client, offline_source,
+                                                               make_slo, name):
+    url = reverse(name, args=READ_ONLY[name]({"slo": make_slo(offline_source)}))
+    response = viewer_client.get(url)
+    assert response.status_code == 200
+    if name != "slos:report_csv":
+        assert "prometheus could not answer" in response.content.decode().lower()  # offline
+    assert viewer_client.post(url).status_code == 405
