@@ -65,9 +65,9 @@ class SLOSerializer(serializers.ModelSerializer):
         model = SLO
         fields = ["id", "name", "slug", "service", "description", "kind", "data_source",
                   "good_query", "total_query", "target", "window", "window_kind", "fast_burn_rate",
-                  "slow_burn_rate", "ticket_burn_rate", "fast_severity", "slow_severity",
-                  "ticket_severity", "query_check", "created_at", "updated_at", "figures",
-                  "url"]
+                  "slow_burn_rate", "fast_ticket_burn_rate", "ticket_burn_rate",
+                  "fast_severity", "slow_severity", "fast_ticket_severity", "ticket_severity",
+                  "query_check", "created_at", "updated_at", "figures", "url"]
 
     @extend_schema_field(FiguresSerializer)
     def get_figures(self, slo):

@@ -27,11 +27,13 @@ MONTH_DAYS = 30
 YEAR_DAYS = 365
 
 # The windows the poller reads error ratios over, and the workbook's multi-window pairs.
-BURN_WINDOWS = ("5m", "30m", "1h", "6h", "3d")
-# (name, long window, short window, share of the budget the long window may consume)
+BURN_WINDOWS = ("5m", "30m", "1h", "2h", "6h", "1d", "3d")
+# (name, long window, short window, share of the budget the long window may consume): the
+# workbook's and Sloth's four alerts, for 30 days 14.4x and 6x (page), 3x and 1x (ticket).
 ALERT_SHARES = (
     ("fast_burn", "1h", "5m", Fraction(2, 100)),
     ("slow_burn", "6h", "30m", Fraction(5, 100)),
+    ("fast_ticket", "1d", "2h", Fraction(10, 100)),
     ("ticket", "3d", "6h", Fraction(10, 100)),
 )
 
@@ -202,8 +204,8 @@ def burn_factor(budget_share, long_window_seconds, period_seconds):
 
 
 def alert_factors(period_days):
-    """Default (fast, slow, ticket) burn factors for a window, from the workbook's shares:
-    30d -> 14.4, 6, 1; 28d -> 13.44, 5.6, 0.93."""
+    """Default (fast, slow, fast ticket, ticket) burn factors for a window, from the
+    workbook's shares: 30d -> 14.4, 6, 3, 1; 28d -> 13.44, 5.6, 2.8, 0.93."""
     period = Fraction(str(period_days)) * DAY
     return {name: burn_factor(share, parse_duration(long), period)
             for name, long, _short, share in ALERT_SHARES}

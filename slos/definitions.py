@@ -12,11 +12,19 @@
         alerts:
           fast_burn: {burn_rate: 13.44, short_window: 5m, long_window: 1h, severity: critical}
           slow_burn: {burn_rate: 5.6, short_window: 30m, long_window: 6h, severity: warning}
+          fast_ticket: {burn_rate: 2.8, short_window: 2h, long_window: 1d, severity: ticket}
+          ticket: {burn_rate: 0.933333, short_window: 6h, long_window: 3d, severity: ticket}
+          budget_exhausted: {severity: ticket}
+          no_data: {severity: warning}
+        min_events: 100              # no burn alert below 100 events in the long window
+        runbook_url: https://runbooks.example.com/checkout
+        labels: {team: payments}     # on every alert of the SLO
 
 ``window`` is a rolling window (7d, 28d, 30d) or a calendar period, ``monthly`` or ``weekly``
 (UTC; ISO weeks from Monday). ``calendar: month`` (or ``week``) is read as the same thing, in place
 of ``window``; export writes ``window: monthly``.
 
+Export writes every field import reads, so template -> app -> template is the same file.
 Import is all or nothing: every entry is validated first (the model's own ``clean()``), and
 any error refuses the whole file with field-level messages such as ``slos[2].target: …``.
 The file is read by the bounded loader (``slos.formats.safe_yaml``: size, depth, no aliases,
@@ -37,10 +45,14 @@ from slos.models import SLO, DataSource
 
 ALERT_FIELDS = {"fast_burn": ("fast_burn_rate", "fast_severity"),
                 "slow_burn": ("slow_burn_rate", "slow_severity"),
+                "fast_ticket": ("fast_ticket_burn_rate", "fast_ticket_severity"),
                 "ticket": ("ticket_burn_rate", "ticket_severity")}
 ALERT_WINDOWS = {name: (long, short) for name, long, short, _ in budget.ALERT_SHARES}
+# Alerts that have a severity and nothing else to set.
+SEVERITY_ONLY = {"budget_exhausted": "exhausted_severity", "no_data": "no_data_severity"}
 KNOWN_KEYS = {"name", "service", "description", "kind", "target", "window", "calendar", "sli",
-              "alerts", "runbook_url", "labels"}
+              "alerts", "min_events", "runbook_url", "labels"}
+MAX_MIN_EVENTS = 2**31 - 1
 CALENDAR_SPELLINGS = {"month": SLO.Window.MONTHLY, "monthly": SLO.Window.MONTHLY,
                       "week": SLO.Window.WEEKLY, "weekly": SLO.Window.WEEKLY}
 MAX_SLOS = 1000
@@ -67,11 +79,20 @@ def export(slos):
             alerts[name] = {"burn_rate": round(slo.burn_factors()[name], 6),
                             "short_window": short, "long_window": long,
                             "severity": getattr(slo, severity_field)}
-        entries.append({
+        for name, severity_field in SEVERITY_ONLY.items():
+            alerts[name] = {"severity": getattr(slo, severity_field)}
+        entry = {
             "name": slo.name, "service": slo.service.slug, "description": slo.description,
             "kind": slo.kind, "target": float(slo.target), "window": slo.window,
             "sli": {"good": slo.good_query, "total": slo.total_query}, "alerts": alerts,
-        })
+        }
+        if slo.min_events is not None:
+            entry["min_events"] = slo.min_events
+        if slo.runbook_url:
+            entry["runbook_url"] = slo.runbook_url
+        if slo.alert_labels:
+            entry["labels"] = slo.alert_labels
+        entries.append(entry)
     return yaml.safe_dump({"slos": entries}, sort_keys=False, allow_unicode=True, width=1000)
 
 
@@ -189,6 +210,12 @@ def _build(entry, services, default_service, data_source, existing):
     slo.total_query = _scalar(sli.get("total"), "sli.total", problems, limit=MAX_QUERY)
     problems += _alerts(entry.get("alerts"), slo)
     slo.runbook_url = _scalar(entry.get("runbook_url"), "runbook_url", problems, limit=500)
+    slo.min_events = entry.get("min_events")
+    if slo.min_events is not None and (
+            isinstance(slo.min_events, bool) or not isinstance(slo.min_events, int)
+            or not 0 <= slo.min_events <= MAX_MIN_EVENTS):
+        problems.append(("min_events", f"a whole number of events from 0 to {MAX_MIN_EVENTS:,}"))
+        slo.min_events = None
     slo.alert_labels = entry.get("labels") or {}
     try:
         slo.full_clean(exclude=["service", "data_source", "slug"]
@@ -222,15 +249,24 @@ def _alerts(alerts, slo):
     problems = []
     if alerts is None:
         return problems
+    names = [*ALERT_FIELDS, *SEVERITY_ONLY]
     if not isinstance(alerts, dict):
-        return [("alerts", "a mapping of fast_burn / slow_burn / ticket settings")]
+        return [("alerts", f"a mapping of {' / '.join(names)} settings")]
     for name, settings in alerts.items():
-        if name not in ALERT_FIELDS:
+        if name not in names:
             problems.append((f"alerts.{str(name)[:60]}",
-                             "unknown alert: use fast_burn, slow_burn, ticket"))
+                             f"unknown alert: use {', '.join(names)}"))
             continue
         if not isinstance(settings, dict):
             problems.append((f"alerts.{name}", "a mapping"))
+            continue
+        if name in SEVERITY_ONLY:
+            for key in sorted(set(settings) - {"severity"}, key=str):
+                problems.append((f"alerts.{name}.{str(key)[:60]}",
+                                 "unknown field: only severity is set for this alert"))
+            if settings.get("severity"):
+                setattr(slo, SEVERITY_ONLY[name], _scalar(
+                    settings["severity"], f"alerts.{name}.severity", problems, limit=30))
             continue
         rate_field, severity_field = ALERT_FIELDS[name]
         rate = settings.get("burn_rate")

@@ -1,6 +1,7 @@
 from django import forms
 
 from postmortems.models import Service
+from slos.formats import choice
 from slos.models import SLO, DataSource
 
 
@@ -13,7 +14,8 @@ class SLOForm(forms.ModelForm):
         model = SLO
         fields = ["service", "name", "description", "kind", "data_source", "good_query",
                   "total_query", "target", "window", "fast_burn_rate", "slow_burn_rate",
-                  "ticket_burn_rate", "fast_severity", "slow_severity", "ticket_severity",
+                  "fast_ticket_burn_rate", "ticket_burn_rate", "fast_severity", "slow_severity",
+                  "fast_ticket_severity", "ticket_severity",
                   "exhausted_severity", "no_data_severity", "min_events", "runbook_url",
                   "alert_labels"]
         widgets = {
@@ -39,7 +41,7 @@ class SLOForm(forms.ModelForm):
             if first:
                 self.initial["data_source"] = first.pk
 
-    OPTIONAL_WITH_DEFAULT = ("exhausted_severity", "no_data_severity")
+    OPTIONAL_WITH_DEFAULT = ("fast_ticket_severity", "exhausted_severity", "no_data_severity")
 
     def clean(self):
         cleaned = super().clean()
@@ -100,11 +102,18 @@ class DataSourceForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
+    format = forms.ChoiceField(
+        label="Format", initial=choice.AUTO, required=False,
+        choices=[(choice.AUTO, "Detect from the file (apiVersion: openslo/v1, "
+                               'version: "prometheus/v1", else the definition template)'),
+                 *choice.FORMATS.items()])
     service = forms.ModelChoiceField(
         queryset=None, required=False, label="Service",
-        help_text="For entries that name no service.")
+        help_text="For entries that name no service (the definition template and Sloth; "
+                  "OpenSLO names it in spec.service).")
     file = forms.FileField(required=False, label="YAML file",
-                           help_text="The SLO definitions format (see Export).")
+                           help_text="The SLO definition template (see Export), OpenSLO v1 "
+                                     "or a Sloth prometheus/v1 spec.")
     text = forms.CharField(required=False, label="…or paste YAML",
                            widget=forms.Textarea(attrs={"rows": 10, "class": "font-monospace",
                                                         "spellcheck": "false"}))
@@ -112,6 +121,9 @@ class ImportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service"].queryset = Service.objects.all()
+
+    def clean_format(self):
+        return self.cleaned_data.get("format") or choice.AUTO
 
     def clean(self):
         cleaned = super().clean()

@@ -26,8 +26,9 @@ RECORDED_METRICS.update({w: f"slo:sli_error:ratio_rate{w}" for w in budget.BURN_
 # The number of series each side gives (label side="good"|"total"): the poller's shape check.
 SERIES_METRIC = "slo:sli_query:series"
 
-ALERT_NAMES = {"fast_burn": "SLOFastBurn", "slow_burn": "SLOSlowBurn", "ticket": "SLOTicketBurn"}
-ALERT_FOR = {"fast_burn": "2m", "slow_burn": "15m", "ticket": "1h"}
+ALERT_NAMES = {"fast_burn": "SLOFastBurn", "slow_burn": "SLOSlowBurn",
+               "fast_ticket": "SLOFastTicketBurn", "ticket": "SLOTicketBurn"}
+ALERT_FOR = {"fast_burn": "2m", "slow_burn": "15m", "fast_ticket": "30m", "ticket": "1h"}
 
 
 def number(value):

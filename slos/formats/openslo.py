@@ -14,8 +14,9 @@ A file holds YAML documents separated by ``---``: ``Service``, ``SLI``, ``SLO``,
   UTC only, and the start time must begin a month (the 1st, 00:00) or a week (a Monday, 00:00);
   export writes ``startTime: 2026-01-01 00:00:00`` (a month) or ``2024-01-01 00:00:00`` (a
   Monday) with ``timeZone: UTC``;
-* ``AlertPolicy`` conditions of kind ``burnrate`` whose ``lookbackWindow`` is 1h, 6h or 3d set
-  the fast, slow and ticket burn alerts (``threshold`` is the factor, ``severity`` the label);
+* ``AlertPolicy`` conditions of kind ``burnrate`` whose ``lookbackWindow`` is 1h, 6h, 1d or 3d
+  set the fast, slow, fast ticket and ticket burn alerts (``threshold`` is the factor,
+  ``severity`` the label);
 * ``spec.service`` names the service (slug or name), else the import option, the name's
   prefix, or "unassigned", as for the definitions format.
 
@@ -35,7 +36,7 @@ API_VERSION = "openslo/v1"
 PLACEHOLDER = "{{.window}}"
 _RANGE = re.compile(r"\[\s*\d+[smhdwy]\s*\]")
 _SEPARATOR = re.compile(r"^---[ \t]*$", re.M)
-LOOKBACKS = {"1h": "fast_burn", "6h": "slow_burn", "3d": "ticket"}
+LOOKBACKS = {"1h": "fast_burn", "6h": "slow_burn", "1d": "fast_ticket", "3d": "ticket"}
 CALENDAR_DURATIONS = {"1M": "monthly", "1w": "weekly"}
 CALENDAR_EXPORT = {"monthly": ("1M", "2026-01-01 00:00:00"),
                    "weekly": ("1w", "2024-01-01 00:00:00")}
@@ -212,7 +213,7 @@ def _alerts(references, policies):
             where = f"spec.alertPolicies[{index}].conditions[{number}]"
             name = LOOKBACKS.get(str(rule.get("lookbackWindow")))
             if rule.get("kind") != "burnrate" or name is None:
-                problems.append(f"{where}: only burnrate conditions over 1h, 6h or 3d are "
+                problems.append(f"{where}: only burnrate conditions over 1h, 6h, 1d or 3d are "
                                 "supported")
                 continue
             alerts[name] = {"burn_rate": rule.get("threshold")}

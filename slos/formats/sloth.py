@@ -9,7 +9,8 @@ What a spec means, in this app's terms:
   calendar windows: an SLO asking for one (a ``window``, ``time_window``, ``period`` or
   ``calendar`` key) is refused, pointing to OpenSLO's calendar ``timeWindow``.
 * Sloth's page alert is this app's fast (1h/5m, 14.4x) and slow (6h/30m, 6x) burn alerts, its
-  ticket alert the 3d/6h (1x) one: the same windows and factors for a 30-day window.
+  ticket alert the fast ticket (1d/2h, 3x) and ticket (3d/6h, 1x) ones: the same windows and
+  factors for a 30-day window.
   ``page_alert.labels.severity`` and ``ticket_alert.labels.severity`` set the severities.
 * labels of the spec, of the SLO and of ``alerting`` go on every alert; an ``alerting``
   annotation ``runbook`` or ``runbook_url`` becomes the SLO's runbook link.
@@ -85,7 +86,7 @@ def _entry(document, slo):
 def _severities(alerting):
     alerts = {}
     for sloth_alert, names in (("page_alert", ("fast_burn", "slow_burn")),
-                               ("ticket_alert", ("ticket",))):
+                               ("ticket_alert", ("fast_ticket", "ticket"))):
         severity = _mapping(_mapping(alerting.get(sloth_alert)).get("labels")).get("severity")
         if severity:
             alerts.update({name: {"severity": str(severity)} for name in names})

@@ -119,11 +119,15 @@ class SLO(models.Model):
     slow_burn_rate = models.FloatField(
         null=True, blank=True, help_text="Alerts over 6h and 30m. Blank: 5% of the budget in 6h."
     )
+    fast_ticket_burn_rate = models.FloatField(
+        null=True, blank=True, help_text="Tickets over 1d and 2h. Blank: 10% of the budget in 1d."
+    )
     ticket_burn_rate = models.FloatField(
         null=True, blank=True, help_text="Tickets over 3d and 6h. Blank: 10% of the budget in 3d."
     )
     fast_severity = models.CharField(max_length=30, default="critical")
     slow_severity = models.CharField(max_length=30, default="warning")
+    fast_ticket_severity = models.CharField(max_length=30, default="ticket")
     ticket_severity = models.CharField(max_length=30, default="ticket")
     exhausted_severity = models.CharField("budget exhausted severity", max_length=30,
                                           default="ticket")
@@ -172,6 +176,10 @@ class SLO(models.Model):
             models.CheckConstraint(
                 condition=Q(ticket_burn_rate__isnull=True) | Q(ticket_burn_rate__gt=0),
                 name="slos_slo_ticket_burn_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(fast_ticket_burn_rate__isnull=True) | Q(fast_ticket_burn_rate__gt=0),
+                name="slos_slo_fast_ticket_burn_positive",
             ),
         ]
 
@@ -228,7 +236,7 @@ class SLO(models.Model):
         label_errors = alerting.label_errors(self.alert_labels)
         if label_errors:
             errors["alert_labels"] = label_errors
-        for field in ("fast_severity", "slow_severity", "ticket_severity",
+        for field in ("fast_severity", "slow_severity", "fast_ticket_severity", "ticket_severity",
                       "exhausted_severity", "no_data_severity"):
             if not re.fullmatch(r"[a-z][a-z0-9_]*", getattr(self, field) or ""):
                 errors[field] = "Use a lower-case word, e.g. critical, warning or ticket."
@@ -304,14 +312,14 @@ class SLO(models.Model):
         """{"fast_burn": 13.44, ...}: the SLO's own factors, else derived from budget shares."""
         derived = budget.alert_factors(self.window_days)
         own = {"fast_burn": self.fast_burn_rate, "slow_burn": self.slow_burn_rate,
-               "ticket": self.ticket_burn_rate}
+               "fast_ticket": self.fast_ticket_burn_rate, "ticket": self.ticket_burn_rate}
         return {name: own[name] or derived[name] for name in derived}
 
     def alert_rows(self):
         """The multi-window alerts: name, long and short windows, factor, severity."""
         factors = self.burn_factors()
         severities = {"fast_burn": self.fast_severity, "slow_burn": self.slow_severity,
-                      "ticket": self.ticket_severity}
+                      "fast_ticket": self.fast_ticket_severity, "ticket": self.ticket_severity}
         return [
             {"name": name, "long_window": long, "short_window": short,
              "burn_rate": factors[name], "severity": severities[name],

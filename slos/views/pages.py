@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.roles import ADMIN, EDITOR, has_role, require_role
 from config import queue
 from slos import budget, chart, definitions, impacts, poller, rules
+from slos.formats import choice
 from slos.forms import ImportForm, SLOForm
 from slos.models import SLO
 from slos.tasks import poll_one
@@ -118,13 +119,16 @@ def import_slos(request):
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
-            saved = definitions.import_text(form.cleaned_data["yaml"],
-                                            default_service=form.cleaned_data["service"])
+            read_as, saved = choice.import_text(
+                form.cleaned_data["yaml"], form.cleaned_data["format"],
+                default_service=form.cleaned_data["service"])
         except definitions.ImportRefused as refused:
             errors = refused.errors
         else:
-            messages.success(request, f"Imported {len(saved)} SLO(s): " + "; ".join(
-                f"{slo.name} into {slo.service.name} ({slo.service_reason})" for slo in saved))
+            messages.success(
+                request, f"Imported {len(saved)} SLO(s) as {choice.FORMATS[read_as]}: "
+                + "; ".join(f"{slo.name} into {slo.service.name} ({slo.service_reason})"
+                            for slo in saved))
             return redirect("slos:dashboard")
     refused = errors or (request.method == "POST" and form.errors)
     return render(request, "slos/import.html", {"form": form, "errors": errors},

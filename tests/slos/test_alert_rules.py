@@ -35,7 +35,9 @@ def expected(group, name, *values):
     return {"exp_labels": rule["labels"], "exp_annotations": annotations}
 
 
-def run_promtool(tmp_path, slo, error_per_minute, checks):
+def run_promtool(tmp_path, slo, error_per_minute, checks, errors=None):
+    """``errors``: the error counter's values in promtool's notation, instead of a steady
+    ``error_per_minute`` (of 1,000 requests a minute either way)."""
     (tmp_path / "rules.yml").write_text(rules.to_yaml([slo]))
     job = 'job="workload"'
     (tmp_path / "test.yml").write_text(yaml.safe_dump({
@@ -47,7 +49,7 @@ def run_promtool(tmp_path, slo, error_per_minute, checks):
                 {"series": f'http_requests_total{{{job},status="200"}}',
                  "values": f"0+{1000 - error_per_minute}x600"},
                 {"series": f'http_requests_total{{{job},status="500"}}',
-                 "values": f"0+{error_per_minute}x600"},
+                 "values": errors or f"0+{error_per_minute}x600"},
             ],
             "alert_rule_test": checks,
         }],
@@ -78,8 +80,40 @@ def test_a_burn_below_the_thresholds_stays_quiet(tmp_path, offline_source, make_
     result = run_promtool(tmp_path, slo, 5, [
         {"eval_time": f"{minutes}m", "alertname": name, "exp_alerts": []}
         for minutes in (10, 90, 300)
-        for name in ("SLOFastBurn", "SLOSlowBurn", "SLOTicketBurn", "SLOErrorBudgetExhausted")
+        for name in ("SLOFastBurn", "SLOSlowBurn", "SLOFastTicketBurn", "SLOTicketBurn",
+                     "SLOErrorBudgetExhausted")
     ])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_day_long_burn_opens_a_ticket_over_1d_and_2h(tmp_path, offline_source, make_slo):
+    slo = make_slo(offline_source, target="99.9", window="30d")
+    (group,) = rules.generate([slo])["groups"]
+    # 0.4% errors: 4x the budget, above Sloth's 3x over 1d and 2h, below both pages.
+    result = run_promtool(tmp_path, slo, 4, [
+        {"eval_time": "40m", "alertname": "SLOFastTicketBurn",
+         "exp_alerts": [expected(group, "SLOFastTicketBurn", "4.0", "-300%")]},
+        {"eval_time": "40m", "alertname": "SLOTicketBurn", "exp_alerts": []},  # for: 1h
+        {"eval_time": "70m", "alertname": "SLOTicketBurn",
+         "exp_alerts": [expected(group, "SLOTicketBurn", "4.0", "-300%")]},
+        *({"eval_time": "300m", "alertname": name, "exp_alerts": []}
+          for name in ("SLOFastBurn", "SLOSlowBurn")),
+    ])
+    assert result.returncode == 0, result.stdout + result.stderr
+    rule = alert(group, "SLOFastTicketBurn")
+    assert rule["labels"]["severity"] == "ticket"
+    assert "faster than 3x over 1d and 2h" in rule["annotations"]["summary"]
+
+
+def test_the_1d_ticket_stops_once_the_last_2h_are_clean(tmp_path, offline_source, make_slo):
+    slo = make_slo(offline_source, target="99.9", window="30d")
+    # 0.8% errors for 5 hours, then none: 1d still above 3x, the last 2 hours are not.
+    result = run_promtool(tmp_path, slo, 8, [
+        {"eval_time": "290m", "alertname": "SLOFastTicketBurn",
+         "exp_alerts": [expected(group, "SLOFastTicketBurn", "8.0", "-700%")
+                        for group in rules.generate([slo])["groups"]]},
+        {"eval_time": "480m", "alertname": "SLOFastTicketBurn", "exp_alerts": []},
+    ], errors="0+8x300 2400+0x300")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

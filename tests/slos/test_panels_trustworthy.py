@@ -51,17 +51,38 @@ def test_a_badge_turns_red_only_when_both_windows_burn(editor_client, offline_so
     slo = make_slo(offline_source, target="99.9", window="30d")
     # 3d burns 2x (above the ticket's 1x), its short window 6h only 0.5x: no ticket.
     record_poll(slo, error_ratio=0.001, ratios={"5m": 0.0005, "30m": 0.0005, "1h": 0.0005,
-                                                "6h": 0.0005, "3d": 0.002})
+                                                "2h": 0.0005, "6h": 0.0005, "1d": 0.0005,
+                                                "3d": 0.002})
     assert slo.figures()["alert_states"] == {"fast_burn": False, "slow_burn": False,
-                                             "ticket": False}
+                                             "fast_ticket": False, "ticket": False}
     page = editor_client.get(slo.get_absolute_url()).content.decode()
     assert 'badge text-bg-danger me-1" title="ticket' not in page
 
     record_poll(slo, error_ratio=0.001, ratios={"5m": 0.0005, "30m": 0.0005, "1h": 0.0005,
-                                                "6h": 0.0015, "3d": 0.002})
+                                                "2h": 0.0005, "6h": 0.0015, "1d": 0.0005,
+                                                "3d": 0.002})
     assert slo.figures()["alert_states"]["ticket"] is True
     page = editor_client.get(slo.get_absolute_url()).content.decode()
     assert 'badge text-bg-danger me-1" title="ticket' in page
+
+
+def test_the_1d_ticket_badge_shows_on_both_its_windows(editor_client, offline_source, make_slo,
+                                                       record_poll):
+    slo = make_slo(offline_source, target="99.9", window="30d")
+    # 1d burns 4x (above its 3x), 2h only 2x: no fast ticket; then both above: red twice.
+    ratios = {"5m": 0.0005, "30m": 0.0005, "1h": 0.0005, "2h": 0.002, "6h": 0.0005,
+              "1d": 0.004, "3d": 0.0005}
+    record_poll(slo, error_ratio=0.001, ratios=ratios)
+    assert slo.figures()["alert_states"]["fast_ticket"] is False
+    page = editor_client.get(slo.get_absolute_url()).content.decode()
+    assert page.count('title="fast_ticket: 1d and 2h above 3\u00d7, ticket"') == 2  # 2 rows
+    assert 'text-bg-danger me-1" title="fast_ticket' not in page
+
+    record_poll(slo, error_ratio=0.001, ratios={**ratios, "2h": 0.0035})
+    assert slo.figures()["alert_states"] == {"fast_burn": False, "slow_burn": False,
+                                             "fast_ticket": True, "ticket": False}
+    page = editor_client.get(slo.get_absolute_url()).content.decode()
+    assert page.count('text-bg-danger me-1" title="fast_ticket: 1d and 2h above 3\u00d7') == 2
 
 
 def test_slo_pages_refresh_themselves(editor_client, offline_source, make_slo, settings):
@@ -88,7 +109,8 @@ def test_the_api_gives_window_ratios_alert_states_coverage_and_incident_shares(
 
     assert item["error_ratios"] == {"5m": 0.02, "30m": 0.01, "1h": 0.02, "6h": 0.001,
                                     "3d": 0.0005}
-    assert item["alert_states"] == {"fast_burn": True, "slow_burn": False, "ticket": False}
+    assert item["alert_states"] == {"fast_burn": True, "slow_burn": False,
+                                    "fast_ticket": None, "ticket": False}
     assert item["coverage"]["window_days"] == 30
     assert item["incidents"] == [{"incident": incident.pk, "title": "Checkout 5xx",
                                   "status": "ok", "budget_consumed": 0.03,

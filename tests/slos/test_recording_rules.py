@@ -41,8 +41,9 @@ def test_every_series_an_alert_uses_is_recorded(make_source, make_slo):
     recorded = {rule["record"] for rule in group["rules"] if "record" in rule}
     alerts = [rule for rule in group["rules"] if "alert" in rule]
 
-    assert {a["alert"] for a in alerts} == {"SLOFastBurn", "SLOSlowBurn", "SLOTicketBurn",
-                                            "SLOErrorBudgetExhausted", "SLONoData"}
+    assert {a["alert"] for a in alerts} == {"SLOFastBurn", "SLOSlowBurn", "SLOFastTicketBurn",
+                                            "SLOTicketBurn", "SLOErrorBudgetExhausted",
+                                            "SLONoData"}
     for alert in alerts:
         used = set(re.findall(r"slo:[a-z0-9_:]+", alert["expr"]))
         assert used and used <= recorded, alert["alert"]

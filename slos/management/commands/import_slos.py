@@ -3,8 +3,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from postmortems.models import Service
-from slos.definitions import ImportRefused, import_text
-from slos.formats import openslo, sloth
+from slos.definitions import ImportRefused
+from slos.formats import choice
 from slos.models import DataSource
 
 
@@ -15,10 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--service", help="service slug for entries that name none")
         parser.add_argument("--data-source", help="data source name (default: the first one)")
-        parser.add_argument("--format", choices=["definitions", "sloth", "openslo"],
-                            default="definitions",
-                            help="definitions (the SLO definition template) or sloth "
-                                 "(a Sloth prometheus/v1 spec) or openslo (OpenSLO v1)")
+        parser.add_argument("--format", choices=[choice.AUTO, *choice.FORMATS],
+                            default=choice.DEFINITIONS,
+                            help="definitions (the SLO definition template), sloth "
+                                 "(a Sloth prometheus/v1 spec), openslo (OpenSLO v1) or auto "
+                                 "(read from the file's apiVersion: or version:)")
 
     def handle(self, *args, **options):
         service = data_source = None
@@ -39,9 +40,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"cannot read {options['file']}: {exc.strerror}") from None
         try:
-            reader = {"sloth": sloth.import_text, "openslo": openslo.import_text}.get(
-                options["format"], import_text)
-            slos = reader(text, default_service=service, data_source=data_source)
+            _format, slos = choice.import_text(text, options["format"], service, data_source)
         except ImportRefused as refused:
             raise CommandError("the file was refused, nothing was imported:\n  "
                                + "\n  ".join(refused.errors)) from None

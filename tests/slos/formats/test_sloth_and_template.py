@@ -118,10 +118,13 @@ def test_a_sloth_spec_means_the_same_windows_and_factors(service, offline_source
     (group,) = rules.generate([slo])["groups"]
     burn = {rule["alert"]: (rule["expr"], rule["labels"]["severity"])
             for rule in group["rules"] if rule.get("alert", "").endswith("Burn")}
-    # Sloth's page alert: 1h/5m at 14.4x and 6h/30m at 6x; its ticket alert: 3d/6h at 1x.
+    # Sloth's page alert: 1h/5m at 14.4x and 6h/30m at 6x; its ticket alert: 1d/2h at 3x
+    # and 3d/6h at 1x.
+    assert len(burn) == 4
     for alert, long, short, factor, severity in (
             ("SLOFastBurn", "1h", "5m", 14.4, "pageteam"),
             ("SLOSlowBurn", "6h", "30m", 6, "pageteam"),
+            ("SLOFastTicketBurn", "1d", "2h", 3, "slack"),
             ("SLOTicketBurn", "3d", "6h", 1, "slack")):
         expr, got_severity = burn[alert]
         threshold = rules.number(factor * 0.001)
@@ -150,3 +153,70 @@ def test_a_sloth_spec_is_refused_whole_with_the_document_and_field(service, offl
         sloth.import_text('version: "openslo/v1"\nslos: []\n')
     assert wrong.value.errors == ['Sloth spec version: a Sloth spec says version: '
                                   '"prometheus/v1"']
+
+
+EXPORTED = """slos:
+- name: Checkout availability
+  service: checkout
+  description: Successful checkout requests
+  kind: availability
+  target: 99.9
+  window: 28d
+  sli:
+    good: sum(rate(http_requests_total{job="checkout",status!~"5.."}[$window]))
+    total: sum(rate(http_requests_total{job="checkout"}[$window]))
+  alerts:
+    fast_burn:
+      burn_rate: 20.0
+      short_window: 5m
+      long_window: 1h
+      severity: page
+    slow_burn:
+      burn_rate: 5.6
+      short_window: 30m
+      long_window: 6h
+      severity: warning
+    fast_ticket:
+      burn_rate: 2.8
+      short_window: 2h
+      long_window: 1d
+      severity: slack
+    ticket:
+      burn_rate: 0.933333
+      short_window: 6h
+      long_window: 3d
+      severity: ticket
+    budget_exhausted:
+      severity: slack
+    no_data:
+      severity: info
+  min_events: 500
+  runbook_url: https://runbooks.example.com/checkout
+  labels:
+    team: payments
+    tier: '1'
+"""
+
+
+def test_every_field_the_template_imports_is_exported_back_the_same(service, offline_source):
+    (slo,) = definitions.import_text(EXPORTED)
+
+    assert (slo.min_events, slo.runbook_url, slo.alert_labels) == (
+        500, "https://runbooks.example.com/checkout", {"team": "payments", "tier": "1"})
+    assert (slo.fast_severity, slo.fast_ticket_severity, slo.exhausted_severity,
+            slo.no_data_severity) == ("page", "slack", "slack", "info")
+    assert definitions.export(SLO.objects.select_related("service")) == EXPORTED
+
+
+def test_template_fields_out_of_range_are_refused_by_name(service, offline_source):
+    entry = yaml.safe_load(EXPORTED)
+    entry["slos"][0]["min_events"] = -1
+    entry["slos"][0]["alerts"]["no_data"]["burn_rate"] = 2
+    with pytest.raises(definitions.ImportRefused) as refused:
+        definitions.import_text(yaml.safe_dump(entry))
+    assert refused.value.errors == [
+        "slos[0] (Checkout availability).alerts.no_data.burn_rate: unknown field: only "
+        "severity is set for this alert",
+        "slos[0] (Checkout availability).min_events: a whole number of events from 0 to "
+        "2,147,483,647"]
+    assert not SLO.objects.exists()
