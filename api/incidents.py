@@ -1,4 +1,5 @@
-"""/api/v1/incidents/: editors create, admins delete, editors and the owner change (roles as
+"""/api/v1/incidents/: editors create, admins delete (to the trash, as on the pages: an
+incident in the trash is neither listed nor found here), editors and the owner change (roles as
 on the pages); filters: status, severity, service (slug), q (full text), started_after and
 started_before (ISO 8601)."""
 
@@ -12,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.roles import ADMIN, EDITOR
-from api.base import ResourceViewSet
+from api.base import ResourceViewSet, version_param
 from api.concurrency import VersionedSerializer
 from postmortems.models import Incident, Service
 
@@ -84,3 +85,6 @@ class IncidentViewSet(ResourceViewSet):
     def get_queryset(self):
         return (Incident.objects.select_related("owner", "postmortem")
                 .prefetch_related("services"))
+
+    def perform_destroy(self, instance):
+        instance.move_to_trash(self.request.user, version_param(self.request))

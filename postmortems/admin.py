@@ -28,12 +28,18 @@ class ActionItemInline(admin.TabularInline):
 
 @admin.register(Incident)
 class IncidentAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "severity", "status", "started_at", "owner"]
-    list_filter = ["severity", "status", "customer_facing", "services"]
+    list_display = ["title", "severity", "status", "started_at", "owner", "deleted_at"]
+    list_filter = ["severity", "status", "customer_facing", "services",
+                   ("deleted_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "summary"]
     date_hierarchy = "started_at"
     filter_horizontal = ["services"]
+    readonly_fields = ["deleted_at", "deleted_by"]
     inlines = [ActionItemInline]
+
+    def get_queryset(self, request):
+        # The trash too (postmortems.models.trash): the site's Trash page restores.
+        return Incident.all_objects.get_queryset()
 
 
 class TimelineEntryInline(admin.TabularInline):

@@ -41,6 +41,20 @@ def _incident_of(obj, postmortem):
     return Incident.objects.filter(pk=incident_id).first() if incident_id else None
 
 
+def in_trash(obj):
+    """Is ``obj`` (a part of an incident, maybe not saved, e.g. a deleted row from the history)
+    under an incident in the trash? Nobody changes those until it is restored."""
+    incident_id = getattr(obj, "incident_id", None)
+    if incident_id is None:
+        postmortem_id = getattr(obj, "postmortem_id", None)
+        if postmortem_id is None and getattr(obj, "meeting_id", None) is not None:
+            postmortem_id = (Meeting._base_manager.filter(pk=obj.meeting_id)
+                             .values_list("postmortem_id", flat=True).first())
+        incident_id = (Postmortem._base_manager.filter(pk=postmortem_id)
+                       .values_list("incident_id", flat=True).first())
+    return Incident.all_objects.in_trash().filter(pk=incident_id).exists()
+
+
 def can_edit(user, obj):
     """May ``user`` change ``obj`` (an incident, postmortem, a part of one, or a meeting)?"""
     if not has_role(user, VIEWER):

@@ -58,14 +58,18 @@ def _incident_path(model):
     return "incident" if model is Postmortem else "postmortem__incident"
 
 
-# (table and joins, the incident id, the text column, which rows) per source, for PostgreSQL.
+# (table and joins, the incident id, the text column, which rows) per source, for PostgreSQL;
+# incidents in the trash are left out (postmortems.models.trash).
+NOT_TRASHED = " JOIN postmortems_incident i ON i.id = {} AND i.deleted_at IS NULL"
 PG_SOURCES = {
-    Why: ("postmortems_why s JOIN postmortems_postmortem p ON p.id = s.postmortem_id",
+    Why: ("postmortems_why s JOIN postmortems_postmortem p ON p.id = s.postmortem_id"
+          + NOT_TRASHED.format("p.incident_id"),
           "p.incident_id", "s.answer", "s.is_root_cause AND s.answer <> ''"),
-    Postmortem: ("postmortems_postmortem s", "s.incident_id", "s.root_cause_sentence",
-                 "s.root_cause_sentence <> ''"),
+    Postmortem: ("postmortems_postmortem s" + NOT_TRASHED.format("s.incident_id"),
+                 "s.incident_id", "s.root_cause_sentence", "s.root_cause_sentence <> ''"),
     ContributingFactor: (
-        "postmortems_contributingfactor s JOIN postmortems_postmortem p ON p.id = s.postmortem_id",
+        "postmortems_contributingfactor s JOIN postmortems_postmortem p ON p.id = s.postmortem_id"
+        + NOT_TRASHED.format("p.incident_id"),
         "p.incident_id", "s.text", "TRUE"),
 }
 
@@ -152,6 +156,8 @@ def similar_incidents(postmortem, limit=5):
 
 
 # --- stored links between root causes (the dashboard) ----------------------------------------
+# Links of an incident in the trash are kept (a restore finds them as they were) and left out
+# where they are read (RECURRING_SQL).
 
 LINK_SQL = """
 WITH found AS (
@@ -250,12 +256,18 @@ def link_all_root_causes(batch=500):
 
 
 RECURRING_SQL = """
-SELECT rc.incident_id, a.answer, rc.others
+SELECT rc.incident_id, a.answer, live.others
 FROM postmortems_recurringcause rc
-JOIN postmortems_incident ia ON ia.id = rc.incident_id
+JOIN postmortems_incident ia ON ia.id = rc.incident_id AND ia.deleted_at IS NULL
 JOIN postmortems_why a ON a.id = rc.why_id
-WHERE ia.started_at >= %s
-ORDER BY rc.repeats DESC, rc.incident_id DESC
+CROSS JOIN LATERAL (  -- the other incidents, but those in the trash
+    SELECT jsonb_agg(io.id ORDER BY io.id) AS others, count(*) AS repeats
+    FROM postmortems_incident io
+    WHERE io.id IN (SELECT jsonb_array_elements_text(rc.others)::bigint)
+      AND io.deleted_at IS NULL
+) live
+WHERE ia.started_at >= %s AND live.repeats > 0
+ORDER BY live.repeats DESC, rc.incident_id DESC
 LIMIT 100
 """
 
@@ -307,7 +319,8 @@ def recurring_services(days=90, minimum=2, limit=5):
     reading only the recent incidents (the started_at index), not every incident's services."""
     since = timezone.now() - timedelta(days=days)
     return list(
-        Service.objects.filter(incidents__started_at__gte=since)
+        Service.objects.filter(incidents__started_at__gte=since,
+                               incidents__deleted_at__isnull=True)
         .annotate(recent=Count("incidents", distinct=True))
         .filter(recent__gte=max(1, minimum)).order_by("-recent", "name")[:limit]
     )

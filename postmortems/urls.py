@@ -1,6 +1,6 @@
 from django.urls import path
 
-from postmortems.views import actions, incidents, live, postmortems, timeline
+from postmortems.views import actions, incidents, live, postmortems, timeline, trash
 
 app_name = "postmortems"
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("incidents/import/", incidents.incident_import, name="incident_import"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident_detail"),
     path("incidents/<int:pk>/edit/", incidents.incident_edit, name="incident_edit"),
+    path("incidents/<int:pk>/delete/", trash.incident_delete, name="incident_delete"),
+    path("trash/", trash.trash_list, name="trash"),
+    path("trash/<int:pk>/restore/", trash.trash_restore, name="trash_restore"),
+    path("trash/<int:pk>/purge/", trash.trash_purge, name="trash_purge"),
     path("incidents/<int:pk>/postmortem/", postmortems.postmortem_edit, name="postmortem_edit"),
     path("incidents/<int:pk>/postmortem/live/", live.postmortem_live, name="postmortem_live"),
     path("incidents/<int:pk>/postmortem/sections/<slug:key>/", live.postmortem_section,

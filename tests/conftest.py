@@ -341,10 +341,11 @@ def world(make, owner):
     attendee = meeting.attendees.create(name="Guest")
     dissent = meeting.dissenting_views.create(name="Sam", text="Disagree")
     decision = meeting.decisions.create(text="Decided")
+    trashed = make.incident(title="Deleted by mistake").move_to_trash()
     return {
         "owner": owner, "incident": incident, "postmortem": postmortem, "entry": entry,
         "why": why, "factor": factor, "item": item, "meeting": meeting,
-        "attendee": attendee, "dissent": dissent, "decision": decision,
+        "attendee": attendee, "dissent": dissent, "decision": decision, "trashed": trashed,
         "deleted_entry": TimelineEntry.history.get(id=gone_pk, history_type="-"),
         "conflict": EditConflict.objects.create(
             model="postmortems.TimelineEntry", object_id=entry.pk, user=owner,

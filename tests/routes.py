@@ -86,9 +86,17 @@ MUTATING = {
     "meetings:close": (lambda w: [w["meeting"].pk], {}),
     "revisions:restore": (lambda w: ["timelineentry", w["deleted_entry"].history_id], {}),
     "revisions:conflict_discard": (lambda w: [w["conflict"].pk], {"next": "/"}),
+    "postmortems:incident_delete": (incident, {}),
+    "postmortems:trash_restore": (lambda w: [w["trashed"].pk], {}),
+    "postmortems:trash_purge": (lambda w: [w["trashed"].pk], {}),
 }
 # Creating incidents is not "editing one's own": it needs the editor role.
 NEEDS_EDITOR_ROLE = {"postmortems:incident_create", "postmortems:incident_import"}
+# Deleting an incident and the trash: admins only (not editors, not the owner).
+NEEDS_ADMIN_ROLE = {"postmortems:incident_delete", "postmortems:trash_restore",
+                    "postmortems:trash_purge"}
+# The admins' pages that change nothing (the login wall and the role test read them too).
+ADMIN_PAGES = {"postmortems:trash": lambda w: []}
 
 
 # --- Pages: what a person reaches with a browser (the accessibility walk visits each) ----------
@@ -163,6 +171,8 @@ NOT_PAGES = {
     "slos:export", "slos:rules",
     # Swagger UI's own page (drf-spectacular-sidecar), not this site's markup.
     "api:docs",
+    # Admins' pages (viewers and editors get 403): axe runs on them in tests/browser/test_trash.py.
+    "postmortems:incident_delete", "postmortems:trash", "postmortems:trash_purge",
 }
 
 # Read-only pages of the SLO app added with the monthly report (GET only; every role reads them):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from postmortems.models.trash import HidesTrashed
 from postmortems.people import display_name
 
 REASON_SEPARATOR = ", "
@@ -145,7 +146,8 @@ class ActionItem(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
-    objects = ActionItemQuerySet.as_manager()
+    incident_lookup = "incident__"
+    objects = HidesTrashed.from_queryset(ActionItemQuerySet)()
 
     class Meta:
         ordering = [models.F("due").asc(nulls_last=True), "priority", "pk"]

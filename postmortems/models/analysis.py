@@ -16,6 +16,7 @@ from django.db import connection, models, transaction
 from django.db.models import Max, Q
 from simple_history.models import HistoricalRecords
 
+from postmortems.models.trash import HidesTrashed
 from postmortems.revisions.concurrency import create_tracked, update_tracked
 
 
@@ -25,7 +26,7 @@ class NumberedQuerySet(models.QuerySet):
     def lock_postmortem(self, postmortem_id):
         """Row-lock the postmortem: changes to its numbered lists then go one at a time."""
         postmortems = self.model._meta.get_field("postmortem").related_model._default_manager
-        postmortems.select_for_update().filter(pk=postmortem_id).values_list("pk").first()
+        postmortems.select_for_update(of=("self",)).filter(pk=postmortem_id).values_list("pk").first()
 
     def append(self, row, user=None, reason=None):
         """Save the new ``row`` (its postmortem set) at the end of its postmortem's list."""
@@ -104,7 +105,8 @@ class Why(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
-    objects = WhyQuerySet.as_manager()
+    incident_lookup = "postmortem__incident__"
+    objects = HidesTrashed.from_queryset(WhyQuerySet)()
 
     class Meta:
         ordering = ["position", "pk"]
@@ -139,7 +141,8 @@ class ContributingFactor(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
-    objects = NumberedQuerySet.as_manager()
+    incident_lookup = "postmortem__incident__"
+    objects = HidesTrashed.from_queryset(NumberedQuerySet)()
 
     class Meta:
         ordering = ["position", "pk"]

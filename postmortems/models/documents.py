@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from postmortems.models.actions import ActionItem
 from postmortems.models.analysis import Why
+from postmortems.models.trash import HidesTrashed
 
 
 class PublishBlocked(Exception):
@@ -89,6 +90,8 @@ class Postmortem(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
+    incident_lookup = "incident__"
+    objects = HidesTrashed()
 
     class Meta:
         constraints = [
@@ -188,6 +191,8 @@ class TimelineEntry(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
+    incident_lookup = "postmortem__incident__"
+    objects = HidesTrashed()
 
     class Meta:
         ordering = ["at", "pk"]

@@ -10,6 +10,8 @@ that incident is open, the same group joins it. A ReceivedAlert is one alert of 
 from django.db import models
 from django.utils import timezone
 
+from postmortems.models.trash import HidesTrashed
+
 
 class AlertGroupQuerySet(models.QuerySet):
     def joinable(self, source, key):
@@ -34,7 +36,8 @@ class AlertGroup(models.Model):
         help_text="Every alert of the group resolved at (the incident stays open for a person "
                   "to resolve).")
 
-    objects = AlertGroupQuerySet.as_manager()
+    incident_lookup = "incident__"  # a group of an incident in the trash joins nothing
+    objects = HidesTrashed.from_queryset(AlertGroupQuerySet)()
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from postmortems.models.actions import ActionItem
 from postmortems.models.documents import Postmortem
 from postmortems.models.review_record import Attendee, OrphanAcceptance
+from postmortems.models.trash import HidesTrashed
 from postmortems.people import display_name
 
 
@@ -116,7 +117,8 @@ class Meeting(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
-    objects = MeetingQuerySet.as_manager()
+    incident_lookup = "postmortem__incident__"
+    objects = HidesTrashed.from_queryset(MeetingQuerySet)()
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -161,7 +163,7 @@ class Meeting(models.Model):
     @transaction.atomic
     def start_or_join(cls, postmortem, facilitator):
         """The postmortem's meeting in progress, or a new one: one review at a time."""
-        Postmortem.objects.select_for_update().filter(pk=postmortem.pk).first()
+        Postmortem.objects.select_for_update(of=("self",)).filter(pk=postmortem.pk).first()
         running = cls.objects.open().filter(postmortem=postmortem).first()
         return running or cls.start(postmortem, facilitator)
 
@@ -241,7 +243,7 @@ class Meeting(models.Model):
     def close(self, user=None):
         """Close the meeting and write its summary, unless orphaned action items are still
         unresolved: then raise MeetingCloseBlocked listing them."""
-        locked = Meeting.objects.select_for_update().get(pk=self.pk)
+        locked = Meeting.objects.select_for_update(of=("self",)).get(pk=self.pk)
         if locked.is_closed:
             return
         blocking = list(self.unresolved_orphans())

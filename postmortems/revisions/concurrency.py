@@ -111,7 +111,8 @@ def save_versioned(instance, base_version, values, user=None, reason=None, form=
     ``base_version``. Returns the saved object (its version bumped). Raises Conflict when
     somebody saved meanwhile and changed a field you changed too (recorded as EditConflict)."""
     with transaction.atomic():
-        current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+        current = type(instance)._default_manager.select_for_update(of=("self",)).get(
+            pk=instance.pk)
         to_save, clashing, merged_from = _what_to_save(current, base_version, values)
         if not clashing:
             _write(current, to_save, user, reason, merged_from)
@@ -204,7 +205,7 @@ def update_tracked(queryset, user=None, reason=None, **values):
     ``QuerySet.update`` would leave none). Returns how many rows changed."""
     changed = 0
     with transaction.atomic():
-        for instance in queryset.select_for_update():
+        for instance in queryset.select_for_update(of=("self",)):
             for name, value in values.items():
                 setattr(instance, name, value)
             instance.version += 1
@@ -221,7 +222,8 @@ def delete_versioned(instance, base_version, reason=None):
     history keeps it: restore_deleted brings it back."""
     model = type(instance)
     with transaction.atomic():
-        current = model._default_manager.select_for_update().filter(pk=instance.pk).first()
+        current = (model._default_manager.select_for_update(of=("self",))
+                   .filter(pk=instance.pk).first())
         if current is None:
             return
         if base_version is not None and current.version != base_version:

@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 from postmortems.models import (
     ActionItem,
     EditConflict,
+    Incident,
     Postmortem,
 )
-from postmortems.permissions import can_edit, postmortem_of, require_edit
+from postmortems.permissions import can_edit, in_trash, postmortem_of, require_edit
 from postmortems.revisions import history, reopen
 from postmortems.revisions.concurrency import conflict_response, restore_deleted
 from postmortems.views import safe_next
@@ -37,6 +38,8 @@ def action_item_history(request, item_id):
         raise Http404("No such action item.")
     item = ActionItem.objects.filter(pk=item_id).select_related("incident").first()
     incident_id = found["last"].incident_id
+    if item is None and Incident.all_objects.in_trash().filter(pk=incident_id).exists():
+        raise Http404("No such action item.")  # its incident is in the trash
     postmortem = Postmortem.objects.filter(incident_id=incident_id).first()
     return render(request, "revisions/action_item.html", {
         "item": item, "last": found["last"], "incident_id": incident_id,
@@ -94,6 +97,8 @@ def restore(request, model, history_id):
         raise Http404("Nothing of that kind can be restored.")
     record = get_object_or_404(model_class.history, history_id=history_id, history_type="-")
     instance = record.instance
+    if in_trash(instance):
+        raise Http404("What it belonged to is in the trash: restore that first.")
     require_edit(request.user, instance)
     try:
         restore_deleted(record)

@@ -8,6 +8,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from postmortems.models.trash import HidesTrashed
+
 
 class IncidentImpactQuerySet(models.QuerySet):
     def pending(self, now=None):
@@ -50,7 +52,8 @@ class IncidentImpact(models.Model):
     measured_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = IncidentImpactQuerySet.as_manager()
+    incident_lookup = "incident__"
+    objects = HidesTrashed.from_queryset(IncidentImpactQuerySet)()
 
     class Meta:
         ordering = ["-incident__started_at", "slo__name"]

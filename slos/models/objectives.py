@@ -354,8 +354,9 @@ class SLO(models.Model):
         return hashlib.sha1(text.encode()).hexdigest()[:12]
 
     def remeasure_impacts(self):
-        """What the SLO counts changed: every incident's share is measured again."""
-        self.incident_impacts.update(status="pending")
+        """What the SLO counts changed: every incident's share is measured again (those in
+        the trash too, so a restored one is right)."""
+        IncidentImpact._base_manager.filter(slo=self).update(status="pending")
 
     def downtime_table(self):
         return budget.downtime_table(self.target, self.window_days)

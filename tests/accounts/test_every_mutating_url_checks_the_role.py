@@ -1,15 +1,22 @@
 """Every URL of the postmortems app (its meetings and revisions too) that accepts a POST is
 listed with the object it acts on, and checked for every role: viewers are refused (403),
 editors and admins are let through, the incident owner edits their own postmortem until it is
-published. A new mutating URL fails test_every_mutating_url_is_listed until it is added to
-MUTATING in tests/routes.py (and so tested)."""
+published; deleting an incident and the trash are for admins only. A new mutating URL fails
+test_every_mutating_url_is_listed until it is added to MUTATING in tests/routes.py (and so
+tested)."""
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from postmortems.models import TimelineEntry
-from tests.routes import MUTATING, NEEDS_EDITOR_ROLE, mutating_url_names
+from tests.routes import (
+    ADMIN_PAGES,
+    MUTATING,
+    NEEDS_ADMIN_ROLE,
+    NEEDS_EDITOR_ROLE,
+    mutating_url_names,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,19 +40,36 @@ def test_a_viewer_is_refused(client, viewer, world, name):
 @pytest.mark.parametrize("name", sorted(MUTATING))
 def test_editors_and_admins_may(client, request, world, name, role):
     user = request.getfixturevalue(role)  # the editor or the admin persona
-    assert post(client, user, name, world).status_code != 403
-
-
-@pytest.mark.parametrize("name", sorted(MUTATING))
-def test_the_incident_owner_edits_their_own(client, world, name):
-    status = post(client, world["owner"], name, world).status_code
-    if name in NEEDS_EDITOR_ROLE:
+    status = post(client, user, name, world).status_code
+    if name in NEEDS_ADMIN_ROLE and role == "editor":
         assert status == 403
     else:
         assert status != 403
 
 
-@pytest.mark.parametrize("name", sorted(set(MUTATING) - NEEDS_EDITOR_ROLE))
+@pytest.mark.parametrize("name", sorted(MUTATING))
+def test_the_incident_owner_edits_their_own(client, world, name):
+    status = post(client, world["owner"], name, world).status_code
+    if name in NEEDS_EDITOR_ROLE | NEEDS_ADMIN_ROLE:
+        assert status == 403
+    else:
+        assert status != 403
+
+
+@pytest.mark.parametrize("name", sorted(NEEDS_ADMIN_ROLE) + sorted(ADMIN_PAGES))
+@pytest.mark.parametrize("role", ["viewer", "editor", "owner"])
+def test_the_trash_is_for_admins_only(client, request, world, name, role):
+    user = world["owner"] if role == "owner" else request.getfixturevalue(role)
+    client.force_login(user)
+    if name in ADMIN_PAGES:
+        assert client.get(reverse(name, args=ADMIN_PAGES[name](world))).status_code == 403
+        return
+    url = reverse(name, args=MUTATING[name][0](world))
+    assert client.get(url).status_code in (403, 405)
+    assert client.post(url).status_code == 403
+
+
+@pytest.mark.parametrize("name", sorted(set(MUTATING) - NEEDS_EDITOR_ROLE - NEEDS_ADMIN_ROLE))
 def test_a_published_postmortem_is_editable_by_editors_only(client, editor, world, name):
     postmortem = world["postmortem"]
     postmortem.state = postmortem.State.PUBLISHED
