@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('postmortems', '0012_after_editor_presence_and_alert_intake'),
+        ('postmortems', '0013_recurring_cause_summary'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
