@@ -13,6 +13,20 @@ the ones teams already keep, and importing it gives the same postmortem back:
     ## Quick template       (only when the quick template's fields are used)
     ## Imported notes       (only when an import kept something)
 
+A quick postmortem is written in the guide's quick shape instead:
+
+    # Quick Postmortem: <title>
+    **Date**: … | **Duration**: … | **Severity**: SEV3
+    ## What Happened
+    ## Trigger, ## Detection, ## Resolution   (one sentence each, when written)
+    ## Timeline             - 14:05 - [started (key time)] / - 14:07 - [alert] text
+    ## Root Cause           the one sentence
+    ## Fix                  - Immediate: … / - Long-term: OPS-214
+    ## Action Items         (the table, when there are items)
+
+unless it also holds the standard template's parts (an executive summary, whys, factors,
+impact figures: an import can bring them): then the standard shape, so nothing is left out.
+
 Review meeting summaries are not exported: they belong to the meeting record (the print view
 shows them), and an import creates a postmortem, not a meeting.
 """
@@ -130,9 +144,56 @@ def action_row(item, why_positions, factor_positions):
             item.ticket, status, addresses]
 
 
+def has_standard_parts(postmortem, whys, factors):
+    figures = ("customers_affected", "impact_minutes", "revenue_impact", "support_tickets")
+    return bool(whys or factors or postmortem.executive_summary.strip()
+                or postmortem.impact_notes.strip()
+                or any(getattr(postmortem, name) is not None for name in figures))
+
+
+def bullet_timeline(postmortem):
+    """The quick template's timeline: ``- 14:05 - [alert] text``, key times marked."""
+    day = postmortem.incident.started_at.astimezone(UTC).date()
+    lines = ["## Timeline", ""]
+    for row in postmortem.timeline_rows():
+        if row.is_key_time:
+            lines.append(f"- {clock(row.at, day)} - [{row.get_kind_display()} (key time)]")
+        else:
+            text = row.text.replace("\r", "").replace("\n", "<br>")
+            lines.append(f"- {clock(row.at, day)} - [{row.get_kind_display()}] {text}")
+    return [*lines, ""]
+
+
+def quick_markdown(postmortem, items):
+    lines = head(postmortem)
+    for name, heading in (("what_happened", "What Happened"), ("trigger", "Trigger"),
+                          ("detection", "Detection"), ("resolution", "Resolution")):
+        if getattr(postmortem, name).strip():
+            lines += [f"## {heading}", "", getattr(postmortem, name).strip(), ""]
+    lines += bullet_timeline(postmortem)
+    if postmortem.root_cause_sentence.strip():
+        lines += ["## Root Cause", "", postmortem.root_cause_sentence.strip(), ""]
+    fixes = [(label, getattr(postmortem, name)) for name, label in (
+        ("immediate_fix", "Immediate"), ("long_term_fix_ticket", "Long-term"))]
+    if any(value.strip() for _, value in fixes):
+        lines += ["## Fix", ""]
+        lines += [f"- {label}: {indented(value, 2)}" for label, value in fixes if value.strip()]
+        lines.append("")
+    if items:
+        lines += ["## Action Items", "", *table(ACTION_COLUMNS, [
+            action_row(item, {}, {}) for item in items]), ""]
+    if postmortem.imported_notes.strip():
+        lines += ["## Imported notes", "", postmortem.imported_notes.strip(), ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
 def export_markdown(postmortem):
     whys = list(postmortem.whys.all())
     factors = list(postmortem.factors.all())
+    items = postmortem.incident.action_items.select_related("owner").order_by("pk")
+    if (postmortem.template == Postmortem.Template.QUICK
+            and not has_standard_parts(postmortem, whys, factors)):
+        return quick_markdown(postmortem, list(items))
     lines = head(postmortem)
     lines += ["## Executive Summary", ""]
     if postmortem.executive_summary.strip():
@@ -142,7 +203,6 @@ def export_markdown(postmortem):
     lines += impact(postmortem)
     why_positions = {why.pk: why.position for why in whys}
     factor_positions = {factor.pk: n for n, factor in enumerate(factors, start=1)}
-    items = postmortem.incident.action_items.select_related("owner").order_by("pk")
     lines += ["## Action Items", "", *table(ACTION_COLUMNS, [
         action_row(item, why_positions, factor_positions) for item in items]), ""]
     quick = [(label, getattr(postmortem, name)) for name, label in QUICK_FIELDS]

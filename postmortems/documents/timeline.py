@@ -297,7 +297,8 @@ def read_timeline_section(section, on_date):
                     else from_cells(cells, on_date))
         elif block.kind == "list":
             for item in block.items:
-                add(item.line, lambda item=item: read_after_time(item.text, on_date))
+                add(item.line, lambda item=item: read_after_time(
+                    item.text.replace("<br>", "\n"), on_date))  # a line break, as in tables
         elif block.kind == "paragraph" and (ISO.match(block.text) or CLOCK.match(block.text)):
             for offset, line in enumerate(block.text.split("\n")):
                 add(block.start + offset, lambda line=line: parse_line(line, on_date))

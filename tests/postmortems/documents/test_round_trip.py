@@ -137,16 +137,65 @@ def test_the_import_page_takes_a_file_and_refuses_a_bad_one(editor_client, edito
     assert Incident.objects.latest("pk") == incident
 
 
-def test_a_quick_postmortem_round_trips_too(make):
+@pytest.fixture
+def quick(make, editor):
+    incident = make.incident("Stale prices", severity=Incident.Severity.SEV3,
+                             detected_at=T0 + timedelta(minutes=15),
+                             resolved_at=T0 + timedelta(minutes=25),
+                             status=Incident.Status.RESOLVED)
     pm = make.postmortem(
-        template=Postmortem.Template.QUICK, what_happened="Prices were | stale.",
+        incident, template=Postmortem.Template.QUICK, what_happened="Prices were | stale.",
         trigger="Bulk update", detection="Customer report", resolution="Cache flush",
         root_cause_sentence="The cache ignores bulk updates.", immediate_fix="Flush\nby hand",
         long_term_fix_ticket="OPS-7")
-    text = export_markdown(pm)
-    assert "## Quick template" in text
+    make.timeline_entry(pm, T0 + timedelta(minutes=5), "Price job | ran\ntwice",
+                        kind=TimelineEntry.Kind.TRIGGER)
+    make.action_item(incident, "Invalidate on bulk updates", owner=editor,
+                     due=date(2026, 4, 1), ticket="OPS-7", priority=ActionItem.Priority.P1)
+    return pm
+
+
+def test_a_quick_postmortem_exports_in_the_quick_templates_shape(quick):
+    text = export_markdown(quick)
+    lines = text.splitlines()
+    assert lines[0] == "# Quick Postmortem: Stale prices"
+    assert lines[2] == "**Date**: 2026-03-04 10:00 UTC | **Duration**: 25 min | **Severity**: SEV3"
+    assert [line for line in lines if line.startswith("## ")] == [
+        "## What Happened", "## Trigger", "## Detection", "## Resolution", "## Timeline",
+        "## Root Cause", "## Fix", "## Action Items"]
+    timeline = lines[lines.index("## Timeline") + 2:lines.index("## Root Cause") - 1]
+    assert timeline == [
+        "- 10:00 - [Started (key time)]", "- 10:05 - [Trigger] Price job | ran<br>twice",
+        "- 10:15 - [Detected (key time)]", "- 10:25 - [Resolved (key time)]"]
+    assert "- Immediate: Flush\n  by hand" in text
+    assert "- Long-term: OPS-7" in text
+    assert "Quick template" not in text
+
+
+def test_a_quick_postmortem_round_trips(quick):
+    text = export_markdown(quick)
     imported = Postmortem.objects.get(incident=import_markdown(text))
     assert imported.template == Postmortem.Template.QUICK
+    fields = ["what_happened", "trigger", "detection", "resolution", "root_cause_sentence",
+              "immediate_fix", "long_term_fix_ticket"]
+    assert [getattr(imported, name) for name in fields] == [
+        getattr(quick, name) for name in fields]
+    assert [getattr(imported.incident, name) for name in KEY_TIMES] == [
+        getattr(quick.incident, name) for name in KEY_TIMES]
+    assert list(imported.timeline.values_list("at", "kind", "text")) == list(
+        quick.timeline.values_list("at", "kind", "text"))
+    assert list(imported.incident.action_items.values_list("text", "due", "ticket")) == list(
+        quick.incident.action_items.values_list("text", "due", "ticket"))
+    assert export_markdown(imported) == text
+
+
+def test_a_quick_postmortem_holding_standard_parts_keeps_them(make, quick):
+    make.why(quick, 1, "Why stale?", "No invalidation.", is_root_cause=True)
+    text = export_markdown(quick)
+    assert "## Root Cause Analysis" in text and "## Quick template" in text
+    imported = Postmortem.objects.get(incident=import_markdown(text))
+    assert imported.template == Postmortem.Template.QUICK
+    assert list(imported.whys.values_list("answer", flat=True)) == ["No invalidation."]
     assert (imported.what_happened, imported.immediate_fix, imported.long_term_fix_ticket) == (
         "Prices were | stale.", "Flush\nby hand", "OPS-7")
     assert export_markdown(imported) == text
