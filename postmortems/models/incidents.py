@@ -66,8 +66,9 @@ class KeyTime:
 
     @property
     def input_value(self):
-        """The time as a datetime-local input's value, in UTC."""
-        return self.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        """The time as typed in a UTC input: YYYY-MM-DD HH:MM, seconds when not zero."""
+        at = self.at.astimezone(UTC)
+        return at.strftime("%Y-%m-%d %H:%M:%S" if at.second else "%Y-%m-%d %H:%M")
 
 
 class IncidentQuerySet(models.QuerySet):

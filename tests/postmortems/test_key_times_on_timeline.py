@@ -41,6 +41,18 @@ def test_key_times_appear_on_the_timeline_in_order(pm, editor_client):
     assert TimelineEntry.objects.count() == 1  # nothing copied
 
 
+def test_a_key_time_row_is_typed_as_24_hour_utc_text(pm, editor_client):
+    page = editor_client.get(f"/incidents/{pm.incident_id}/postmortem/").content.decode()
+    assert ('type="text" id="key-detected_at" name="key-detected_at" '
+            'value="2026-03-04 10:04"') in page
+    assert "datetime-local" not in page
+    response = editor_client.post(
+        f"/incidents/{pm.incident_id}/key-times/detected_at/",
+        {"key-detected_at": "2026-03-04 10:03:30", "key-version": pm.incident.version}, **HTMX)
+    assert response.status_code == 200
+    assert Incident.objects.get(pk=pm.incident_id).detected_at == T0 + timedelta(seconds=210)
+
+
 def test_editing_the_incident_moves_its_row_on_the_timeline(pm, editor_client):
     incident = pm.incident
     response = editor_client.post(f"/incidents/{incident.pk}/edit/", {
