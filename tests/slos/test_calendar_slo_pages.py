@@ -19,7 +19,8 @@ def test_a_monthly_slo_is_saved_from_the_form(editor_client, service, offline_so
                                                          window="monthly"), follow=True)
     slo = SLO.objects.get()
     assert slo.window == "monthly" and slo.is_calendar
-    assert slo.burn_factors() == {"fast_burn": 14.4, "slow_burn": 6.0, "ticket": 1.0}
+    assert slo.burn_factors() == {"fast_burn": 14.4, "slow_burn": 6.0, "fast_ticket": 3.0,
+                                  "ticket": 1.0}
     assert "over a calendar month" in response.content.decode()
 
 
