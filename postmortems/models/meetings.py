@@ -35,7 +35,7 @@ class Agenda:
             "key": OPENING, "title": "Opening", "minutes": 5,
             "lead": "Who is here, and what we review.",
             "tips": [
-                "Read the blameless reminder aloud: we look for conditions, not culprits.",
+                "Read the blameless reminder aloud.",
                 "Introduce everyone and name a note taker.",
                 "State the goal: a shared understanding and owned action items.",
             ],
