@@ -33,10 +33,31 @@ def role_of(user):
     if user.is_superuser:
         role = ADMIN
     else:
-        names = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
-        role = max(names, key=RANK.__getitem__) if names else default_role()
+        role = highest(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+        role = role or default_role()
     user._postmortems_role = role
     return role
+
+
+def highest(names):
+    """The highest of the roles among ``names`` (other names ignored), or None."""
+    roles = [name for name in names if name in RANK]
+    return max(roles, key=RANK.__getitem__) if roles else None
+
+
+def role_from_claims(claims, claim, role_map):
+    """The role a sign-in provider's claims give: the highest role that ``role_map`` maps one of
+    the groups in ``claims[claim]`` to, or None. ``claim`` may be a dotted path into nested
+    claims (``realm_access.roles``); the groups a list or one string."""
+    value = claims
+    for key in claim.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        return None
+    return highest(role_map[group] for group in value if isinstance(group, str)
+                   and group in role_map)
 
 
 def set_role(user, role):

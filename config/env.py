@@ -113,3 +113,21 @@ def env_severity_map(name, default, environ=os.environ):
                 "(e.g. critical=1,warning=3).")
         result[label.strip().lower()] = int(number)
     return result
+
+
+def env_role_map(name, default="", roles=("viewer", "editor", "admin"), environ=os.environ):
+    """``sre-admins=admin,sre=editor`` → {"sre-admins": "admin", "sre": "editor"}: the groups
+    of a sign-in provider to this site's roles. A group name may contain ``=`` (the last one
+    separates the role), not a comma."""
+    text = environ.get(name, default)
+    result = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        group, sep, role = item.rpartition("=")
+        if not sep or not group.strip() or role.strip() not in roles:
+            raise ImproperlyConfigured(
+                f"{name}={text!r}: {item!r} is not group=role with a role of "
+                f"{', '.join(roles)} (e.g. sre-admins=admin,sre=editor,staff=viewer).")
+        result[group.strip()] = role.strip()
+    return result

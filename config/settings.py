@@ -16,6 +16,7 @@ from config.env import (
     env_bool,
     env_int,
     env_list,
+    env_role_map,
     env_severity_map,
     env_str,
     parse_database_url,
@@ -150,6 +151,39 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("LOGIN_PROXY_COUNT", 0, minimum=0)
 AXES_IPWARE_META_PRECEDENCE_ORDER = (["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
                                      if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"])
+# Single sign-on (OpenID Connect, accounts/sso.py), on when OIDC_DISCOVERY_URL is set: the
+# provider's /.well-known/openid-configuration (read on first use and cached, never at start-up).
+# OIDC_ROLE_MAP maps the groups in the OIDC_ROLE_CLAIM claim to roles on every sign-in (the
+# highest wins; a user in none of them is refused); without a map roles are set on the users
+# page. LOCAL_PASSWORDS=0 leaves single sign-on as the only way in.
+OIDC_DISCOVERY_URL = env_str("OIDC_DISCOVERY_URL")
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "single sign-on")
+OIDC_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_ROLE_CLAIM = env_str("OIDC_ROLE_CLAIM", "groups")
+OIDC_ROLE_MAP = env_role_map("OIDC_ROLE_MAP")
+LOCAL_PASSWORDS = env_bool("LOCAL_PASSWORDS", True)
+if OIDC_DISCOVERY_URL:
+    if urlsplit(OIDC_DISCOVERY_URL).scheme not in ("http", "https"):
+        raise ImproperlyConfigured(
+            f"OIDC_DISCOVERY_URL={OIDC_DISCOVERY_URL!r} is not an http(s) URL: give the "
+            "provider's https://…/.well-known/openid-configuration.")
+    for _name in ("OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"):
+        if not globals()[_name]:
+            raise ImproperlyConfigured(
+                f"{_name} is required with OIDC_DISCOVERY_URL: register this site at the "
+                "provider (README, Single sign-on) and set the client id and secret it gives.")
+    if "openid" not in OIDC_SCOPES.split():
+        raise ImproperlyConfigured(f"OIDC_SCOPES={OIDC_SCOPES!r} must include openid.")
+    AUTHENTICATION_BACKENDS.insert(1, "accounts.sso.SsoBackend")
+elif not LOCAL_PASSWORDS:
+    raise ImproperlyConfigured(
+        "LOCAL_PASSWORDS=0 needs single sign-on (OIDC_DISCOVERY_URL): else nobody can sign in.")
+if not LOCAL_PASSWORDS:
+    AUTHENTICATION_BACKENDS.remove("django.contrib.auth.backends.ModelBackend")
+# Invitation links (the users page) work once, for INVITE_DAYS days.
+INVITE_DAYS = env_int("INVITE_DAYS", 7, minimum=1)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

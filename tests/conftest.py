@@ -124,6 +124,41 @@ def sqlite_manage(tmp_path):
     return manage
 
 
+# --- Single sign-on ----------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def identity_provider(tmp_path_factory):
+    """A real OpenID Connect provider (django-oidc-provider) in its own process and port."""
+    from tests.accounts.oidc_provider.process import IdentityProvider
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    with open(ARTIFACTS / f"identity-provider-{port}.log", "w") as log:
+        provider = IdentityProvider(tmp_path_factory.mktemp("idp"), port, log).start(port)
+        yield provider
+        provider.stop()
+
+
+@pytest.fixture
+def single_sign_on(identity_provider, live_server, settings):
+    """This site signs in through the identity provider (registered as its client), the
+    provider's groups sre-admins, sre and staff mapped to admin, editor and viewer."""
+    from django.core.cache import cache
+
+    identity_provider.register("postmortems", "client-secret-for-tests", live_server.url)
+    settings.OIDC_DISCOVERY_URL = identity_provider.discovery_url
+    settings.OIDC_CLIENT_ID = "postmortems"
+    settings.OIDC_CLIENT_SECRET = "client-secret-for-tests"
+    settings.OIDC_PROVIDER_NAME = "Example IdP"
+    settings.OIDC_ROLE_MAP = {"sre-admins": "admin", "sre": "editor", "staff": "viewer"}
+    settings.AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend",
+                                        "accounts.sso.SsoBackend",
+                                        "django.contrib.auth.backends.ModelBackend"]
+    cache.clear()  # the discovery document of an earlier provider
+    yield identity_provider
+    cache.clear()
+
+
 # --- Browser ----------------------------------------------------------------------------
 
 def chromium_path():

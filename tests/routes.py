@@ -128,6 +128,8 @@ PAGES = {
     "login": [("login", lambda w: [], "")],
     "password_change": [("password change", lambda w: [], "")],
     "accounts:profile": [("profile", lambda w: [], "")],
+    "accounts:users": [("users and roles", lambda w: [], "")],
+    "accounts:invitation": [("invitation link (not valid)", lambda w: ["not-a-token"], "")],
     "postmortems:incident_list": [("incidents", lambda w: [], "")],
     "postmortems:incident_create": [("incident form (new)", lambda w: [], "")],
     "postmortems:incident_import": [("import", lambda w: [], "")],
@@ -164,6 +166,8 @@ PAGES = {
 # GET URLs that are not pages: fragments swapped into a page, feeds, files, health checks.
 NOT_PAGES = {
     "healthz", "metrics", "logout",
+    # Single sign-on: a redirect to the provider, and the provider's redirect back.
+    "accounts:sso_login", "accounts:sso_callback",
     "postmortems:postmortem_live", "postmortems:postmortem_section", "postmortems:timeline_row",
     "postmortems:why_row", "postmortems:factor_row",
     "postmortems:postmortem_export", "postmortems:action_csv", "postmortems:blameless_check",
@@ -182,3 +186,23 @@ READ_ONLY = {
     "slos:report_csv": lambda w: [],
     "slos:slo_report": lambda w: [w["slo"].pk],
 }
+
+
+def users_page_url_names():
+    """The changing URLs of the users page (accounts/users/…)."""
+    return {name for name, route, pattern in all_patterns()
+            if name and route.startswith("accounts/users/")
+            and "POST" in (allowed_methods(pattern.callback) or {"POST"})}
+
+
+# The users page's changes: admins only. name → (URL args from the world, POST data).
+ADMIN_ONLY = {
+    "accounts:user_invite": (lambda w: [], {"email": "new.sre@example.com", "role": "viewer"}),
+    "accounts:user_role": (lambda w: [w["owner"].pk], {"role": "editor"}),
+    "accounts:user_deactivate": (lambda w: [w["owner"].pk], {}),
+    "accounts:user_reactivate": (lambda w: [w["owner"].pk], {}),
+    "accounts:user_reinvite": (lambda w: [w["owner"].pk], {}),
+}
+# Pages without the login wall besides the login page, /healthz and /metrics: single sign-on
+# (404 unless configured) and the invitation link (a page saying the link is not valid).
+PUBLIC_ACCOUNT_PAGES = {"accounts:sso_login", "accounts:sso_callback", "accounts:invitation"}

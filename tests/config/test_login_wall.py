@@ -2,9 +2,9 @@
 
 import pytest
 
-from tests.routes import all_patterns
+from tests.routes import PUBLIC_ACCOUNT_PAGES, all_patterns
 
-PUBLIC = {"login", "healthz", "metrics"}
+PUBLIC = {"login", "healthz", "metrics", *PUBLIC_ACCOUNT_PAGES}
 
 
 def sample_path(route):
@@ -61,6 +61,15 @@ def test_the_admin_has_its_own_login_wall(client):
 def test_public_pages_answer_without_login(client, settings, path):
     settings.METRICS_PUBLIC = True  # else closed without a token (test_metrics_hardening)
     assert client.get(path).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/accounts/sso/login/", "/accounts/sso/callback/",
+                                  "/accounts/invitation/not-a-token/"])
+def test_sign_in_pages_answer_without_login(client, path):
+    """Not a redirect to the login page: single sign-on is off (404) and the link is not a
+    valid invitation (a page that says so)."""
+    assert client.get(path).status_code == 404
 
 
 @pytest.mark.django_db

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from accounts.roles import set_role
 from tests.fuzz.figures import FUZZ, fuzz, record
 from tests.fuzz.strategies import form, values
-from tests.routes import MUTATING
+from tests.routes import ADMIN_ONLY, MUTATING
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ NOT_DATA = {"postmortems.Presence"}
 def fingerprint():
     """Row counts and summed versions of every model of ours: a refused request keeps it."""
     figures = {}
-    for app in ("postmortems", "slos", "config"):
+    for app in ("postmortems", "slos", "config", "accounts", "auth"):
         for model in apps.get_app_config(app).get_models():
             if model.__name__.startswith("Historical") or model._meta.label in NOT_DATA:
                 continue  # history rows follow the rows themselves
@@ -70,11 +70,12 @@ SLO_POSTS = {
     "slos:incident_slos": lambda w: [w["incident"].pk],
     "password_change": lambda w: [],
 }
-POSTS = {**{name: args for name, (args, _data) in MUTATING.items()}, **SLO_POSTS}
+POSTS = {**{name: args for name, (args, _data) in {**MUTATING, **ADMIN_ONLY}.items()},
+         **SLO_POSTS}
 
 
 def field_names(client, url, name):
-    names = set(MUTATING.get(name, (None, {}))[1])
+    names = set({**MUTATING, **ADMIN_ONLY}.get(name, (None, {}))[1])
     page = client.get(url)
     if page.status_code == 200:
         names |= set(FIELD_NAME.findall(page.content.decode())) - SKIP_FIELDS

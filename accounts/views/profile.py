@@ -6,6 +6,7 @@ PasswordChangeView). API tokens are created, named, scoped and revoked by their 
 key is shown once, on the page after it was created, and never again.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,6 +41,7 @@ def profile(request):
     new_key = request.session.pop(NEW_KEY, None)
     return render(request, "accounts/profile.html", {
         "role": role_of(request.user), "form": form, "new_key": new_key,
+        "local_passwords": settings.LOCAL_PASSWORDS,
         "tokens": ApiToken.objects.of(request.user),
     }, status=400 if form.errors else 200)
 
