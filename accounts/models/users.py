@@ -184,13 +184,13 @@ class Invitation(models.Model):
         self.save(update_fields=["sent_at", "invited_by"])
         UserEvent.record(actor, self.user, UserEvent.Action.INVITED, "new link")
 
-    def _state(self):
+    def _link_state(self):
         """Changes when the link is used (a password is set) or replaced (sent again)."""
         return salted_hmac(self.SALT, f"{self.user.password}|{self.sent_at.isoformat()}"
                            ).hexdigest()[:24]
 
     def token(self):
-        return signing.dumps([self.user_id, self._state()], salt=self.SALT)
+        return signing.dumps([self.user_id, self._link_state()], salt=self.SALT)
 
     @classmethod
     def from_token(cls, token):
@@ -205,7 +205,7 @@ class Invitation(models.Model):
                                     "copied whole.") from None
         invitation = cls.objects.select_related("user").filter(user_id=user_id).first()
         if (invitation is None or not invitation.pending
-                or not constant_time_compare(invitation._state(), str(state))):
+                or not constant_time_compare(invitation._link_state(), str(state))):
             raise InvitationInvalid("This invitation link was already used or replaced by a "
                                     "newer one: sign in, or ask an admin for a new link.")
         return invitation
