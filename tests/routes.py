@@ -162,6 +162,9 @@ PAGES = {
     "slos:data_source_create": [("data source form (new)", lambda w: [], "")],
     "slos:data_source_edit": [("data source form", pk("source"), "")],
     "slos:incident_slos": [("incident SLOs", incident, "")],
+    "slos:report": [("monthly SLO report", lambda w: [], ""),
+                    ("monthly SLO report (a past month)", lambda w: [], "?month=2026-01")],
+    "slos:slo_report": [("one SLO's months", pk("slo"), "")],
 }
 # GET URLs that are not pages: fragments swapped into a page, feeds, files, health checks.
 NOT_PAGES = {
@@ -172,7 +175,7 @@ NOT_PAGES = {
     "postmortems:why_row", "postmortems:factor_row",
     "postmortems:postmortem_export", "postmortems:action_csv", "postmortems:blameless_check",
     "meetings:changes", "meetings:section",
-    "slos:export", "slos:rules",
+    "slos:export", "slos:rules", "slos:report_csv",
     # Swagger UI's own page (drf-spectacular-sidecar), not this site's markup.
     "api:docs",
     # Admins' pages (viewers and editors get 403): axe runs on them in tests/browser/test_trash.py.
