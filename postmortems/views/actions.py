@@ -51,19 +51,36 @@ def action_add(request, pk):
 
 @require_http_methods(["GET", "POST"])
 def action_edit(request, pk):
+    """An action item on a page of its own, or (htmx, from the postmortem editor) in place of
+    its row: saved, the editor's actions section answers and the row is read from it."""
     item = get_object_or_404(ActionItem.objects.select_related("incident"), pk=pk)
     require_edit(request.user, item)
     form = ActionItemForm(request.POST or None, instance=item, prefix="action",
                           incident=item.incident)
+    postmortem = (Postmortem.objects.filter(incident=item.incident_id)
+                  .select_related("incident").first() if is_htmx(request) else None)
     if request.method == "POST" and form.is_valid():
-        if (conflict := save_or_conflict(request, form)) is not None:
+        in_place = {"template": "revisions/conflict_body.html",
+                    "context": {"hx_target": "#body-actions"}} if postmortem else {}
+        if (conflict := save_or_conflict(request, form, **in_place)) is not None:
+            if postmortem:  # theirs beside yours, in place of the section
+                conflict["HX-Retarget"] = "#body-actions"
+                conflict["HX-Reswap"] = "innerHTML"
+                conflict["HX-Reselect"] = "[data-testid=conflict]"
             return conflict
+        if postmortem:
+            return render_section(request, postmortem, "actions")
         messages.success(request, f"Action item saved: {item.text}")
         return HttpResponseRedirect(safe_next(request, item.get_absolute_url()))
+    status = 400 if request.method == "POST" else 200
+    if postmortem:
+        form.fields["text"].widget.attrs["autofocus"] = True
+        return render(request, "postmortems/editor/action_row_form.html",
+                      {"form": form, "item": item}, status=status)
     return render(request, "postmortems/action_form.html", {
         "form": form, "incident": item.incident, "item": item, "title": "Edit action item",
         "next": safe_next(request, ""),
-    }, status=400 if request.method == "POST" else 200)
+    }, status=status)
 
 
 def filtered_items(request, form):

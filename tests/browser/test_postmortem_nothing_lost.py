@@ -110,11 +110,12 @@ def test_the_summary_typed_just_before_leaving_is_saved(editor_page, live_server
         "Typed, then left at once.")
 
 
-def test_a_why_and_a_factor_are_edited_in_place_and_nothing_else_is_lost(
+def test_a_why_a_factor_and_an_action_item_are_edited_in_place_losing_nothing(
         editor_page, screenshot):
     page, postmortem = editor_page
     why = factories.why(postmortem, 1, question="Why did checkout fail?", answer="Busy pool.")
     factor = postmortem.factors.create(text="No canary")
+    item = factories.action_item(postmortem.incident, "Alert on pool saturation", due=None)
     page.reload()
     page.evaluate("() => { window.__sameDocument = true; }")
     # Input waiting elsewhere: the next why, half typed.
@@ -140,8 +141,20 @@ def test_a_why_and_a_factor_are_edited_in_place_and_nothing_else_is_lost(
     page.get_by_role("form", name="Edit factor").get_by_role("button", name="Save").click()
     expect(page.get_by_test_id("factors")).to_contain_text("No canary for configuration changes")
 
+    # The action item too, its due date typed.
+    page.get_by_role("link", name="Edit Alert on pool saturation").click()
+    row = page.get_by_role("form", name="Edit action item Alert on pool saturation")
+    expect(row.get_by_label("Action")).to_be_focused()
+    row.get_by_label("Due date (UTC)").click()
+    page.keyboard.type("2099-12-15")
+    row.get_by_role("button", name="Save").click()
+    expect(page.locator(f"#action-{item.pk}")).to_contain_text("2099-12-15")
+    expect(page.get_by_role("link", name="Edit Alert on pool saturation")).to_be_visible()
+
     expect(add.get_by_role("textbox", name="Answer")).to_have_value("Half a thought")
     assert page.evaluate("() => window.__sameDocument") is True  # no page load
+    item.refresh_from_db()
+    assert str(item.due) == "2099-12-15"
     why.refresh_from_db()
     factor.refresh_from_db()
     assert (why.answer, why.is_root_cause) == ("Every pooled connection was busy.", True)
