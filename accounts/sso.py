@@ -201,6 +201,14 @@ class CallbackView(OIDCAuthenticationCallbackView):
         return HttpResponseRedirect(reverse("login"))
 
 
+def is_provider_sign_in(request, credentials=None):
+    """django-axes' AXES_WHITELIST_CALLABLE: the provider's answer on the callback is not a
+    password guess (the provider throttles its own sign-ins), so a refused one must not count
+    towards locking out everybody behind the same address."""
+    credentials = credentials or {}
+    return "nonce" in credentials and "password" not in credentials
+
+
 def provider_logout_url(request, id_token):
     """Where to send the browser so the provider ends its session too (None: it cannot)."""
     if not enabled() or not id_token:
@@ -217,4 +225,4 @@ def provider_logout_url(request, id_token):
 
 
 __all__ = ["CallbackView", "ProviderUnavailable", "SignInView", "SsoBackend", "discovery",
-           "enabled", "provider_logout_url"]
+           "enabled", "is_provider_sign_in", "provider_logout_url"]

@@ -151,6 +151,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("LOGIN_PROXY_COUNT", 0, minimum=0)
 AXES_IPWARE_META_PRECEDENCE_ORDER = (["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
                                      if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"])
+# Sign-ins through the provider (single sign-on) are not password guesses: not counted.
+AXES_WHITELIST_CALLABLE = "accounts.sso.is_provider_sign_in"
 # Single sign-on (OpenID Connect, accounts/sso.py), on when OIDC_DISCOVERY_URL is set: the
 # provider's /.well-known/openid-configuration (read on first use and cached, never at start-up).
 # OIDC_ROLE_MAP maps the groups in the OIDC_ROLE_CLAIM claim to roles on every sign-in (the

@@ -94,3 +94,13 @@ def test_the_password_page_refuses_a_weak_password(editor_client):
         "new_password2": "12345678"})
     assert response.status_code == 200
     assert "This password is too common" in response.content.decode()
+
+
+def test_a_sign_in_through_the_provider_is_not_a_password_guess(rf):
+    from accounts.sso import is_provider_sign_in
+
+    request = rf.get("/accounts/sso/callback/")
+    assert is_provider_sign_in(request, {"nonce": "n", "code_verifier": "v"})
+    assert not is_provider_sign_in(request, {"username": "erin", "password": "x"})
+    assert not is_provider_sign_in(request, {"username": "erin", "password": "x", "nonce": "n"})
+    assert not is_provider_sign_in(request, None)

@@ -4,6 +4,7 @@ give, gets the role their new groups give at the next sign-in, and signing out e
 provider's session too."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 
 from accounts.roles import role_of
@@ -80,3 +81,5 @@ def test_a_user_in_no_mapped_group_is_refused_with_the_reason(live_server, page,
         has_text="in none of the groups that give a role here").is_visible()
     screenshot(page, "sso-refused")
     assert not get_user_model().objects.filter(email="nina@example.com").exists()
+    # Not a password guess: a refusal does not count towards locking the address out.
+    assert not AccessAttempt.objects.exists()
