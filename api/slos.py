@@ -16,6 +16,7 @@ from slos.models import SLO
 class PeriodSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["monthly", "weekly"])
     key = serializers.CharField(help_text="2026-11 or 2026-W48")
+    name = serializers.CharField(help_text="November 2026, week 48 of 2026")
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     day = serializers.IntegerField()

@@ -386,3 +386,16 @@ def world(make, owner):
             model="postmortems.TimelineEntry", object_id=entry.pk, user=owner,
             base_version=1, current_version=2, fields=["text"], attempted={"text": "x"}),
     }
+
+
+@pytest.fixture(scope="session")
+def calendar_prometheus(tmp_path_factory):
+    """A real Prometheus holding tests/slos/calendar_history.py's fixed dates (60 days'
+    retention, counted from its newest sample): (url, history)."""
+    from tests.slos.backfilled import backfilled_prometheus
+    from tests.slos.calendar_history import CalendarHistory
+
+    history = CalendarHistory.build()
+    with backfilled_prometheus(tmp_path_factory.mktemp("calendar"), history.openmetrics(),
+                               retention="60d") as url:
+        yield url, history

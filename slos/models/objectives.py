@@ -415,7 +415,8 @@ class SLO(models.Model):
                                          period_seconds=period.seconds if period else None),
             "window_kind": self.window_kind,
             "period": None if period is None else {
-                "kind": period.kind, "key": period.key, "start": period.start,
+                "kind": period.kind, "key": period.key, "name": period.name,
+                "start": period.start,
                 "end": period.end, "day": period.day(now), "days": period.days,
                 "label": period.label(now)},
         }

@@ -21,7 +21,7 @@ def test_both_apis_say_the_window_kind_and_the_period(editor_client, api, viewer
         other = editor_client.get(f"/api/slos/{rolling.pk}/").json()
         v1 = api(viewer, scope="read").get(f"/api/v1/slos/{slo.pk}/").json()
     assert item["window"] == "monthly" and item["window_kind"] == "calendar"
-    assert item["period"] == {"kind": "monthly", "key": "2026-11",
+    assert item["period"] == {"kind": "monthly", "key": "2026-11", "name": "November 2026",
                               "start": "2026-11-01T00:00:00Z", "end": "2026-12-01T00:00:00Z",
                               "day": 30, "days": 30, "label": "November 2026 (day 30 of 30)"}
     assert other["window_kind"] == "rolling" and other["period"] is None
