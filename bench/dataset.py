@@ -2,10 +2,10 @@
 
 Shaped as issue 9 says: N incidents over the last two years (8 timeline entries, 5 whys, 2
 contributing factors, 5 action items each; ~10 % of items orphaned, ~5 % overdue), 50 services,
-200 users, and M SLOs with 28 days of snapshots (hourly beyond 48 h, every 5 minutes within;
-the retention the poller keeps). Root causes are drawn from a few hundred phrasings so that causes
-really recur. Built once per name, in one transaction, and reused: the bench login marks a
-finished build.
+200 users, and M SLOs with 28 days of snapshots in their retention tiers (every 60 s poll for
+48 h, every 5 minutes to 3 days, hourly within the window: what the poller keeps). Root causes
+are drawn from a few hundred phrasings so that causes really recur. Built once per name, in one
+transaction, and reused: the bench login marks a finished build.
 
     python -m bench.dataset --name pm_bench_10k --incidents 10000 --slos 1000
 
@@ -223,6 +223,24 @@ def fill(incident_count, slo_count, seed):
         cursor.execute("ANALYZE")
 
 
+def tier_times(now, window_days):
+    """When the snapshots an SLO keeps in steady state were taken, as the retention tiers
+    leave them (Snapshot.objects.downsample): every poll for SLO_SNAPSHOT_RAW_HOURS, then one
+    per 5 minutes to SLO_SNAPSHOT_FIVE_MINUTE_DAYS, then one per hour within the window."""
+    from django.conf import settings
+
+    poll = settings.SLO_POLL_INTERVAL
+    raw = timedelta(hours=settings.SLO_SNAPSHOT_RAW_HOURS)
+    five = max(raw, timedelta(days=settings.SLO_SNAPSHOT_FIVE_MINUTE_DAYS))
+    window = timedelta(days=window_days)
+    times = [now - timedelta(seconds=s) for s in range(0, int(raw.total_seconds()), poll)]
+    times += [now - timedelta(minutes=m) for m in range(int(raw.total_seconds()) // 60,
+                                                          int(five.total_seconds()) // 60, 5)]
+    times += [now - timedelta(hours=h) for h in range(int(five.total_seconds()) // 3600,
+                                                       int(window.total_seconds()) // 3600)]
+    return times
+
+
 def _fill_slos(count, services, now, rng):
     """SLOs and their snapshots; snapshots go in with COPY (hundreds of thousands of rows)."""
     from django.db import connection
@@ -236,8 +254,7 @@ def _fill_slos(count, services, now, rng):
                 total_query="sum(rate(http_requests_total[$window]))") for i in range(count)]
     SLO.objects.bulk_create(slos, batch_size=BATCH)
     ids = list(SLO.objects.values_list("pk", flat=True))
-    times = [now - timedelta(hours=h) for h in range(48, 24 * 28)]
-    times += [now - timedelta(minutes=m) for m in range(0, 48 * 60, 5)]
+    times = tier_times(now, window_days=28)
     ratios = '{"5m": 0.0004, "30m": 0.0005, "1h": 0.0006, "6h": 0.0007, "3d": 0.0008}'
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 50):

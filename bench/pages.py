@@ -113,6 +113,18 @@ def worker_peak_memory_kb(master_pid):
     return peaks
 
 
+def snapshot_storage(name):
+    """The snapshot table's size on disk (pg_total_relation_size: rows, indexes, TOAST)."""
+    import psycopg
+
+    with psycopg.connect(dataset.database_url(name)) as conn:
+        size, rows, slos = conn.execute(
+            "SELECT pg_total_relation_size('slos_snapshot'), (SELECT count(*) FROM slos_snapshot),"
+            " (SELECT count(*) FROM slos_slo)").fetchone()
+    return {"bytes": size, "rows": rows, "slos": slos,
+            "rows_per_slo": round(rows / slos) if slos else 0}
+
+
 def lookup_ids(name):
     import psycopg
 
@@ -152,6 +164,7 @@ def measure(name, incidents, slos, options):
             env=env, stdout=subprocess.PIPE, text=True, check=True)
         results = json.loads(driver.stdout)
         return {"database": name, "incidents": incidents, "slos": slos,
+                "snapshot_storage": snapshot_storage(name),
                 "load_average": [round(x, 2) for x in load_before],
                 "load_average_after": [round(x, 2) for x in os.getloadavg()],
                 "worker_peak_rss_kb": worker_peak_memory_kb(server.pid), "pages": results}
@@ -187,6 +200,11 @@ def table(runs):
                  f"{floor_p95(small):.0f} ms at {small['incidents']:,}. Load average (1 min) "
                  f"when each size started: {loads} ({os.cpu_count()} CPUs). Worker peak RSS: "
                  f"{max(big['worker_peak_rss_kb'] or [0]) / 1024:.0f} MB.")
+    storage = big.get("snapshot_storage")
+    if storage:
+        lines.append(f"Snapshots of {storage['slos']:,} SLOs (28-day windows, retention tiers): "
+                     f"{storage['rows']:,} rows ({storage['rows_per_slo']:,} per SLO), "
+                     f"{storage['bytes'] / 1e9:.2f} GB (pg_total_relation_size).")
     return "\n".join(lines)
 
 

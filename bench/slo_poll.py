@@ -15,13 +15,13 @@ figures (bench/results/poll-<UTC time>.json keeps them).
 
 import argparse
 import json
+import multiprocessing
 import os
 import shutil
 import socket
 import statistics
 import subprocess
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -66,27 +66,26 @@ def create_slos(count, source, service, prefix):
 
 
 class DelayingProxy(ThreadingHTTPServer):
-    """Forwards each request to Prometheus after ``latency`` seconds."""
+    """Forwards each request to Prometheus after ``latency`` seconds, through one shared
+    HTTP client. Runs in its own process (start_proxy): in the poller's process its work
+    would compete for the poller's interpreter lock and be counted as the poll's."""
 
     daemon_threads = True
 
     def __init__(self, upstream, latency):
         self.upstream, self.latency = upstream, latency
+        self.http = httpx.Client(timeout=30, limits=httpx.Limits(max_connections=64))
         super().__init__(("127.0.0.1", 0), _ProxyHandler)
-
-    @property
-    def url(self):
-        return f"http://127.0.0.1:{self.server_address[1]}"
 
 
 class _ProxyHandler(BaseHTTPRequestHandler):
     def _forward(self):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         time.sleep(self.server.latency)
-        answer = httpx.request(self.command, self.server.upstream + self.path, content=body,
-                               headers={"Content-Type": self.headers.get(
-                                   "Content-Type", "application/x-www-form-urlencoded")},
-                               timeout=30)
+        answer = self.server.http.request(
+            self.command, self.server.upstream + self.path, content=body,
+            headers={"Content-Type": self.headers.get(
+                "Content-Type", "application/x-www-form-urlencoded")})
         self.send_response(answer.status_code)
         self.send_header("Content-Type", answer.headers.get("Content-Type", "application/json"))
         self.send_header("Content-Length", str(len(answer.content)))
@@ -97,6 +96,21 @@ class _ProxyHandler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+def _serve_proxy(upstream, latency, ports):
+    proxy = DelayingProxy(upstream, latency)
+    ports.put(proxy.server_address[1])
+    proxy.serve_forever()
+
+
+def start_proxy(upstream, latency):
+    """(process, url) of a DelayingProxy in a process of its own."""
+    ports = multiprocessing.get_context("spawn").Queue()
+    process = multiprocessing.get_context("spawn").Process(
+        target=_serve_proxy, args=(upstream, latency, ports), daemon=True)
+    process.start()
+    return process, f"http://127.0.0.1:{ports.get(timeout=60)}"
 
 
 def timed_cycles(slos, cycles, max_workers=None):
@@ -117,6 +131,8 @@ def main(argv):
     parser.add_argument("--cycles", type=int, default=5)
     parser.add_argument("--raw-slos", type=int, default=50)
     parser.add_argument("--latency", type=float, default=50, help="ms added per query")
+    parser.add_argument("--profile", type=int, default=0, metavar="LINES",
+                        help="profile one recorded cycle first (pyinstrument), print LINES")
     options = parser.parse_args(argv)
 
     from django.db import connection
@@ -155,7 +171,7 @@ def main(argv):
               f"({len(text) / 1e6:.1f} MB)")
         (folder / "rules.yml").write_text(text)
         (folder / "prometheus.yml").write_text(json.dumps({
-            "global": {"scrape_interval": "1s", "evaluation_interval": "5s"},
+            "global": {"scrape_interval": "1s", "evaluation_interval": "15s"},
             "rule_files": [str(folder / "rules.yml")],
             "scrape_configs": [{"job_name": "workload", "static_configs": [
                 {"targets": [f"127.0.0.1:{workload_port}"]}]}],
@@ -173,6 +189,18 @@ def main(argv):
         print(f"prometheus evaluated the rules of {options.slos} SLOs after "
               f"{time.perf_counter() - started:.1f} s")
 
+        if options.profile:  # one more cycle, first, under pyinstrument
+            from django.db import reset_queries
+            from pyinstrument import Profiler
+
+            connection.force_debug_cursor = True
+            reset_queries()
+            with Profiler(interval=0.001) as profiler:
+                timed_cycles(slos, 1)
+            print(f"profiled cycle: {len(connection.queries)} database queries")
+            connection.force_debug_cursor = False
+            print("\n".join(profiler.output_text(unicode=False, color=False)
+                            .splitlines()[:options.profile]))
         durations, stats = timed_cycles(slos, options.cycles)
         print(f"poll cycle, {options.slos} SLOs via recorded series: "
               f"median {statistics.median(durations):.2f} s, best {min(durations):.2f} s "
@@ -181,9 +209,8 @@ def main(argv):
 
         results["recorded_poll_seconds"] = statistics.median(durations)
 
-        proxy = DelayingProxy(url, options.latency / 1000)
-        threading.Thread(target=proxy.serve_forever, daemon=True).start()
-        remote = DataSource.objects.create(name="bench-remote", url=proxy.url,
+        proxy, proxy_url = start_proxy(url, options.latency / 1000)
+        remote = DataSource.objects.create(name="bench-remote", url=proxy_url,
                                            timeout_seconds=30)
         raw = create_slos(options.raw_slos, remote, service, "raw")
         raw = list(SLO.objects.select_related("service", "data_source")
@@ -191,7 +218,8 @@ def main(argv):
         cycles = max(1, options.cycles // 2)
         serial, _ = timed_cycles(raw, cycles, max_workers=1)
         concurrent, stats = timed_cycles(raw, cycles)
-        proxy.shutdown()
+        proxy.terminate()
+        proxy.join(timeout=10)
         results.update(raw_slos=options.raw_slos, latency_ms=options.latency,
                        raw_serial_seconds=statistics.median(serial),
                        raw_concurrent_seconds=statistics.median(concurrent))

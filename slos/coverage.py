@@ -17,6 +17,7 @@ are younger than the window (a new service, a new SLO). The rule:
 
 import logging
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from slos import budget
@@ -68,33 +69,56 @@ def due(slos, now):
             if slo.coverage_checked_at is None or now - slo.coverage_checked_at >= RECHECK]
 
 
-def refresh(slos, now):
-    """Re-read retention and oldest samples for the SLOs that are due (at most MAX_PER_CYCLE)."""
+def refresh(slos, now, max_workers=8):
+    """Re-read retention and oldest samples for the SLOs that are due (at most MAX_PER_CYCLE).
+
+    The queries run at once (``max_workers`` threads, HTTP only; SLOs with the same all-events
+    query and window share one), and the answers are written in a fixed number of database
+    queries: one per data source for its retention, one for every SLO read."""
     from slos.models import SLO, DataSource
 
     todo = sorted(due(slos, now), key=lambda s: s.coverage_checked_at or datetime.min.replace(
         tzinfo=UTC))[:MAX_PER_CYCLE]
+    if not todo:
+        return todo
     by_source = {}
     for slo in todo:
         by_source.setdefault(slo.data_source_id, (slo.data_source, []))[1].append(slo)
-    for source, members in by_source.values():
-        with source.client() as client:
-            try:
-                info = client.runtime_info()
-                DataSource.objects.filter(pk=source.pk).update(
-                    retention_seconds=retention_seconds(info.get("storageRetention")))
-            except QueryError as error:
-                log.info("retention of %s not read: %s", source, error.message)
-            for slo in members:
-                try:
-                    samples = client.query(oldest_sample_query(slo, now), now)
-                except QueryError as error:
-                    log.info("coverage of SLO %s not read: %s", slo.pk, error.message)
-                    continue
-                since = (datetime.fromtimestamp(samples[0].value, UTC)
-                         if samples and samples[0].value == samples[0].value else None)
-                SLO.objects.filter(pk=slo.pk).update(data_since=since,
-                                                     coverage_checked_at=now)
+    retention, oldest, clients = {}, {}, []
+    try:
+        with ThreadPoolExecutor(max_workers=max_workers,
+                                thread_name_prefix="slo-coverage") as pool:
+            for source, members in by_source.values():
+                client = source.client()
+                clients.append(client)
+                retention[source.pk] = pool.submit(client.runtime_info)
+                for slo in members:
+                    key = (source.pk, oldest_sample_query(slo, now))
+                    if key not in oldest:
+                        oldest[key] = pool.submit(client.query, key[1], now)
+    finally:
+        for client in clients:
+            client.close()
+    for pk, future in retention.items():
+        try:
+            info = future.result()
+        except QueryError as error:
+            log.info("retention of data source %s not read: %s", pk, error.message)
+            continue
+        DataSource.objects.filter(pk=pk).update(
+            retention_seconds=retention_seconds(info.get("storageRetention")))
+    read = []
+    for slo in todo:
+        try:
+            samples = oldest[(slo.data_source_id, oldest_sample_query(slo, now))].result()
+        except QueryError as error:
+            log.info("coverage of SLO %s not read: %s", slo.pk, error.message)
+            continue
+        slo.data_since = (datetime.fromtimestamp(samples[0].value, UTC)
+                          if samples and samples[0].value == samples[0].value else None)
+        slo.coverage_checked_at = now
+        read.append(slo)
+    SLO.objects.bulk_update(read, ["data_since", "coverage_checked_at"])
     return todo
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from slos import budget, coverage, rules, shape
@@ -145,12 +146,12 @@ def store(measurements, at):
                  source=m.source)
         for m in measurements
     ])
-    slos = []
-    for snapshot in snapshots:
-        slo = SLO(pk=snapshot.slo_id, latest_snapshot=snapshot)
-        slos.append(slo)
+    ids = [snapshot.slo_id for snapshot in snapshots]
     with transaction.atomic():
-        SLO.objects.bulk_update(slos, ["latest_snapshot"])
+        # One plain UPDATE (bulk_update's CASE of 1,000 branches cost seconds to build).
+        SLO.objects.filter(pk__in=ids).update(latest_snapshot=Subquery(
+            Snapshot.objects.filter(slo=OuterRef("pk"), pk__in=[s.pk for s in snapshots])
+            .values("pk")[:1]))
         good = [s.slo_id for s in snapshots if s.status == Snapshot.Status.OK]
         if good:
             SLO.objects.filter(pk__in=good).update(last_good_at=at)
@@ -212,7 +213,7 @@ def poll(slos=None, at=None, max_workers=None, stats=None, measure_coverage=True
         for client in clients.values():
             client.close()
     if measure_coverage:
-        coverage.refresh(slos, at)
+        coverage.refresh(slos, at, max_workers)
     if stats is not None:
         stats["queries"] = sum(client.queries for client in clients.values())
         stats["recorded"] = sum(s.source == Snapshot.Source.RECORDED for s in stored)

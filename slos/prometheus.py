@@ -7,6 +7,7 @@ NaN/Inf (0/0: no traffic), or there were several series where one was expected. 
 are sent but never appear in messages.
 """
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -45,6 +46,14 @@ class Sample:
     value: float
 
 
+@functools.cache
+def _tls_context():
+    """httpx's default verification (SSL_CERT_FILE / SSL_CERT_DIR, else certifi's bundle),
+    built once per process: building it for each client cost ~60 ms of CPU, twice a poll
+    cycle per data source."""
+    return httpx.create_ssl_context()
+
+
 class PrometheusClient:
     def __init__(self, url, timeout=5.0, bearer_token=None, basic_auth=None):
         headers = {"Accept": "application/json"}
@@ -54,7 +63,7 @@ class PrometheusClient:
         self.timeout = timeout
         self.queries = 0  # sent so far: a poll cycle's cost
         self._http = httpx.Client(
-            base_url=self.url, headers=headers, auth=basic_auth,
+            base_url=self.url, headers=headers, auth=basic_auth, verify=_tls_context(),
             timeout=httpx.Timeout(timeout), follow_redirects=False,
             limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
         )

@@ -95,3 +95,26 @@ def test_a_covered_window_says_nothing_and_is_not_re_read(prometheus, make_sourc
     assert slo.figures()["coverage"]["complete"] is True
     assert "measured over" not in editor_client.get(slo.get_absolute_url()).content.decode()
     assert coverage.due([slo], slo.coverage_checked_at + coverage.RECHECK * 2) == []
+
+
+def test_coverage_is_read_at_once_and_written_in_a_fixed_number_of_queries(
+        prometheus, make_source, make_slo, django_assert_num_queries):
+    """SLOs sharing an all-events query and window share one oldest-sample query; however
+    many are due, the answers go to the database in one update (plus one per data source for
+    its retention)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    source = make_source(prometheus.url)
+    now = timezone.now()
+    first = make_slo(source, name="Live 0", window="28d")
+    with CaptureQueriesContext(connection) as one:
+        assert coverage.refresh([first], now) == [first]
+    slos = [make_slo(source, name=f"Live {n}", window="28d") for n in range(1, 6)]
+    slos.append(make_slo(source, name="Other window", window="7d"))
+    with django_assert_num_queries(len(one)):
+        assert len(coverage.refresh(slos, now)) == len(slos)
+    assert not SLO.objects.filter(pk__in=[s.pk for s in slos],
+                                  coverage_checked_at__isnull=True).exists()
+    assert SLO.objects.get(pk=slos[0].pk).data_since is not None
