@@ -153,3 +153,14 @@ def test_a_deactivated_user_cannot_sign_in_nor_use_tokens_until_reactivated(
     assert signs_in(client)
     assert [(e.action, e.actor) for e in UserEvent.objects.filter(user=editor)] == [
         ("reactivated", admin), ("deactivated", admin)]
+
+
+def test_the_django_admin_lists_the_account_changes_read_only(client, admin_client, viewer,
+                                                              django_user_model):
+    admin_client.post(f"/accounts/users/{viewer.pk}/role/", {"role": "editor"})
+    root = django_user_model.objects.create_superuser("root", "root@example.com", "x")
+    client.force_login(root)
+    page = client.get("/admin/accounts/userevent/")
+    assert page.status_code == 200 and "viewer → editor" in page.content.decode()
+    assert client.get("/admin/accounts/userevent/add/").status_code == 403
+    assert client.get("/admin/accounts/ssoidentity/").status_code == 200
