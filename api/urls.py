@@ -19,6 +19,7 @@ from api import (
     timeline,
     whys,
 )
+from trackers import webhooks as tracker_webhooks
 
 app_name = "api"
 
@@ -38,6 +39,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("alertmanager/", alertmanager.AlertmanagerWebhook.as_view(), name="alertmanager"),
+    path("trackers/<int:pk>/webhook/", tracker_webhooks.receive, name="tracker_webhook"),
     path("", include(router.urls)),
 ]
 

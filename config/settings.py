@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "accounts",
     "postmortems",
     "slos",
+    "trackers",
     "api",
 ]
 
@@ -328,6 +329,37 @@ PROMETHEUS_ALLOWED_HOSTS = env_list(
     [urlsplit(PROMETHEUS_URL).hostname or ""]
     + (["127.0.0.1", "localhost", "::1"] if DEBUG else []),
 )
+# Ticket trackers (trackers/): Jira, GitHub and GitLab connections made by admins. Their
+# credentials are encrypted with TRACKER_ENCRYPTION_KEY (Fernet keys, comma-separated: the first
+# encrypts, all decrypt, for rotation); without it trackers are off and say so. The server calls
+# only hosts in TRACKER_ALLOWED_HOSTS ("host", "host:port" or "*.domain").
+TRACKER_ENCRYPTION_KEYS = env_list("TRACKER_ENCRYPTION_KEY")
+if TRACKER_ENCRYPTION_KEYS:
+    from cryptography.fernet import Fernet
+
+    for _key in TRACKER_ENCRYPTION_KEYS:
+        try:
+            Fernet(_key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                "TRACKER_ENCRYPTION_KEY holds a value that is not a Fernet key (32 url-safe "
+                "base64-encoded bytes); make one with python -c 'from cryptography.fernet "
+                "import Fernet; print(Fernet.generate_key().decode())'.") from None
+TRACKER_ALLOWED_HOSTS = env_list(
+    "TRACKER_ALLOWED_HOSTS",
+    ["api.github.com", "gitlab.com", "*.atlassian.net"]
+    + (["127.0.0.1", "localhost", "::1"] if DEBUG else []),
+)
+TRACKER_TIMEOUT = env_int("TRACKER_TIMEOUT", 5, minimum=1)  # seconds per request
+# Linked tickets are polled every TRACKER_POLL_INTERVAL seconds, at most TRACKER_POLL_BATCH a
+# run; a failed call is retried after TRACKER_RETRY_BACKOFF s, doubling, up to an hour.
+TRACKER_POLL_INTERVAL = env_int("TRACKER_POLL_INTERVAL", 300, minimum=10)
+TRACKER_POLL_BATCH = env_int("TRACKER_POLL_BATCH", 200, minimum=1)
+TRACKER_RETRY_BACKOFF = env_int("TRACKER_RETRY_BACKOFF", 60, minimum=1)
+CELERY_BEAT_SCHEDULE["poll-tickets"] = {
+    "task": "trackers.poll_tickets", "schedule": float(TRACKER_POLL_INTERVAL),
+    "options": {"expires": float(TRACKER_POLL_INTERVAL)},
+}
 # The site's public address: SLO alerts link to their SLO page under it.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 HEALTHZ_BROKER_TIMEOUT = env_int("HEALTHZ_BROKER_TIMEOUT", 3, minimum=1)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("postmortems.revisions.urls")),
     path("", include("config.moved")),
     path("", include("slos.urls")),
+    path("", include("trackers.urls")),
     path("api/v1/", include("api.urls")),
 ]
 

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from postmortems.models import EditConflict, Meeting, TimelineEntry
 from tests import factories
 from tests.slos.servers import free_port
+from trackers.models import TrackerConnection
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -377,10 +378,15 @@ def world(make, owner):
     dissent = meeting.dissenting_views.create(name="Sam", text="Disagree")
     decision = meeting.decisions.create(text="Decided")
     trashed = make.incident(title="Deleted by mistake").move_to_trash()
+    # A ticket tracker (its credentials are not needed to reach its pages).
+    tracker = TrackerConnection.objects.create(
+        name="Shop issues", kind="github", base_url="https://api.github.com",
+        project="acme/shop", is_default=True)
     return {
         "owner": owner, "incident": incident, "postmortem": postmortem, "entry": entry,
         "why": why, "factor": factor, "item": item, "meeting": meeting,
         "attendee": attendee, "dissent": dissent, "decision": decision, "trashed": trashed,
+        "tracker": tracker,
         "deleted_entry": TimelineEntry.history.get(id=gone_pk, history_type="-"),
         "conflict": EditConflict.objects.create(
             model="postmortems.TimelineEntry", object_id=entry.pk, user=owner,

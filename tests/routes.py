@@ -17,7 +17,7 @@ def all_patterns(resolver=None, prefix="", namespace=""):
             yield name, prefix + str(entry.pattern), entry
 
 
-NAMESPACES = ("postmortems", "meetings", "revisions")
+NAMESPACES = ("postmortems", "meetings", "revisions", "trackers")
 
 
 def allowed_methods(view):
@@ -89,12 +89,21 @@ MUTATING = {
     "postmortems:incident_delete": (incident, {}),
     "postmortems:trash_restore": (lambda w: [w["trashed"].pk], {}),
     "postmortems:trash_purge": (lambda w: [w["trashed"].pk], {}),
+    "trackers:ticket_create": (lambda w: [w["item"].pk], {"next": "/actions/"}),
+    "trackers:ticket_link": (lambda w: [w["item"].pk], {"reference": "OPS-1"}),
+    "trackers:ticket_unlink": (lambda w: [w["item"].pk], {}),
+    "trackers:connection_create": (lambda w: [], {"name": "x"}),
+    "trackers:connection_edit": (lambda w: [w["tracker"].pk], {"name": "x"}),
+    "trackers:connection_delete": (lambda w: [w["tracker"].pk], {}),
 }
 # Creating incidents is not "editing one's own": it needs the editor role.
 NEEDS_EDITOR_ROLE = {"postmortems:incident_create", "postmortems:incident_import"}
 # Deleting an incident and the trash: admins only (not editors, not the owner).
 NEEDS_ADMIN_ROLE = {"postmortems:incident_delete", "postmortems:trash_restore",
-                    "postmortems:trash_purge"}
+                    "postmortems:trash_purge",
+                    # Tracker connections make the server call the URL an admin gives.
+                    "trackers:connection_create", "trackers:connection_edit",
+                    "trackers:connection_delete"}
 # The admins' pages that change nothing (the login wall and the role test read them too).
 ADMIN_PAGES = {"postmortems:trash": lambda w: []}
 
@@ -165,6 +174,8 @@ PAGES = {
     "slos:report": [("monthly SLO report", lambda w: [], ""),
                     ("monthly SLO report (a past month)", lambda w: [], "?month=2026-01")],
     "slos:slo_report": [("one SLO's months", pk("slo"), "")],
+    "trackers:connections": [("ticket trackers", lambda w: [], "")],
+    "trackers:ticket": [("action item ticket", pk("item"), "")],
 }
 # GET URLs that are not pages: fragments swapped into a page, feeds, files, health checks.
 NOT_PAGES = {
@@ -180,6 +191,8 @@ NOT_PAGES = {
     "api:docs",
     # Admins' pages (viewers and editors get 403): axe runs on them in tests/browser/test_trash.py.
     "postmortems:incident_delete", "postmortems:trash", "postmortems:trash_purge",
+    # Admins' pages: axe runs on them in tests/browser/test_trackers.py.
+    "trackers:connection_create", "trackers:connection_edit",
 }
 
 # Read-only pages of the SLO app added with the monthly report (GET only; every role reads them):

@@ -81,7 +81,7 @@ def _actions(context, meeting, bound, users):
     incident = meeting.postmortem.incident
     orphans = {item.pk: item for item in meeting.orphaned_items()}
     items = list(ActionItem.objects.filter(incident_id=incident.pk).with_flags()
-                 .select_related("owner"))
+                 .select_related("owner", "ticket_link"))
     context["items"] = [
         (item, orphans.get(item.pk),
          bound.get(f"item-{item.pk}") or ActionItemForm(

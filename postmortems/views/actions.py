@@ -16,6 +16,7 @@ from postmortems.permissions import editable_action_items, require_edit
 from postmortems.revisions.concurrency import save_or_conflict
 from postmortems.views import is_htmx, safe_next
 from postmortems.views.editor import render_section
+from trackers.models import with_tickets
 
 PAGE_SIZE = 50
 CSV_COLUMNS = ["incident", "priority", "action", "owner", "due", "ticket", "status", "orphaned",
@@ -84,8 +85,8 @@ def action_edit(request, pk):
 
 
 def filtered_items(request, form):
-    items = (ActionItem.objects.with_flags()
-             .select_related("incident", "owner", "addresses_why", "addresses_factor"))
+    items = with_tickets(ActionItem.objects.with_flags().select_related(
+        "incident", "owner", "addresses_why", "addresses_factor"))
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status")
     if status == "active":

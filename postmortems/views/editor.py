@@ -23,6 +23,7 @@ from postmortems.forms import (
 from postmortems.models import ActionItem, Postmortem, Presence
 from postmortems.revisions import changes
 from postmortems.views import is_htmx
+from trackers.models import with_tickets
 
 SECTIONS = ("document", "timeline", "whys", "actions")
 
@@ -66,8 +67,8 @@ def editor_context(request, postmortem, **forms):
     people = blameless.known_people()
     whys = list(postmortem.whys.all())
     factors = list(postmortem.factors.all())
-    items = (ActionItem.objects.filter(incident=incident).with_flags()
-             .select_related("owner", "addresses_why", "addresses_factor"))
+    items = with_tickets(ActionItem.objects.filter(incident=incident).with_flags()
+                         .select_related("owner", "addresses_why", "addresses_factor"))
     return {
         "incident": incident,
         "postmortem": postmortem,

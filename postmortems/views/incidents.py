@@ -11,6 +11,7 @@ from postmortems.forms import IncidentFilterForm, IncidentForm, StartPostmortemF
 from postmortems.models import ActionItem, Incident, Postmortem, Service
 from postmortems.permissions import can_edit, require_edit
 from postmortems.revisions.concurrency import save_or_conflict
+from trackers.models import with_tickets
 
 PAGE_SIZE = 25
 
@@ -91,8 +92,8 @@ def incident_detail(request, pk):
         Incident.objects.select_related("owner").prefetch_related("services"), pk=pk
     )
     postmortem = Postmortem.objects.filter(incident=incident).first()
-    items = (ActionItem.objects.filter(incident=incident).with_flags()
-             .select_related("owner", "addresses_why", "addresses_factor"))
+    items = with_tickets(ActionItem.objects.filter(incident=incident).with_flags()
+                         .select_related("owner", "addresses_why", "addresses_factor"))
     return render(request, "postmortems/incident_detail.html", {
         "incident": incident,
         "postmortem": postmortem,

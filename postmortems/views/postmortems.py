@@ -132,7 +132,7 @@ def postmortem_export(request, pk):
 def postmortem_print(request, pk):
     postmortem = get_postmortem(pk)
     items = (ActionItem.objects.filter(incident_id=pk).with_flags()
-             .select_related("owner").order_by("pk"))
+             .select_related("owner", "ticket_link").order_by("pk"))
     return render(request, "postmortems/postmortem_print.html", {
         "postmortem": postmortem, "incident": postmortem.incident,
         "timeline": postmortem.timeline_rows(), "whys": postmortem.whys.all(),

@@ -1,0 +1,53 @@
+"""Tracker fixtures: an encryption key, the local tracker servers, connections to them."""
+
+import pytest
+from cryptography.fernet import Fernet
+
+from tests.trackers.servers import FakeGitHub, FakeGitLab, FakeJira
+from trackers.models import TrackerConnection
+
+TEST_KEY = Fernet.generate_key().decode()
+
+
+@pytest.fixture(autouse=True)
+def tracker_settings(settings):
+    settings.TRACKER_ENCRYPTION_KEYS = [TEST_KEY]
+    settings.TRACKER_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.SITE_URL = "https://postmortems.example.com"
+    settings.TRACKER_RETRY_BACKOFF = 60
+    settings.TRACKER_POLL_INTERVAL = 300
+    return settings
+
+
+@pytest.fixture
+def tracker_server():
+    """tracker_server(kind) → a running fake tracker of that kind."""
+    servers = []
+
+    def start(kind, **kwargs):
+        server = {"jira_cloud": lambda: FakeJira(**kwargs),
+                  "jira_dc": lambda: FakeJira(data_center=True, **kwargs),
+                  "github": lambda: FakeGitHub(**kwargs),
+                  "gitlab": lambda: FakeGitLab(**kwargs)}[kind]()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def connect(server, name=None, is_default=True, **fields):
+    """A TrackerConnection to a fake tracker, saved the way the form saves it."""
+    connection = TrackerConnection(
+        name=name or f"{server.kind} tracker", kind=server.kind, base_url=server.url,
+        project=server.project, email=server.email if server.kind == "jira_cloud" else "",
+        is_default=is_default, **fields)
+    connection.token = server.token
+    connection.webhook_secret = server.secret
+    connection.full_clean()
+    connection.save()
+    return connection
+
+
+KINDS = ["jira_cloud", "jira_dc", "github", "gitlab"]
