@@ -121,6 +121,12 @@ class SsoBackend(OIDCAuthenticationBackend):
         self.OIDC_RP_IDP_SIGN_KEY = None
         return super().authenticate(request, **kwargs)
 
+    def get_user(self, user_id):
+        """The signed-in user of a session, unless deactivated meanwhile (mozilla-django-oidc's
+        own would keep a deactivated user's sessions working)."""
+        user = super().get_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def verify_token(self, token, **kwargs):
         payload = super().verify_token(token, **kwargs)
         audience = payload.get("aud")

@@ -75,3 +75,13 @@ def test_a_replayed_callback_is_a_message_not_a_500(client, sso):
 def test_signing_out_without_single_sign_on_stays_here(editor_client):
     response = editor_client.post("/accounts/logout/")
     assert response.status_code == 302 and response["Location"] == "/accounts/login/"
+
+
+def test_deactivating_a_user_ends_their_single_sign_on_sessions(sso, admin_client, viewer):
+    from django.test import Client
+
+    browser = Client()  # the viewer's own, beside the admin's
+    browser.force_login(viewer, backend="accounts.sso.SsoBackend")
+    assert browser.get("/").status_code == 200
+    admin_client.post(f"/accounts/users/{viewer.pk}/deactivate/")
+    assert browser.get("/").status_code == 302  # back to the login page
