@@ -115,16 +115,22 @@ def measure_raw(spec, client, at):
 
 def read_recorded(specs, client, at):
     """Measurements for the SLOs whose recorded series exist for their current revision;
-    one query per window whatever the number of SLOs. Calendar SLOs are left to the raw path
-    (their recorded window ratio is the rolling equivalent, not the period so far)."""
+    one query per window whatever the number of SLOs, all sent at once. Calendar SLOs are left
+    to the raw path (their recorded window ratio is the rolling equivalent, not the period so
+    far)."""
     by_slug = {spec.slug: spec for spec in specs if not spec.calendar}
     values, series = {}, {}
-    for key, metric in rules.RECORDED_METRICS.items():
-        for sample in client.query(metric, at):
+    queries = {**rules.RECORDED_METRICS, None: rules.SERIES_METRIC}
+    with ThreadPoolExecutor(max_workers=len(queries), thread_name_prefix="slo-read") as pool:
+        # All at once: a remote Prometheus's latency is paid once, not once per window.
+        answers = {key: pool.submit(client.query, metric, at) for key, metric in queries.items()}
+    series_answer = answers.pop(None)
+    for key, answer in answers.items():
+        for sample in answer.result():
             spec = by_slug.get(sample.labels.get("slo"))
             if spec and sample.labels.get("slo_revision") == spec.revision:
                 values.setdefault(spec.slug, {})[key] = sample.value
-    for sample in client.query(rules.SERIES_METRIC, at):
+    for sample in series_answer.result():
         spec = by_slug.get(sample.labels.get("slo"))
         if spec and sample.labels.get("slo_revision") == spec.revision:
             series.setdefault(spec.slug, {})[sample.labels.get("side")] = sample.value
