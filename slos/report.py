@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from slos import budget, impacts, periods
 from slos.models import IncidentImpact, MonthlyResult
-from slos.prometheus import QueryError
+from slos.prometheus import TRANSIENT_KINDS, QueryError
 
 log = logging.getLogger(__name__)
 
@@ -73,55 +73,75 @@ def due(result, period, now):
 
 
 def measure(slo, period, client, now, retention=None):
-    """An unsaved MonthlyResult of ``slo`` over ``period`` (two queries at most)."""
+    """(an unsaved MonthlyResult of ``slo`` over ``period``, the fault kind or None): two
+    queries at most."""
     end = min(period.end, now)
     result = MonthlyResult(slo=slo, month=periods.as_date(period), target=slo.target,
                            final=now >= period.end, measured_at=now)
+    if period.start >= now:
+        result.status, result.error = MonthlyResult.Status.NO_DATA, f"{period.name} has not begun"
+        return result, None
     if retention is not None and period.start < now - timedelta(seconds=retention):
         result.status = MonthlyResult.Status.OUTSIDE_RETENTION
         result.error = (f"the data source keeps {retention / budget.DAY:g} days; "
                         f"{period.name} began before that")
-        return result
+        return result, None
     seconds = max(periods.MIN_RANGE_SECONDS, int((end - period.start).total_seconds()))
     try:
         total = impacts.events(slo, client, "total", seconds, end)
         bad = impacts.events(slo, client, "bad", seconds, end)
     except QueryError as error:
-        result.status = (MonthlyResult.Status.NO_DATA if error.no_data
-                         else MonthlyResult.Status.ERROR)
-        result.error = error.message
-        return result
+        return failed(result, error), error.kind
     if total <= 0:
         result.status, result.error = MonthlyResult.Status.NO_DATA, "no events in the month"
-        return result
+        return result, None
     result.status = MonthlyResult.Status.OK
     result.total_events, result.bad_events = total, min(max(0.0, bad), total)
+    return result, None
+
+
+def failed(result, error):
+    result.status = (MonthlyResult.Status.NO_DATA if error.no_data
+                     else MonthlyResult.Status.ERROR)
+    result.error = error.message
     return result
 
 
-def measure_many(slos, period, now, stats=None):
-    """Measure and store the month of each SLO: one client and at most one retention read per
-    data source, two queries per SLO, one upsert. Returns {slo id: result}."""
+def measure_many(pairs, now, stats=None):
+    """Measure and store (slo, period) pairs: one client and at most one retention read per
+    data source, two queries per pair, one upsert. A data source that cannot be reached
+    (refused, timeout, 5xx) is not asked again in the same call: its remaining pairs get the
+    same error at once, so a request never waits N x the timeout. Returns the results."""
     by_source = {}
-    for slo in slos:
-        by_source.setdefault(slo.data_source_id, (slo.data_source, []))[1].append(slo)
+    for slo, period in pairs:
+        by_source.setdefault(slo.data_source_id, (slo.data_source, []))[1].append((slo, period))
     results = []
     for source, members in by_source.values():
         with source.client() as client:
-            retention = source.retention_seconds
+            retention, down = source.retention_seconds, None
             if retention is None:
-                retention = _read_retention(source, client)
-            results += [measure(slo, period, client, now, retention) for slo in members]
+                retention, down = _read_retention(source, client)
+            for slo, period in members:
+                blank = MonthlyResult(slo=slo, month=periods.as_date(period), target=slo.target,
+                                      final=now >= period.end, measured_at=now)
+                if down is not None:
+                    results.append(failed(blank, down))
+                    continue
+                result, fault = measure(slo, period, client, now, retention)
+                if fault in TRANSIENT_KINDS:
+                    down = QueryError(fault, result.error)
+                results.append(result)
         if stats is not None:
             stats["queries"] = stats.get("queries", 0) + client.queries
     MonthlyResult.objects.bulk_create(
         results, update_conflicts=True, unique_fields=["slo", "month"],
         update_fields=["status", "target", "total_events", "bad_events", "final", "error",
                        "measured_at"])
-    return {result.slo_id: result for result in results}
+    return results
 
 
 def _read_retention(source, client):
+    """(retention seconds or None, the error when the data source is down)."""
     from slos import coverage
     from slos.models import DataSource
 
@@ -129,11 +149,11 @@ def _read_retention(source, client):
         info = client.runtime_info()
     except QueryError as error:
         log.info("retention of %s not read: %s", source, error.message)
-        return None
+        return None, error if error.kind in TRANSIENT_KINDS else None
     retention = coverage.retention_seconds(info.get("storageRetention"))
     DataSource.objects.filter(pk=source.pk).update(retention_seconds=retention)
     source.retention_seconds = retention
-    return retention
+    return retention, None
 
 
 def rows(slos, period, now=None, limit=MEASURE_LIMIT, stats=None):
@@ -147,7 +167,9 @@ def rows(slos, period, now=None, limit=MEASURE_LIMIT, stats=None):
     stored = {r.slo_id: r for r in MonthlyResult.objects.filter(
         slo__in=slos, month=periods.as_date(period))}
     todo = [slo for slo in slos if due(stored.get(slo.pk), period, now)]
-    stored.update(measure_many(todo[:limit], period, now, stats) if todo[:limit] else {})
+    if todo[:limit]:
+        stored.update({r.slo_id: r for r in measure_many(
+            [(slo, period) for slo in todo[:limit]], now, stats)})
     queued = [slo for slo in todo[limit:] if slo.pk not in stored]
     incidents = incidents_by_slo(slos, period)
     return [Row(slo, period, stored.get(slo.pk), incidents.get(slo.pk, []))
@@ -163,13 +185,11 @@ def months_of(slo, now=None, count=MONTHS_PER_SLO, limit=MONTHS_PER_SLO):
         months.append(months[-1].previous())
     stored = {r.month: r for r in slo.monthly_results.filter(
         month__gte=periods.as_date(months[-1]))}
-    by_month, measured = {}, 0
-    for period in months:
-        result = stored.get(periods.as_date(period))
-        if due(result, period, now) and measured < limit:
-            result = measure_many([slo], period, now)[slo.pk]
-            measured += 1
-        by_month[period.key] = result
+    wanted = [p for p in months if due(stored.get(periods.as_date(p)), p, now)][:limit]
+    if wanted:
+        for result in measure_many([(slo, period) for period in wanted], now):
+            stored[result.month] = result
+    by_month = {period.key: stored.get(periods.as_date(period)) for period in months}
     incidents = incidents_by_slo([slo], periods.Period("monthly", months[-1].start,
                                                        months[0].end))
     return [Row(slo, period, by_month[period.key],
@@ -190,19 +210,24 @@ def incidents_by_slo(slos, period):
     return found
 
 
+def default_month(now=None):
+    """The month that just ended."""
+    return periods.month_of(now or timezone.now()).previous()
+
+
 def measure_month(period=None, now=None):
     """The worker's job: measure ``period`` (default: the month that just ended) for every
     SLO whose stored result is due. Returns the number measured."""
     from slos.models import SLO
 
     now = now or timezone.now()
-    period = period or periods.month_of(now).previous()
+    period = period or default_month(now)
     slos = list(SLO.objects.select_related("data_source"))
     stored = {r.slo_id: r for r in MonthlyResult.objects.filter(
         month=periods.as_date(period))}
     todo = [slo for slo in slos if due(stored.get(slo.pk), period, now)]
     for start in range(0, len(todo), 200):
-        measure_many(todo[start:start + 200], period, now)
+        measure_many([(slo, period) for slo in todo[start:start + 200]], now)
     return len(todo)
 
 

@@ -196,3 +196,33 @@ def test_one_slos_months(client, viewer, calendar_source, make_slo, at_now):
     assert page.index("November 2026") < page.index("October 2026")
     assert "not measured (outside Prometheus retention)" in page  # September and before
     assert page.count('data-verdict="met"') >= 1
+
+
+def test_a_data_source_that_is_down_is_asked_once_per_request(offline_source, make_slo):
+    slos = [slo_on(make_slo, offline_source, name=f"SLO {i}") for i in range(5)]
+    stats = {}
+    rows, queued = report.rows(slos, OCTOBER, NOW, stats=stats)
+    assert stats["queries"] == 1 and not queued  # the retention read, refused
+    assert {row.result.status for row in rows} == {MonthlyResult.Status.ERROR}
+    assert "cannot talk to" in rows[4].result.error
+    months = report.months_of(slos[0], NOW)
+    assert len(months) == report.MONTHS_PER_SLO
+    assert {row.result.status for row in months} == {MonthlyResult.Status.ERROR}
+
+
+def test_the_command_measures_stores_and_prints_a_month(calendar_source, make_slo, at_now,
+                                                        capsys):
+    from django.core.management import CommandError, call_command
+
+    slo_on(make_slo, calendar_source)
+    call_command("slo_report", "--month", "2026-10")
+    lines = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert lines[0] == report.CSV_COLUMNS and lines[1][:2] == ["2026-10", "checkout"]
+    assert lines[1][6] == "Measured" and lines[1][8] == "yes"
+    assert MonthlyResult.objects.get().final
+    call_command("slo_report")  # the month that just ended: October, on 12 November
+    assert MonthlyResult.objects.count() == 1
+    for month, message in (("2027-01", "January 2027 has not begun"),
+                           ("someday", "is not a month like 2026-11")):
+        with pytest.raises(CommandError, match=message):
+            call_command("slo_report", "--month", month)
