@@ -96,3 +96,50 @@ def test_no_page_has_an_accessibility_violation(live_server, page, login, site, 
     found = walk(page, live_server, site)
     print(axe.dump(found))
     assert not any(found.values()), axe.describe(found)
+
+
+# The main pages at 200 % zoom on a 1280 px wide screen: 640 CSS px.
+MAIN_PAGES = ["home", "postmortems:incident_list", "postmortems:incident_detail",
+              "postmortems:postmortem_edit", "postmortems:postmortem_print",
+              "postmortems:action_list", "meetings:list", "meetings:run", "slos:dashboard",
+              "slos:detail", "slos:edit", "accounts:profile"]
+
+
+def test_the_main_pages_reflow_at_200_percent_zoom(live_server, page, login, site, editor,
+                                                   screenshot):
+    """WCAG 1.4.10: at 640 CSS px nothing scrolls sideways but a wide table in its own box."""
+    login(editor)
+    page.set_viewport_size({"width": 640, "height": 360})
+    wide = {}
+    for name in MAIN_PAGES:
+        for label, args, query in PAGES[name][:1]:
+            page.goto(live_server.url + reverse(name, args=args(site)) + query)
+            page.wait_for_load_state("networkidle")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 640:  # what sticks out (not counting inside a table's own box)
+                wide[f"{label}: {width} px"] = page.evaluate("""() =>
+                    [...document.querySelectorAll("body *")]
+                    .filter(el => el.getBoundingClientRect().right > 641
+                            && !el.parentElement.closest(".table-responsive"))
+                    .slice(0, 8).map(el => el.tagName + "." + el.className)""")
+            screenshot(page, f"reflow-640-{name.replace(':', '-')}")
+    assert wide == {}
+
+
+def test_forced_colours_keep_what_colour_alone_said(live_server, page, login, site, editor,
+                                                    screenshot):
+    """Windows high contrast (forced colours) drops backgrounds: the current agenda step is
+    still marked (an outline), highlighted rows still say why in words (their badges)."""
+    login(editor)
+    page.emulate_media(forced_colors="active")
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{live_server.url}{reverse('meetings:run', args=[site['meeting'].pk])}"
+              "?section=actions")
+    outline = "el => getComputedStyle(el).outlineStyle"
+    assert page.locator(".agenda-step.is-current").evaluate(outline) != "none"
+    assert page.locator(".agenda-step:not(.is-current)").first.evaluate(outline) == "none"
+    screenshot(page, "forced-colours-meeting")
+    page.goto(f"{live_server.url}{reverse('postmortems:action_list')}")
+    assert page.locator("tr.table-danger [data-testid=orphan-badge]").count() == 1
+    assert page.locator("tr.table-warning .badge-overdue").count() == 1
+    screenshot(page, "forced-colours-actions")
