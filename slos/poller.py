@@ -44,8 +44,8 @@ class Spec:
     revision: str
     budget: float
     window: str
-    queries: dict
-    calendar: bool = False  # window name ("window", "5m", …) -> error-ratio PromQL
+    queries: dict  # window name ("window", "5m", …) -> error-ratio PromQL
+    calendar: bool = False  # measured over its period so far: always raw
 
 
 @dataclass
