@@ -4,7 +4,6 @@ import pytest
 from cryptography.fernet import Fernet
 
 from tests.trackers.servers import FakeGitHub, FakeGitLab, FakeJira
-from trackers.models import TrackerConnection
 
 TEST_KEY = Fernet.generate_key().decode()
 
@@ -35,19 +34,3 @@ def tracker_server():
     yield start
     for server in servers:
         server.stop()
-
-
-def connect(server, name=None, is_default=True, **fields):
-    """A TrackerConnection to a fake tracker, saved the way the form saves it."""
-    connection = TrackerConnection(
-        name=name or f"{server.kind} tracker", kind=server.kind, base_url=server.url,
-        project=server.project, email=server.email if server.kind == "jira_cloud" else "",
-        is_default=is_default, **fields)
-    connection.token = server.token
-    connection.webhook_secret = server.secret
-    connection.full_clean()
-    connection.save()
-    return connection
-
-
-KINDS = ["jira_cloud", "jira_dc", "github", "gitlab"]

@@ -19,6 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from trackers.models import TrackerConnection
+
 PAYLOADS = Path(__file__).parent / "payloads"
 
 
@@ -303,3 +305,21 @@ class FakeGitLab(FakeTracker):
         body = json.dumps(payload).encode()
         return {"X-Gitlab-Event": "Issue Hook",
                 "X-Gitlab-Token": self.secret if secret is None else secret}, body, {}
+
+
+# --- Connections to them -------------------------------------------------------------------
+
+def connect(server, name=None, is_default=True, **fields):
+    """A TrackerConnection to a fake tracker, saved the way the form saves it."""
+    connection = TrackerConnection(
+        name=name or f"{server.kind} tracker", kind=server.kind, base_url=server.url,
+        project=server.project, email=server.email if server.kind == "jira_cloud" else "",
+        is_default=is_default, **fields)
+    connection.token = server.token
+    connection.webhook_secret = server.secret
+    connection.full_clean()
+    connection.save()
+    return connection
+
+
+KINDS = ["jira_cloud", "jira_dc", "github", "gitlab"]

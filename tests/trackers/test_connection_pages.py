@@ -6,7 +6,7 @@ tests/accounts walks these URLs, NEEDS_ADMIN_ROLE in tests/routes.py.)"""
 import pytest
 from django.urls import reverse
 
-from tests.trackers.conftest import connect
+from tests.trackers.servers import connect
 from trackers import crypto
 from trackers.models import ServiceTracker, TrackerConnection
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from postmortems.models import ActionItem
-from tests.trackers.conftest import KINDS, connect
+from tests.trackers.servers import KINDS, connect
 from trackers import sync, tasks
 from trackers.models import TicketLink
 

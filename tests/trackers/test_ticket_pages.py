@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from postmortems.models import ActionItem
-from tests.trackers.conftest import connect
+from tests.trackers.servers import connect
 from trackers.models import ServiceTracker, TicketLink, TrackerConnection
 
 pytestmark = pytest.mark.django_db

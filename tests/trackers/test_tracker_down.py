@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from postmortems.models import ActionItem
-from tests.trackers.conftest import connect
+from tests.trackers.servers import connect
 from trackers import sync, tasks
 from trackers.base import Issue
 from trackers.models import TicketLink

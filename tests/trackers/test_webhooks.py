@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from postmortems.models import ActionItem
-from tests.trackers.conftest import KINDS, connect
+from tests.trackers.servers import KINDS, connect
 from trackers.models import TicketLink
 
 pytestmark = pytest.mark.django_db
