@@ -19,6 +19,7 @@ import logging
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -141,17 +142,31 @@ def read_recorded(specs, client, at):
     }
 
 
-def store(measurements, at):
-    """Save snapshots and point each SLO at its newest one (a fixed number of queries)."""
-    measurements = list(measurements)
+def cycle_start(now=None):
+    """The start of the beat's poll cycle ``now`` falls in (a multiple of SLO_POLL_INTERVAL
+    since the epoch): the key under which a cycle stores its snapshots."""
+    now = now or timezone.now()
+    interval = settings.SLO_POLL_INTERVAL
+    return datetime.fromtimestamp(int(now.timestamp()) // interval * interval, tz=UTC)
+
+
+def store(measurements, at, cycle=None):
+    """Save snapshots and point each SLO at its newest one (a fixed number of queries). With
+    a ``cycle``, one row per SLO and cycle: measuring the cycle again rewrites its row."""
+    measurements = list({m.slo_id: m for m in measurements}.values())
     if not measurements:
         return []
-    snapshots = Snapshot.objects.bulk_create([
-        Snapshot(slo_id=m.slo_id, taken_at=at, status=m.status, fault=m.fault, error=m.error,
-                 sli=m.sli, budget_remaining=m.budget_remaining, error_ratios=m.error_ratios,
-                 source=m.source)
-        for m in measurements
-    ])
+    rows = [Snapshot(slo_id=m.slo_id, taken_at=at, cycle=cycle, status=m.status, fault=m.fault,
+                     error=m.error, sli=m.sli, budget_remaining=m.budget_remaining,
+                     error_ratios=m.error_ratios, source=m.source)
+            for m in measurements]
+    if cycle is None:
+        snapshots = Snapshot.objects.bulk_create(rows)
+    else:
+        snapshots = Snapshot.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["slo", "cycle"],
+            update_fields=["taken_at", "status", "fault", "error", "sli", "budget_remaining",
+                           "error_ratios", "source"])
     ids = [snapshot.slo_id for snapshot in snapshots]
     with transaction.atomic():
         # One plain UPDATE (bulk_update's CASE of 1,000 branches cost seconds to build).
@@ -171,8 +186,10 @@ def store(measurements, at):
     return snapshots
 
 
-def poll(slos=None, at=None, max_workers=None, stats=None, measure_coverage=True):
-    """Run one poll cycle over ``slos`` (default: all). Returns the new snapshots; ``stats``
+def poll(slos=None, at=None, max_workers=None, stats=None, measure_coverage=True, cycle=None):
+    """Run one poll cycle over ``slos`` (default: all); the beat's cycle passes its ``cycle``
+    (``cycle_start()``) so that running it again writes nothing twice. Returns the snapshots
+    written; ``stats``
     (a dict), if given, receives the number of queries sent and of SLOs read each way."""
     at = at or timezone.now().replace(microsecond=0)
     slos = list(SLO.objects.select_related("data_source").all() if slos is None else slos)
@@ -205,15 +222,15 @@ def poll(slos=None, at=None, max_workers=None, stats=None, measure_coverage=True
                     if fault is not None and not fault.no_data and fault.kind != HTTP_4XX:
                         # The data source itself is down: every SLO on it says so, without
                         # a queue of raw queries that would fail the same way.
-                        stored += store([failure(s.slo_id, fault) for s in specs], at)
+                        stored += store([failure(s.slo_id, fault) for s in specs], at, cycle)
                         continue
-                    stored += store(found.values(), at)
+                    stored += store(found.values(), at, cycle)
                     for spec in specs:
                         if spec.slo_id not in found:
                             pending[pool.submit(measure_raw, spec, clients[pk], at)] = spec
                 if measured and (len(measured) >= STORE_BATCH or not pending
                                  or time.monotonic() >= flush_at):
-                    stored += store(measured, at)
+                    stored += store(measured, at, cycle)
                     measured, flush_at = [], time.monotonic() + STORE_EVERY_SECONDS
     finally:
         for client in clients.values():

@@ -20,7 +20,7 @@ def poll_all():
 
 
 def _poll_cycle():
-    snapshots = poller.poll()
+    snapshots = poller.poll(cycle=poller.cycle_start())
     retry = [s.slo_id for s in snapshots
              if s.status == Snapshot.Status.ERROR and s.fault in TRANSIENT_KINDS]
     for slo_id in retry:

@@ -96,6 +96,10 @@ class Snapshot(models.Model):
     error_ratios = models.JSONField(default=dict, blank=True,
                                     help_text='Error ratio per window, e.g. {"5m": 0.001}')
     source = models.CharField(max_length=10, choices=Source, default=Source.RAW)
+    cycle = models.DateTimeField(
+        null=True, blank=True, editable=False,
+        help_text="The start of the beat's poll cycle that wrote it (one row per SLO and "
+                  "cycle); empty for a poll of one SLO (Poll now, a retry).")
 
     objects = SnapshotQuerySet.as_manager()
 
@@ -108,6 +112,9 @@ class Snapshot(models.Model):
                 condition=~models.Q(status="ok") | models.Q(sli__isnull=False),
                 name="slos_snapshot_ok_has_sli",
             ),
+            # A cycle run twice (a worker lost mid-poll and the task redelivered, a second
+            # beat) rewrites its rows instead of adding a second snapshot.
+            models.UniqueConstraint(fields=["slo", "cycle"], name="slos_snapshot_one_per_cycle"),
         ]
 
     def __str__(self):

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 
 from slos.models import Snapshot
 from slos.tasks import poll_all
@@ -66,3 +67,8 @@ def test_a_worker_killed_mid_poll_leaves_the_next_cycle_right(
     assert result["polled"] == 1
     (snapshot,) = Snapshot.objects.filter(slo=slo)
     assert snapshot.status == Snapshot.Status.OK
+    # The killed task redelivered within the cycle rewrites that cycle's row, adds none.
+    with override_settings(SLO_POLL_INTERVAL=10**9):  # one cycle, whatever the clock
+        poll_all()
+        poll_all()
+    assert Snapshot.objects.filter(slo=slo).count() == 2  # the cycle above's, and this one's
