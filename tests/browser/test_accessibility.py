@@ -1,7 +1,8 @@
 """Accessibility: axe-core (WCAG 2.1 A and AA, and its best practices) finds nothing on any
-page a person reaches, as a viewer and as an editor. The pages come from tests/routes.py:
-every GET URL of the site is a page there or a fragment/file in NOT_PAGES, so a new page is
-walked as soon as it is named."""
+page a person reaches, as a viewer, an editor and an admin (who also sees the admins' pages).
+The pages come from tests/routes.py: every GET URL of the site is a page there or a
+fragment/file in NOT_PAGES, so a new page is walked as soon as it is named. Also: reflow at
+200 % zoom, forced colours."""
 
 from datetime import date, timedelta
 
@@ -81,7 +82,7 @@ def urls(site):
 
 def walk(page, live_server, site):
     found = {}
-    for label, url in urls(site):
+    for label, url in [*urls(site), ("page not found", "/no-such-page/")]:
         response = page.goto(live_server.url + url)
         assert response.status < 500, f"{label} ({url}) answered {response.status}"
         page.wait_for_load_state("networkidle")
@@ -89,7 +90,7 @@ def walk(page, live_server, site):
     return found
 
 
-@pytest.mark.parametrize("persona", ["viewer", "editor"])
+@pytest.mark.parametrize("persona", ["viewer", "editor", "admin"])
 def test_no_page_has_an_accessibility_violation(live_server, page, login, site, persona,
                                                 request):
     login(request.getfixturevalue(persona))
