@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.models import ApiToken
 from postmortems.models import ActionItem, EditConflict, Meeting, Postmortem, TimelineEntry
@@ -144,3 +145,31 @@ def test_forced_colours_keep_what_colour_alone_said(live_server, page, login, si
     assert page.locator("tr.table-danger [data-testid=orphan-badge]").count() == 1
     assert page.locator("tr.table-warning .badge-overdue").count() == 1
     screenshot(page, "forced-colours-actions")
+
+
+def test_the_editor_and_the_meeting_with_their_forms_open(live_server, page, login, site,
+                                                           editor):
+    """What a page shows once used: the editor's in-place forms (a timeline entry, a why, a
+    factor) swapped in, one of them refused with its error; every folded form of each
+    meeting section unfolded."""
+    login(editor)
+    found = {}
+    incident = site["incident"]
+    page.goto(f"{live_server.url}{reverse('postmortems:postmortem_edit', args=[incident.pk])}")
+    for row in (f"#entry-{site['entry'].pk}", f"#why-{site['why'].pk}",
+                f"#factor-{site['factor'].pk}"):
+        page.locator(row).get_by_role("link", name="Edit").click()
+        expect(page.locator(f"{row} form")).to_be_visible()
+    why_form = page.locator(f"#why-{site['why'].pk} form")
+    why_form.get_by_label("Question").fill("")
+    why_form.get_by_role("button", name="Save").click()
+    expect(page.locator(f"#why-{site['why'].pk} .invalid-feedback")).to_be_visible()
+    found["editor, forms open, one refused"] = axe.violations(page)
+
+    meeting = site["meeting"]
+    for key in ("opening", "timeline", "analysis", "actions", "closing"):
+        page.goto(f"{live_server.url}{reverse('meetings:run', args=[meeting.pk])}"
+                  f"?section={key}")
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        found[f"meeting {key}, forms unfolded"] = axe.violations(page)
+    assert not any(found.values()), axe.describe(found)
