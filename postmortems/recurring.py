@@ -255,19 +255,18 @@ def link_all_root_causes(batch=500):
     return len(ids)
 
 
+# Ranked by the stored count; the other incidents in the trash are taken out afterwards (the
+# trash is small: its ids come once, as an InitPlan, not per row), so a group that lost some
+# to the trash ranks by what is left among the first 100.
 RECURRING_SQL = """
-SELECT rc.incident_id, a.answer, live.others
+SELECT rc.incident_id, a.answer, rc.others,
+       (SELECT coalesce(array_agg(t.id), '{}') FROM postmortems_incident t
+        WHERE t.deleted_at IS NOT NULL) AS trashed
 FROM postmortems_recurringcause rc
 JOIN postmortems_incident ia ON ia.id = rc.incident_id AND ia.deleted_at IS NULL
 JOIN postmortems_why a ON a.id = rc.why_id
-CROSS JOIN LATERAL (  -- the other incidents, but those in the trash
-    SELECT jsonb_agg(io.id ORDER BY io.id) AS others, count(*) AS repeats
-    FROM postmortems_incident io
-    WHERE io.id IN (SELECT jsonb_array_elements_text(rc.others)::bigint)
-      AND io.deleted_at IS NULL
-) live
-WHERE ia.started_at >= %s AND live.repeats > 0
-ORDER BY live.repeats DESC, rc.incident_id DESC
+WHERE ia.started_at >= %s
+ORDER BY rc.repeats DESC, rc.incident_id DESC
 LIMIT 100
 """
 
@@ -275,8 +274,14 @@ LIMIT 100
 def _pg_groups(since):
     with connection.cursor() as cursor:
         cursor.execute(RECURRING_SQL, [since])
-        return [(text, [incident_id, *(json.loads(others) if isinstance(others, str) else others)])
-                for incident_id, text, others in cursor.fetchall()]
+        rows = cursor.fetchall()
+    groups = []
+    for incident_id, text, others, trashed in rows:
+        others, trashed = (json.loads(others) if isinstance(others, str) else others), set(trashed)
+        live = [other for other in others if other not in trashed]
+        if live:
+            groups.append((text, [incident_id, *live]))
+    return sorted(groups, key=lambda group: (-len(group[1]), -group[1][0]))
 
 
 def _python_groups(since):
