@@ -6,6 +6,8 @@
      theirs beside yours, in place of the form.
    - Adding a why, a factor, an action item or a timeline entry swaps only its own section
      (htmx), so input elsewhere stays.
+   - A why, a factor, an action item or a timeline entry is edited in place; Escape in its
+     form goes back to the row as saved.
    - Leaving the page with unsaved input asks first (and sends a pending autosave).
    - Who else has the editor open is shown, and the sections they change are refreshed unless
      you are typing in them (static/postmortems/live.js, shared with the meeting screen). */
@@ -97,6 +99,22 @@
     } else if (!form.hasAttribute("hx-post")) {
       form.removeAttribute("data-dirty");  // a plain post leaves the page with its input
     }
+  });
+
+  // --- Escape in a row edited in place: back to the row as saved ----------------------------
+  root.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !event.target.form) { return; }
+    var cancel = event.target.form.querySelector("a[hx-get]");
+    if (!cancel || !/Cancel/.test(cancel.textContent)) { return; }
+    event.preventDefault();
+    event.target.form.removeAttribute("data-dirty");
+    var row = cancel.getAttribute("hx-target");
+    document.addEventListener("htmx:afterSettle", function focusRow() {
+      document.removeEventListener("htmx:afterSettle", focusRow);
+      var edit = document.querySelector(row + " a[hx-get]");  // its Edit button
+      if (edit) { edit.focus(); }
+    });
+    cancel.click();
   });
 
   // --- Leaving with unsaved input ---------------------------------------------------------

@@ -135,6 +135,14 @@ def test_a_why_a_factor_and_an_action_item_are_edited_in_place_losing_nothing(
     expect(chain).to_contain_text("Every pooled connection was busy.")
     expect(chain.locator("li.root-cause")).to_have_count(1)
 
+    # Escape leaves a row's form without saving.
+    page.get_by_role("link", name="Edit factor No canary").click()
+    expect(page.get_by_role("form", name="Edit factor").get_by_label(
+        "Contributing factor")).to_be_focused()
+    page.keyboard.type(" typed by mistake")
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("link", name="Edit factor No canary")).to_be_focused()
+    expect(page.get_by_test_id("factors")).not_to_contain_text("by mistake")
     page.get_by_role("link", name="Edit factor No canary").click()
     page.get_by_role("form", name="Edit factor").get_by_label("Contributing factor").fill(
         "No canary for configuration changes")
