@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from postmortems.models import EditConflict, Meeting, TimelineEntry
 from tests import factories
 from tests.slos.servers import free_port
+from tests.trackers.servers import TEST_KEY as TRACKER_TEST_KEY
 from trackers.models import TrackerConnection
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,6 +79,9 @@ def celery_worker_process(django_db_setup, django_db_blocker, celery_queue_per_t
         f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{test_db}"
     )
     env["CELERY_TASK_DEFAULT_QUEUE"] = celery_queue_per_test_worker
+    # Ticket trackers on, calling the tests' local tracker servers (tests/trackers/servers.py).
+    env["TRACKER_ENCRYPTION_KEY"] = TRACKER_TEST_KEY
+    env["TRACKER_ALLOWED_HOSTS"] = "127.0.0.1"
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"celery-worker{celery_queue_per_test_worker}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(

@@ -1,11 +1,8 @@
 """Tracker fixtures: an encryption key, the local tracker servers, connections to them."""
 
 import pytest
-from cryptography.fernet import Fernet
 
-from tests.trackers.servers import FakeGitHub, FakeGitLab, FakeJira
-
-TEST_KEY = Fernet.generate_key().decode()
+from tests.trackers.servers import TEST_KEY, FakeGitHub, FakeGitLab, FakeJira
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from trackers.models import TrackerConnection
 
 PAYLOADS = Path(__file__).parent / "payloads"
+# The tests' TRACKER_ENCRYPTION_KEY (the Celery worker process of the tests gets it too).
+TEST_KEY = "mX3bq0Qe1c9JZ7w1n3m2yQm6x9bV8sTq4rP2oL5kH0A="
 
 
 def recorded(name):
