@@ -178,3 +178,26 @@ def test_the_action_pages_cost_the_same_queries_with_tickets(tracker_server, mak
         TicketLink.objects.create(item=linked, connection=tracker, reference=str(n + 10),
                                   key=f"acme/shop#{n}", state="open")
     assert {p: count(p) for p in before} == before
+
+
+@pytest.mark.parametrize("where", ["incident", "editor", "actions", "print", "meeting"])
+def test_the_badge_is_beside_the_item_everywhere_it_appears(tracker_server, make, editor,
+                                                           editor_client, where):
+    from postmortems.models import Meeting
+
+    connection = connect(tracker_server("jira_cloud"))
+    incident = make.incident()
+    postmortem = make.postmortem(incident)
+    item = make.action_item(incident, ticket="OPS-3")
+    TicketLink.objects.create(item=item, connection=connection, reference="OPS-3", key="OPS-3",
+                              url="https://acme.atlassian.net/browse/OPS-3", state="open",
+                              state_name="In Progress")
+    meeting = Meeting.start(postmortem, editor)
+    path = {"incident": f"/incidents/{incident.pk}/",
+            "editor": f"/incidents/{incident.pk}/postmortem/",
+            "actions": "/actions/",
+            "print": f"/incidents/{incident.pk}/postmortem/print/",
+            "meeting": reverse("meetings:section", args=[meeting.pk, "actions"])}[where]
+    page = editor_client.get(path).content.decode()
+    assert 'href="https://acme.atlassian.net/browse/OPS-3"' in page
+    assert "In Progress</span>" in page
