@@ -114,13 +114,18 @@ def start_proxy(upstream, latency):
 
 
 def timed_cycles(slos, cycles, max_workers=None):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from slos import poller
 
     durations, stats = [], {}
     for _ in range(cycles):
         started = time.perf_counter()
-        snapshots = poller.poll(slos, stats=stats, max_workers=max_workers)
+        with CaptureQueriesContext(connection) as queries:
+            snapshots = poller.poll(slos, stats=stats, max_workers=max_workers)
         durations.append(time.perf_counter() - started)
+        stats["database_queries"] = len(queries)
         assert len(snapshots) == len(slos)
     return durations, dict(stats)
 
@@ -164,11 +169,12 @@ def main(argv):
         slos = list(SLO.objects.select_related("service", "data_source")
                     .filter(pk__in=[s.pk for s in recorded_slos]))
         results = {"slos": options.slos, "load_average": list(os.getloadavg())}
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         text = rules.to_yaml(slos)
         results["rules_seconds"] = time.perf_counter() - started
+        results["rules_cpu_seconds"] = time.process_time() - cpu
         print(f"rules for {options.slos} SLOs generated in {results['rules_seconds']:.2f} s "
-              f"({len(text) / 1e6:.1f} MB)")
+              f"({results['rules_cpu_seconds']:.2f} s of CPU; {len(text) / 1e6:.1f} MB)")
         (folder / "rules.yml").write_text(text)
         (folder / "prometheus.yml").write_text(json.dumps({
             "global": {"scrape_interval": "1s", "evaluation_interval": "15s"},
@@ -204,10 +210,12 @@ def main(argv):
         durations, stats = timed_cycles(slos, options.cycles)
         print(f"poll cycle, {options.slos} SLOs via recorded series: "
               f"median {statistics.median(durations):.2f} s, best {min(durations):.2f} s "
-              f"over {options.cycles} cycles; {stats['queries']} Prometheus queries a cycle; "
+              f"over {options.cycles} cycles; {stats['queries']} Prometheus and "
+              f"{stats['database_queries']} database queries a cycle; "
               f"{stats['recorded']} recorded, {stats['raw']} raw")
 
         results["recorded_poll_seconds"] = statistics.median(durations)
+        results["recorded_poll_database_queries"] = stats["database_queries"]
 
         proxy, proxy_url = start_proxy(url, options.latency / 1000)
         remote = DataSource.objects.create(name="bench-remote", url=proxy_url,
