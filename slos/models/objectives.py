@@ -217,6 +217,9 @@ class SLO(models.Model):
                 errors[field] = parse_error[0].upper() + parse_error[1:] + "."
             elif expression and WINDOW_PLACEHOLDER not in expression:
                 errors[field] = (
+                    "Write the range as [$window]: a calendar SLO reads it over the period so "
+                    "far (computed at each poll) as well as over 5m, 1h, 6h…"
+                    if self.is_calendar else
                     "Write the range as [$window] (or as the SLO window, e.g. [28d]) so the "
                     "poller can read it over 5m, 1h, 6h… as well as over the whole window."
                 )

@@ -48,5 +48,6 @@ def test_a_literal_range_is_not_a_calendar_window(editor_client, service, offlin
         service, offline_source, window="monthly",
         good_query='sum(rate(http_requests_total{status!~"5.."}[30d]))',
         total_query="sum(rate(http_requests_total[30d]))"))
-    assert "Write the range as [$window]" in response.content.decode()
+    assert "Write the range as [$window]: a calendar SLO reads it over the period so far" \
+        in response.content.decode()
     assert not SLO.objects.exists()
