@@ -19,6 +19,11 @@ trap stop INT TERM EXIT
 
 # The demo workload the demo SLOs measure (http_requests_total and a latency histogram).
 $BIN/python manage.py demo_workload --port "$WORKLOAD_PORT" &
+# The site first: on a first start the SLO pages say "collecting data" until the backfill
+# below is in Prometheus and polled.
+$BIN/celery -A config worker --loglevel=INFO --concurrency=2 &
+$BIN/celery -A config beat --loglevel=INFO &
+$BIN/python manage.py runserver "127.0.0.1:$PORT" &
 
 FIRST_START=0
 if command -v prometheus >/dev/null; then
@@ -50,7 +55,4 @@ else
   echo "prometheus is not installed: SLO panels will show no data (apt-get install prometheus, brew install prometheus)."
 fi
 
-$BIN/celery -A config worker --loglevel=INFO --concurrency=2 &
-$BIN/celery -A config beat --loglevel=INFO &
-$BIN/python manage.py runserver "127.0.0.1:$PORT" &
 wait
