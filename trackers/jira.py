@@ -80,10 +80,12 @@ class JiraClient(Client):
     def parse_webhook(self, headers, body, query):
         secret = self.connection.webhook_secret
         signature = headers.get("X-Hub-Signature", "")
+        if not secret:
+            raise BadSignature("This tracker has no webhook secret: an admin sets one.")
         if signature:
             if not same(signature, "sha256=" + hmac_sha256(secret, body)):
                 raise BadSignature("X-Hub-Signature does not match the webhook secret.")
-        elif not (secret and same(query.get("secret", ""), secret)):
+        elif not same(query.get("secret", ""), secret):
             raise BadSignature("Neither an X-Hub-Signature nor the secret in the URL.")
         payload = load_json(body)
         if not str(payload.get("webhookEvent", "")).startswith("jira:issue_"):

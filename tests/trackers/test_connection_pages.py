@@ -159,4 +159,3 @@ def test_an_admin_deletes_a_tracker(admin_client, tracker_server):
     response = admin_client.post(reverse("trackers:connection_delete", args=[connection.pk]))
     assert response.status_code == 302
     assert not TrackerConnection.objects.exists()
-

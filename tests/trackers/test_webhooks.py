@@ -132,3 +132,14 @@ def test_a_delivery_for_another_repository_is_ignored(client, linked):
     headers["X-Hub-Signature-256"] = "sha256=" + server.sign(body)
     assert post(client, connection, (headers, body, query)).json()["ignored"] == 1
     assert ActionItem.objects.get(pk=item.pk).status == "open"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_tracker_without_a_webhook_secret_accepts_no_delivery(client, linked, kind):
+    """Signed with an empty key, as anybody could: still refused."""
+    server, connection, item, reference = linked(kind)
+    connection.webhook_secret_encrypted = ""
+    connection.save()
+    server.close(reference)
+    assert post(client, connection, server.webhook(reference, secret="")).status_code == 403
+    assert ActionItem.objects.get(pk=item.pk).status == "open"
