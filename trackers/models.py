@@ -21,6 +21,7 @@ from django.db.models import Exists, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from postmortems.models.trash import HidesTrashed
 from trackers import crypto
 from trackers.base import allowed_tracker_host
 
@@ -189,7 +190,9 @@ class TicketLink(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = TicketLinkQuerySet.as_manager()
+    # The poll leaves alone the tickets of an incident in the trash (postmortems.models.trash).
+    incident_lookup = "item__incident__"
+    objects = HidesTrashed.from_queryset(TicketLinkQuerySet)()
 
     class Meta:
         constraints = [

@@ -85,7 +85,8 @@ def link_existing(item, text, user):
         reference = client.parse_reference(text)
     except ValueError as exc:
         raise ValidationError(str(exc)) from None
-    taken = TicketLink.objects.filter(connection=connection, reference=reference).first()
+    # One link per ticket, an action item in the trash included (the constraint counts it).
+    taken = TicketLink._base_manager.filter(connection=connection, reference=reference).first()
     if taken is not None:
         raise ValidationError(f"{taken.key} is the ticket of another action item already.")
     try:

@@ -322,3 +322,17 @@ def test_purge_trash_command_purges_only_the_old(make, capsys):
     assert not Incident.all_objects.filter(pk=old.pk).exists()
     assert Incident.all_objects.filter(pk=recent.pk).exists()
     assert "Purged 1 incident" in capsys.readouterr().out
+
+
+def test_nothing_is_restored_from_the_history_into_the_trash(admin_client, doomed):
+    entry = TimelineEntry.objects.filter(postmortem__incident=doomed).first()
+    pk = entry.pk
+    entry.delete()
+    record = TimelineEntry.history.get(id=pk, history_type="-")
+    doomed.move_to_trash()
+    url = f"/history/timelineentry/{record.history_id}/restore/"
+    assert admin_client.post(url).status_code == 404
+    assert not TimelineEntry._base_manager.filter(pk=pk).exists()
+    doomed.restore_from_trash()
+    assert admin_client.post(url).status_code == 303
+    assert TimelineEntry.objects.filter(pk=pk).exists()

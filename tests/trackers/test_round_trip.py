@@ -158,3 +158,20 @@ def test_the_poll_is_bounded_by_its_batch(tracker_server, make, editor):
     assert sync.poll(batch=3)["closed"] == 3
     assert sync.poll(batch=3)["closed"] == 2
     assert ActionItem.objects.filter(status="done").count() == 5
+
+
+def test_the_poll_leaves_an_incident_in_the_trash_alone(tracker_server, make, editor):
+    server = tracker_server("github")
+    connection = connect(server)
+    trashed, kept = make.incident(title="Deleted"), make.incident(title="Kept")
+    for n, incident in enumerate([trashed, kept], start=1):
+        issue_item = make.action_item(incident, text=f"Item {n}", ticket="")
+        server.issues[str(n)] = {"title": f"Item {n}", "body": "", "state": "closed"}
+        sync.TicketLink.objects.create(item=issue_item, connection=connection,
+                                       reference=str(n), key=f"acme/shop#{n}",
+                                       state="open", next_attempt_at=timezone.now())
+    trashed.move_to_trash()
+    assert sync.poll()["closed"] == 1
+    trashed.restore_from_trash()
+    assert ActionItem.objects.get(incident=trashed).status == "open"  # untouched meanwhile
+    assert sync.poll()["closed"] == 1  # back: polled again
