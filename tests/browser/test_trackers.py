@@ -72,6 +72,8 @@ def test_configure_create_close_on_github_done_here(live_server, page, login, ad
     # Create ticket, from the incident's action items.
     page.goto(f"{live_server.url}/incidents/{item.incident_id}/")
     row = page.locator(f"#action-{item.pk}")
+    expect(row.get_by_role("link", name="Link existing")).to_be_visible()
+    screenshot(page, "trackers-3-create-ticket-button")
     row.get_by_role("button", name="Create ticket").click()
     expect(page.get_by_role("alert")).to_contain_text("Creating a ticket")
     expect(page.locator(f"#action-{item.pk}").get_by_test_id("ticket-state")) \
@@ -83,7 +85,7 @@ def test_configure_create_close_on_github_done_here(live_server, page, login, ad
     expect(row.get_by_role("link", name="acme/shop#1")).to_have_attribute(
         "href", "https://github.com/acme/shop/issues/1")
     expect(row.get_by_test_id("ticket-state")).to_have_text("open")
-    screenshot(page, "trackers-3-ticket-open")
+    screenshot(page, "trackers-4-ticket-open")
     assert f"{live_server.url}/incidents/{item.incident_id}/#action-{item.pk}" in \
         github.issues["1"]["body"]
 
@@ -99,7 +101,7 @@ def test_configure_create_close_on_github_done_here(live_server, page, login, ad
     expect(row).to_contain_text("Done")
     expect(row.get_by_test_id("ticket-state")).to_have_text("closed (completed)")
     assert ActionItem.objects.get(pk=item.pk).status == "done"
-    screenshot(page, "trackers-4-closed-on-github-done-here")
+    screenshot(page, "trackers-5-closed-on-github-done-here")
 
     # GitHub down: the poll fails, the item says since when it is not synced.
     github.down = True
@@ -108,7 +110,7 @@ def test_configure_create_close_on_github_done_here(live_server, page, login, ad
     row = page.locator(f"#action-{item.pk}")
     expect(row.get_by_test_id("ticket-not-synced")).to_contain_text("not synced since")
     assert axe.violations(page) == []
-    screenshot(page, "trackers-5-not-synced")
+    screenshot(page, "trackers-6-not-synced")
 
 
 def test_the_ticket_page_links_an_existing_issue(live_server, page, login, editor, item,
@@ -126,7 +128,7 @@ def test_the_ticket_page_links_an_existing_issue(live_server, page, login, edito
     expect(page.locator("#id_reference")).to_have_value("https://github.com/acme/shop/issues/99")
     expect(page.get_by_text("has no issue")).to_be_visible()
     assert axe.violations(page) == []
-    screenshot(page, "trackers-6-link-refused")
+    screenshot(page, "trackers-7-link-refused")
     page.get_by_label("Existing ticket").fill("#7")
     page.get_by_role("button", name="Link existing").click()
     expect(page.get_by_role("alert")).to_contain_text("Linked acme/shop#7")
