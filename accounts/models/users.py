@@ -193,7 +193,9 @@ class Invitation(models.Model):
         return signing.dumps([self.user_id, self._link_state()], salt=self.SALT)
 
     @classmethod
-    def from_token(cls, token):
+    def from_token(cls, token, lock=False):
+        """The pending invitation a link is for (locked till the end of the transaction with
+        ``lock``, so two tabs cannot both use it); raises InvitationInvalid saying why."""
         try:
             user_id, state = signing.loads(token, salt=cls.SALT,
                                            max_age=timedelta(days=settings.INVITE_DAYS))
@@ -203,7 +205,10 @@ class Invitation(models.Model):
         except (signing.BadSignature, ValueError, TypeError):
             raise InvitationInvalid("This is not a valid invitation link: check that it was "
                                     "copied whole.") from None
-        invitation = cls.objects.select_related("user").filter(user_id=user_id).first()
+        invitations = cls.objects.select_related("user").filter(user_id=user_id)
+        if lock:
+            invitations = invitations.select_for_update()
+        invitation = invitations.first()
         if (invitation is None or not invitation.pending
                 or not constant_time_compare(invitation._link_state(), str(state))):
             raise InvitationInvalid("This invitation link was already used or replaced by a "

@@ -21,7 +21,7 @@ def accept(request, token):
         raise Http404("Passwords are turned off: invitations are accepted by signing in.")
     with transaction.atomic():
         try:
-            invitation = Invitation.from_token(token)
+            invitation = Invitation.from_token(token, lock=request.method == "POST")
         except InvitationInvalid as error:
             return render(request, "accounts/invitation.html", {"error": str(error)},
                           status=404 if request.method == "GET" else 400)
