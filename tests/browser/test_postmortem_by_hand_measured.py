@@ -64,6 +64,14 @@ ACTIONS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _patient_expectations():
+    """In-place swaps wait on the server: on a busy machine 5 s (Playwright's default) is short."""
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 def known_text():
     """Everything the site already holds about the (only) incident, as it shows it."""
     incident = Incident.objects.first()

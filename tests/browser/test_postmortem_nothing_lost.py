@@ -13,6 +13,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SUMMARY = "A retry storm exhausted the orders DB pool; payments failed for 34 minutes."
 
 
+@pytest.fixture(autouse=True)
+def _patient_expectations():
+    """In-place swaps wait on the server: on a busy machine 5 s (Playwright's default) is short."""
+    expect.set_options(timeout=15_000)
+    yield
+    expect.set_options(timeout=5_000)
+
+
 @pytest.fixture
 def editor_page(live_server, page, login, editor):
     incident = factories.incident(title="Checkout 5xx after deploy", owner=editor)
@@ -155,6 +163,8 @@ def test_a_why_a_factor_and_an_action_item_are_edited_in_place_losing_nothing(
     expect(row.get_by_label("Action")).to_be_focused()
     row.get_by_label("Due date (UTC)").click()
     page.keyboard.type("2099-12-15")
+    page.locator(f"#action-{item.pk}").scroll_into_view_if_needed()
+    screenshot(page, "editor-action-edited-in-place")
     row.get_by_role("button", name="Save").click()
     expect(page.locator(f"#action-{item.pk}")).to_contain_text("2099-12-15")
     expect(page.get_by_role("link", name="Edit Alert on pool saturation")).to_be_visible()
