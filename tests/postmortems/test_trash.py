@@ -244,6 +244,8 @@ def test_restore_brings_everything_back_unchanged(admin_client, admin, doomed):
     assert admin_client.get("/trash/").context["page"].paginator.count == 0
     reasons = [h.history_change_reason for h in doomed.history.all()[:2]]
     assert reasons == ["restored from the trash", "moved to the trash"]
+    history = admin_client.get(f"/incidents/{doomed.pk}/postmortem/history/").content.decode()
+    assert "restored from the trash" in history and "moved to the trash" in history
     assert [h.version for h in doomed.history.all()[2:]] == versions  # versions intact
 
 
