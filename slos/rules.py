@@ -123,11 +123,17 @@ def window_words(slo):
 def group_problem(group):
     """Why Prometheus would refuse the group, or "" when every expression parses."""
     for rule in group["rules"]:
+        if rule.get("record") in _SAME_AS_WINDOW:
+            continue
         error = expression_problem(rule["expr"])
         if error:
             return f"{rule.get('record') or rule.get('alert')}: {error}"
     return ""
 
+
+# The burn windows' error ratios are the window's own expression with another duration in the
+# same places (a duration for a duration): the window's parse vouches for them.
+_SAME_AS_WINDOW = frozenset(RECORDED_METRICS[w] for w in budget.BURN_WINDOWS)
 
 # An SLO's own selector in its alerts; its values (a slug, a revision) never hold a quote, so
 # putting stand-ins there changes nothing about whether the expression parses.
