@@ -10,6 +10,8 @@
 - recurring: stored links between similar root causes, and per root cause the other
   incidents they point to (the dashboard reads those);
 - intake: alert groups received from monitoring and the incident each opened or joined;
+- trash: an incident deleted from the site and everything under it hidden until restored or
+  purged (the default manager of each model, HidesTrashed);
 - EditConflict (refused stale edits) lives with the rest of the revisions machinery in
   postmortems/revisions/.
 """
