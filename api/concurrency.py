@@ -54,6 +54,8 @@ class VersionedSerializer(serializers.ModelSerializer):
             candidate.clean()
         except DjangoValidationError as error:
             raise serializers.ValidationError(field_errors(error)) from error
+        for name in plain:  # as clean() left them (it may normalise a value)
+            attrs[name] = getattr(candidate, name)
 
     def create(self, validated_data):
         validated_data.pop("version", None)

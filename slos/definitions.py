@@ -140,6 +140,9 @@ def import_document(document, default_service=None, data_source=None, where="slo
             if slo.service.pk is None:  # "unassigned", created with the first SLO it gets
                 slo.service, _ = Service.objects.get_or_create(
                     slug=UNASSIGNED["slug"], defaults={"name": UNASSIGNED["name"]})
+            if slo.pk is not None:  # a change: a write based on the older version is stale
+                slo.version += 1
+            slo._change_reason = "imported"
             slo.save()
     return objects
 

@@ -1,11 +1,12 @@
 from django import forms
 
 from postmortems.models import Service
+from postmortems.revisions.concurrency import VersionedFormMixin
 from slos.formats import choice
 from slos.models import SLO, DataSource
 
 
-class SLOForm(forms.ModelForm):
+class SLOForm(VersionedFormMixin, forms.ModelForm):
     runbook_url = forms.URLField(label="Runbook URL", required=False, max_length=500,
                                  assume_scheme="https",
                                  help_text="Linked from every alert of this SLO.")
@@ -52,11 +53,6 @@ class SLOForm(forms.ModelForm):
 
     def clean_alert_labels(self):
         return self.cleaned_data.get("alert_labels") or {}
-
-    @property
-    def high_target(self):
-        target = self.cleaned_data.get("target")
-        return target is not None and target > 99.99
 
 
 class DataSourceForm(forms.ModelForm):

@@ -21,6 +21,8 @@ FORMATS = {
 }
 READERS = {DEFINITIONS: definitions.import_text, OPENSLO: openslo.import_text,
            SLOTH: sloth.import_text}
+# What export writes (Sloth is read, not written).
+WRITERS = {DEFINITIONS: definitions.export, OPENSLO: openslo.export}
 
 _OPENSLO = re.compile(r"""^apiVersion:[ \t]*["']?openslo/v1["']?[ \t]*(#.*)?$""", re.M)
 _SLOTH = re.compile(r"""^version:[ \t]*["']?prometheus/v1["']?[ \t]*(#.*)?$""", re.M)
@@ -40,3 +42,8 @@ def import_text(text, file_format=AUTO, default_service=None, data_source=None):
     chosen = detect(text) if file_format == AUTO else file_format
     return chosen, READERS[chosen](text, default_service=default_service,
                                    data_source=data_source)
+
+
+def export(slos, file_format=DEFINITIONS):
+    """Every SLO of ``slos`` as one YAML file in ``file_format`` (definitions or openslo)."""
+    return WRITERS[file_format](slos)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from slos import alerting, budget, coverage, periods, promql
 from slos.models.impacts import IncidentImpact
@@ -155,7 +156,13 @@ class SLO(models.Model):
     coverage_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+    # The optimistic-version rule of every edited object (postmortems.revisions.concurrency):
+    # the form and the API name the version they were based on.
+    version = models.PositiveIntegerField(default=1)
 
+    # What people change, not what each poll writes (the poller updates those in bulk).
+    history = HistoricalRecords(excluded_fields=[
+        "latest_snapshot", "last_good_at", "data_since", "coverage_checked_at", "updated_at"])
     objects = SLOQuerySet.as_manager()
 
     class Meta:

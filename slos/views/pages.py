@@ -2,6 +2,7 @@
 
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import ADMIN, EDITOR, has_role, require_role
 from config import queue
-from slos import budget, chart, definitions, impacts, poller, rules
+from postmortems.revisions.concurrency import Conflict, conflict_response
+from slos import budget, chart, definitions, editing, impacts, rules
 from slos.formats import choice
 from slos.forms import ImportForm, SLOForm
 from slos.models import SLO
@@ -67,26 +69,20 @@ def _edit(request, slo):
     require_role(request.user, EDITOR)
     form = SLOForm(request.POST or None, instance=slo)
     if request.method == "POST" and form.is_valid():
-        state, message, warnings = poller.check_queries(form.instance)
-        if state == SLO.QueryCheck.FAILED:
-            field = "good_query" if message.startswith("good") else "total_query"
-            form.add_error(field, f"Prometheus refused it: {message}")
+        try:
+            # The values as the model's clean() left them ([28d] written as [$window]).
+            values = {name: getattr(form.instance, name) for name in form.versioned_values()}
+            slo, notes = editing.save(slo, values,
+                                      form.cleaned_data.get("version"), user=request.user,
+                                      reason="changed on its form", form=form)
+        except ValidationError as refused:  # Prometheus refused an expression
+            form.add_error(None, refused)
+        except Conflict as conflict:
+            return conflict_response(request, conflict)
         else:
-            slo = form.save(commit=False)
-            slo.query_check, slo.query_check_message = state, message
-            slo.query_checked_at = timezone.now() if state == SLO.QueryCheck.OK else None
-            slo.save()
-            slo.remeasure_impacts()
             messages.success(request, f"Saved “{slo.name}”.")
-            if state == SLO.QueryCheck.UNCHECKED:
-                messages.warning(request, f"The expressions were not checked: Prometheus "
-                                          f"could not be asked ({message}). They will be "
-                                          "checked by the next poll.")
-            for warning in warnings:
-                messages.warning(request, warning)
-            if form.high_target:
-                messages.warning(request, "The target is above 99.99%: that allows under "
-                                          "4.32 minutes of downtime a month.")
+            for note in notes:
+                messages.warning(request, note)
             return redirect(slo)
     return render(request, "slos/form.html", {"form": form, "slo": slo})
 

@@ -28,3 +28,20 @@ def test_the_docs_load_their_files_from_the_site(client, viewer):
     assert any("swagger-ui" in s for s in sources)
     assert all(s.startswith("/") for s in sources), sources
     assert "<script>" not in page  # the script is its own file (no inline script)
+
+
+def test_the_schema_documents_the_slo_writes_import_export_and_poll(api, viewer):
+    paths = api(viewer).get("/api/v1/schema/",
+                            HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["paths"]
+    assert {"get", "post"} <= set(paths["/api/v1/slos/"])
+    assert {"get", "put", "patch", "delete"} <= set(paths["/api/v1/slos/{id}/"])
+    assert "409" in paths["/api/v1/slos/{id}/"]["patch"]["responses"]
+    assert "post" in paths["/api/v1/slos/{id}/poll/"]
+    upload = paths["/api/v1/slos/import/"]["post"]
+    assert {"application/yaml", "text/plain", "multipart/form-data"} <= set(
+        upload["requestBody"]["content"])
+    assert "201" in upload["responses"] and "400" in upload["responses"]
+    export = paths["/api/v1/slos/export/"]["get"]
+    assert "application/yaml" in export["responses"]["200"]["content"]
+    assert [sorted(p["schema"]["enum"]) for p in export["parameters"]
+            if p["name"] == "format"] == [["definitions", "openslo", "template"]]

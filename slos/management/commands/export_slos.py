@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from slos.definitions import export
-from slos.formats import openslo
+from slos.formats import choice
 from slos.models import SLO
 
 
@@ -10,9 +9,9 @@ class Command(BaseCommand):
             "(or OpenSLO v1 with --format openslo).")
 
     def add_arguments(self, parser):
-        parser.add_argument("--format", choices=["definitions", "openslo"],
-                            default="definitions")
+        parser.add_argument("--format", choices=list(choice.WRITERS),
+                            default=choice.DEFINITIONS)
 
     def handle(self, *args, **options):
-        writer = openslo.export if options["format"] == "openslo" else export
-        self.stdout.write(writer(SLO.objects.select_related("service")), ending="")
+        self.stdout.write(choice.export(SLO.objects.select_related("service"),
+                                        options["format"]), ending="")
