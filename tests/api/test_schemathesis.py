@@ -68,7 +68,8 @@ def world(make, admin_user, make_slo, offline_source, record_poll):
 
 @pytest.mark.schemathesis
 @pytest.mark.django_db(transaction=True)
-@schema.parametrize(method=os.environ.get("SCHEMATHESIS_METHOD"))  # narrow a debugging run
+@schema.parametrize(method=os.environ.get("SCHEMATHESIS_METHOD"),  # narrow a debugging run
+                    endpoint=os.environ.get("SCHEMATHESIS_ENDPOINT"))
 @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
           suppress_health_check=list(HealthCheck))
 def test_no_server_error_and_no_answer_outside_the_schema(case, world, admin_user, settings):
