@@ -22,8 +22,8 @@ def test_the_panel_shows_the_budget_and_its_history(live_server, page, login, ed
     for hours in range(14 * 24, -1, -3):
         consumed = 0.01 * (14 * 24 - hours) / 24 + (0.35 if hours < 4 * 24 else 0)
         record_poll(slo, error_ratio=0.001 * consumed * 28 / 14,
-                    ratios={"5m": 0.0004, "30m": 0.0005, "1h": 0.0006, "6h": 0.0008,
-                            "3d": 0.0009},
+                    ratios={"5m": 0.0004, "30m": 0.0005, "1h": 0.0006, "2h": 0.0007,
+                            "6h": 0.0008, "1d": 0.00085, "3d": 0.0009},
                     at=now - timedelta(hours=hours))
     record_poll(latency, status="error", fault="timeout", error="prometheus did not answer")
     incident = Incident.objects.create(
