@@ -61,7 +61,12 @@ class Measurement:
     source: str = Snapshot.Source.RAW
 
 
-def spec_for(slo, at=None):
+def spec_for(slo, at=None, queries=True):
+    """The SLO's Spec; ``queries=False`` leaves out the raw queries (the recorded path needs
+    none: building them for 1,000 SLOs cost a third of a cycle's CPU)."""
+    if not queries:
+        return Spec(slo.pk, slo.slug, slo.revision, slo.budget, slo.window, {},
+                    slo.is_calendar)
     queries = {"window": slo.error_ratio_query(slo.range_at(at))}
     queries.update({w: slo.error_ratio_query(w) for w in budget.BURN_WINDOWS})
     queries["series"] = shape.series_query(slo.query("good", "5m"), slo.query("total", "5m"))
@@ -194,9 +199,10 @@ def poll(slos=None, at=None, max_workers=None, stats=None, measure_coverage=True
     at = at or timezone.now().replace(microsecond=0)
     slos = list(SLO.objects.select_related("data_source").all() if slos is None else slos)
     max_workers = max_workers or settings.SLO_POLL_CONCURRENCY
-    by_source = {}
+    by_source, by_id = {}, {slo.pk: slo for slo in slos}
     for slo in slos:
-        by_source.setdefault(slo.data_source_id, (slo.data_source, []))[1].append(spec_for(slo, at))
+        by_source.setdefault(slo.data_source_id, (slo.data_source, []))[1].append(
+            spec_for(slo, at, queries=False))
     stored = []
     clients = {pk: source.client() for pk, (source, _) in by_source.items()}
     try:
@@ -227,6 +233,7 @@ def poll(slos=None, at=None, max_workers=None, stats=None, measure_coverage=True
                     stored += store(found.values(), at, cycle)
                     for spec in specs:
                         if spec.slo_id not in found:
+                            spec = spec_for(by_id[spec.slo_id], at)  # with its queries
                             pending[pool.submit(measure_raw, spec, clients[pk], at)] = spec
                 if measured and (len(measured) >= STORE_BATCH or not pending
                                  or time.monotonic() >= flush_at):
