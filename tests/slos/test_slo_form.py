@@ -3,6 +3,7 @@ Prometheus is down."""
 
 import pytest
 
+from postmortems.models import EditConflict
 from slos.models import SLO
 from tests.factories import WORKLOAD_GOOD as GOOD
 from tests.factories import WORKLOAD_TOTAL as TOTAL
@@ -98,3 +99,24 @@ def test_editing_keeps_the_slug(editor_client, service, offline_source, make_slo
                                                          name="Renamed", target="99.5"))
     slo.refresh_from_db()
     assert slo.name == "Renamed" and slo.slug == "checkout-availability"
+
+
+def test_a_stale_form_gets_the_conflict_page_and_keeps_what_was_typed(
+        editor_client, admin_client, service, offline_source, make_slo):
+    slo = make_slo(offline_source, name="Checkout availability")
+    url = f"/slos/{slo.pk}/edit/"
+    first = admin_client.post(url, form_data(service, offline_source, target="99.5", version=1))
+    assert first.status_code == 302
+    stale = editor_client.post(url, form_data(service, offline_source, target="99", version=1))
+    assert stale.status_code == 409
+    page = stale.content.decode()
+    assert "Your edit was based on version 1; version 2 was saved meanwhile" in page
+    assert EditConflict.objects.get().attempted["target"] == "99"
+    slo.refresh_from_db()
+    assert str(slo.target) == "99.5000" and slo.version == 2
+
+
+def test_the_form_carries_the_version_it_was_based_on(editor_client, offline_source, make_slo):
+    slo = make_slo(offline_source)
+    page = editor_client.get(f"/slos/{slo.pk}/edit/").content.decode()
+    assert 'name="version" value="1"' in page

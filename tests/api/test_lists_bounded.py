@@ -1,0 +1,43 @@
+"""Every list of the API is paged (issue 9): at most 200 results a page whatever page_size
+asks, with count and the next page; the SLO list's queries do not grow with the SLOs."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from api.urls import router
+from postmortems.models import Service
+
+pytestmark = pytest.mark.django_db
+
+LISTS = sorted(f"/api/v1/{prefix}/" for prefix, _viewset, _basename in router.registry)
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_every_list_is_paged_and_capped(api, viewer, url):
+    response = api(viewer).get(url, {"page_size": 100_000})
+    assert response.status_code == 200
+    assert set(response.json()) == {"count", "next", "previous", "results"}
+
+
+def test_page_size_is_capped_at_200(api, viewer, service):
+    for number in range(205):
+        Service.objects.create(name=f"Service {number}", slug=f"service-{number}")
+    data = api(viewer).get("/api/v1/services/", {"page_size": 100_000}).json()
+    assert data["count"] == 206 and len(data["results"]) == 200 and data["next"]
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_slo_list_queries_do_not_grow_with_the_slos(api, viewer, offline_source, make_slo,
+                                                       record_poll):
+    client = api(viewer)
+    record_poll(make_slo(offline_source, name="First"), error_ratio=0.0005)
+    few = _queries(client, "/api/v1/slos/")
+    for number in range(10):
+        record_poll(make_slo(offline_source, name=f"SLO {number}"), error_ratio=0.0005)
+    assert _queries(client, "/api/v1/slos/") == few
