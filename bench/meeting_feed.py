@@ -75,9 +75,12 @@ def main(argv):
     from django.test.utils import setup_test_environment, teardown_test_environment
     from django.utils import timezone
 
+    from bench import dataset
     from postmortems.models import TimelineEntry
     from postmortems.revisions.changes import changes_since
 
+    # Its own throw-away database, never a test database's name (pytest may be using it).
+    connection.settings_dict["TEST"]["NAME"] = f"{dataset.prefix()}_meeting_feed"
     setup_test_environment()
     test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
