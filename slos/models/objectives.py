@@ -18,6 +18,9 @@ from slos import alerting, budget, coverage, periods, promql
 from slos.models.impacts import IncidentImpact
 
 WINDOW_PLACEHOLDER = "$window"
+# What the panel's badges call each burn-rate alert (Sloth's four: two pages, two tickets).
+ALERT_LABELS = {"fast_burn": "fast page", "slow_burn": "slow page",
+                "fast_ticket": "fast ticket", "ticket": "slow ticket"}
 _RANGE = re.compile(r"\[\s*(\d+[smhdw])\s*\]")
 
 
@@ -331,7 +334,7 @@ class SLO(models.Model):
         severities = {"fast_burn": self.fast_severity, "slow_burn": self.slow_severity,
                       "fast_ticket": self.fast_ticket_severity, "ticket": self.ticket_severity}
         return [
-            {"name": name, "long_window": long, "short_window": short,
+            {"name": name, "label": ALERT_LABELS[name], "long_window": long, "short_window": short,
              "burn_rate": factors[name], "severity": severities[name],
              "error_ratio_threshold": factors[name] * self.budget}
             for name, long, short, _share in budget.ALERT_SHARES

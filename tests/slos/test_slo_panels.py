@@ -63,8 +63,8 @@ def test_the_slo_page_shows_burn_rates_thresholds_and_policy(editor_client, offl
     text = editor_client.get(f"/slos/{slo.pk}/").content.decode()
     times = "\N{MULTIPLICATION SIGN}"
     assert f"15.20{times}" in text  # 1h burn
-    assert f"fast 14.4{times}" in text and f"slow 6{times}" in text
-    assert f"ticket 1{times}" in text
+    assert f"fast page 14.4{times}" in text and f"slow page 6{times}" in text
+    assert f"fast ticket 3{times}" in text and f"slow ticket 1{times}" in text
     assert "Normal velocity" in text
     assert "may ship" in text
     assert "~28 h at the current burn rate" in text  # 0.6 x 30d / 15.2 = 28.4 h
