@@ -3,6 +3,9 @@
 A client is made from a TrackerConnection (``connection.client()``) and offers:
 
 - ``create_issue(draft) -> Issue``: a new issue from an action item;
+- ``find_issue(marker) -> Issue | None``: the issue whose body carries ``marker`` (the draft's
+  ``postmortems-action-item: <site>/<id>`` line), so a retry after a lost answer finds the
+  issue the first try created instead of filing a second one;
 - ``get_state(reference) -> Issue``: the issue's state now (``TicketNotFound`` when it is gone);
 - ``parse_reference(text) -> str``: a key or URL a person typed → the tracker's own id, or
   ``ValueError`` with a sentence saying what is expected;
@@ -50,6 +53,7 @@ class Draft:
     body: str
     due: date | None = None
     priority: str = ""
+    marker: str = ""  # a line of the body no other issue has: what a retry searches for
 
 
 @dataclass
@@ -110,7 +114,7 @@ class Client:
     def auth_headers(self):
         raise NotImplementedError
 
-    def request(self, method, path, **kwargs):
+    def request(self, method, path, *, shape=dict, **kwargs):
         url = self.base_url + path
         if not allowed_tracker_host(url):
             raise TrackerError(f"{urlsplit(url).hostname} is not in TRACKER_ALLOWED_HOSTS.")
@@ -139,7 +143,7 @@ class Client:
             data = response.json()
         except ValueError:
             raise TrackerError(f"{self.label} answered something that is not JSON.") from None
-        if not isinstance(data, dict):
+        if not isinstance(data, shape):
             raise TrackerError(f"{self.label} answered an unexpected JSON shape.")
         return data
 
@@ -153,6 +157,9 @@ class Client:
 
     # --- The interface ---------------------------------------------------------------------
     def create_issue(self, draft):
+        raise NotImplementedError
+
+    def find_issue(self, marker):
         raise NotImplementedError
 
     def get_state(self, reference):
@@ -171,3 +178,8 @@ class Client:
         except (KeyError, TypeError, AttributeError, ValueError):
             raise TrackerError(f"{self.label} answered an issue without the expected fields.") \
                 from None
+
+    @staticmethod
+    def carries(text, marker):
+        """Does an issue's body have the marker as one of its lines (search is word-based)?"""
+        return marker in (line.strip() for line in str(text or "").splitlines())

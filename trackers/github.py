@@ -13,6 +13,7 @@ from trackers.base import (
     Client,
     Issue,
     MalformedPayload,
+    TrackerError,
     hmac_sha256,
     load_json,
     same,
@@ -36,6 +37,18 @@ class GitHubClient(Client):
         data = self.request("POST", f"/repos/{self.project}/issues",
                             json={"title": draft.title[:256], "body": draft.body})
         return self.issue_from(data)
+
+    def find_issue(self, marker):
+        data = self.request("GET", "/search/issues",
+                            params={"q": f'repo:{self.project} in:body "{marker}"'})
+        items = data.get("items")
+        if not isinstance(items, list):
+            raise TrackerError("GitHub answered a search without items.")
+        for item in items:
+            if isinstance(item, dict) and "pull_request" not in item and \
+                    self.carries(item.get("body"), marker):
+                return self.issue_from(item)
+        return None
 
     def get_state(self, reference):
         return self.issue_from(self.request("GET", f"/repos/{self.project}/issues/{reference}"))

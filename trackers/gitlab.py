@@ -36,6 +36,14 @@ class GitLabClient(Client):
             fields["due_date"] = draft.due.isoformat()
         return self.issue_from(self.request("POST", f"{self.project_path}/issues", json=fields))
 
+    def find_issue(self, marker):
+        found = self.request("GET", f"{self.project_path}/issues", shape=list,
+                             params={"search": marker, "in": "description", "scope": "all"})
+        for item in found:
+            if isinstance(item, dict) and self.carries(item.get("description"), marker):
+                return self.issue_from(item)
+        return None
+
     def get_state(self, reference):
         return self.issue_from(self.request("GET", f"{self.project_path}/issues/{reference}"))
 

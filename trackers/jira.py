@@ -54,6 +54,23 @@ class JiraClient(Client):
         return Issue(reference=key, key=key, url=self.browse_url(key), state=OPEN,
                      state_name="Open")
 
+    def find_issue(self, marker):
+        # Cloud retired GET /search for /search/jql; Data Center has only /search.
+        path = "/rest/api/2/search/jql" if self.connection.kind == \
+            self.connection.Kind.JIRA_CLOUD else "/rest/api/2/search"
+        phrase = marker.replace("\\", "\\\\").replace('"', '\\"')
+        jql = f'project = "{self.project}" AND text ~ "\\"{phrase}\\""'
+        data = self.request("GET", path, params={"jql": jql, "maxResults": 10,
+                                                 "fields": "status,resolution,description"})
+        issues = data.get("issues")
+        if not isinstance(issues, list):
+            raise TrackerError("Jira answered a search without issues.")
+        for item in issues:
+            fields = item.get("fields") if isinstance(item, dict) else None
+            if isinstance(fields, dict) and self.carries(fields.get("description"), marker):
+                return self.issue_from(item)
+        return None
+
     def get_state(self, reference):
         data = self.request("GET", f"/rest/api/2/issue/{quote(reference)}",
                             params={"fields": "status,resolution"})

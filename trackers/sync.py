@@ -2,7 +2,9 @@
 
 - ``request_ticket``: an editor asks for a ticket; the link is stored as pending and the
   tracker is called from a Celery task (``create_ticket``) sent through the outbox, so a
-  tracker or broker that is down never holds up or fails the request.
+  tracker or broker that is down never holds up or fails the request. The issue's body carries
+  ``marker_for(item)``; a retry after a failed try searches the tracker for it first, so an
+  answer lost after the tracker created the issue does not file a second one.
 - ``link_existing``: an editor names an issue that exists; it is checked on the tracker.
 - ``apply``: what the tracker says, applied to the item: a ticket that closes marks its open
   item done ("closed in GitHub" in the item's history), a ticket that reopens reopens the
@@ -15,6 +17,7 @@
 """
 
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,6 +33,12 @@ from trackers.models import TicketLink, TrackerConnection
 log = logging.getLogger(__name__)
 
 
+def marker_for(item):
+    """The body line that names this site's action item: a retry searches the tracker for it."""
+    site = urlsplit(settings.SITE_URL).netloc or settings.SITE_URL.rstrip("/")
+    return f"postmortems-action-item: {site}/{item.pk}"
+
+
 def draft_for(item):
     incident = item.incident
     link = settings.SITE_URL.rstrip("/") + item.get_absolute_url()
@@ -40,8 +49,11 @@ def draft_for(item):
         f"Priority: {item.get_priority_display()}",
         f"Owner: {item.owner_display or 'nobody yet'}",
         f"Due: {item.due.isoformat() if item.due else 'no due date yet'}",
+        "",
+        marker_for(item),
     ]
-    return Draft(title=item.text, body="\n".join(lines), due=item.due, priority=item.priority)
+    return Draft(title=item.text, body="\n".join(lines), due=item.due, priority=item.priority,
+                 marker=marker_for(item))
 
 
 def _connection_for(item):
@@ -123,8 +135,12 @@ def create_ticket(link_id):
                 .filter(pk=link_id).first())
         if link is None or link.reference:
             return {"link": link_id, "status": "nothing to do"}
+        draft = draft_for(link.item)
         try:
-            issue = link.connection.client().create_issue(draft_for(link.item))
+            client = link.connection.client()
+            # A try that failed may have created the issue and lost the answer: look first.
+            issue = (client.find_issue(draft.marker) if link.failures else None) or \
+                client.create_issue(draft)
         except (TrackerError, crypto.UnreadableSecret, crypto.KeyMissing) as exc:
             link.record_failure(exc)
             link.save()

@@ -6,7 +6,11 @@ body the tracker would refuse) and keep every request they received.
 
 ``close(ref)`` / ``reopen(ref)`` change an issue as a person would on the tracker;
 ``webhook(ref)`` returns the delivery the tracker then sends (headers and body, signed);
-``down = True`` makes every call answer 503."""
+``down = True`` makes every call answer 503; ``lose_next_answer = True`` makes the next
+create go through and the connection drop before the answer (a lost answer). Each answers
+its documented search for the marker a body carries (GitHub ``/search/issues`` with
+``q=repo:o/r in:body "…"``, GitLab ``search=`` on the project's issues, Jira JQL
+``text ~ "…"``), matching words the way their full-text search does, case-insensitively."""
 
 import base64
 import copy
@@ -41,6 +45,7 @@ class FakeTracker(ThreadingHTTPServer):
         self.issues = {}       # reference → {"title", "body", "state", "due", ...}
         self.requests = []     # (method, path, headers, json body)
         self.down = False
+        self.lose_next_answer = False
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
         self.thread.start()
@@ -61,6 +66,12 @@ class FakeTracker(ThreadingHTTPServer):
 
     def sign(self, body):
         return hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
+
+    def bodies_with(self, phrase):
+        """The references of the issues whose body has the phrase (word search, any case)."""
+        words = re.findall(r"\w+", phrase.lower())
+        return [ref for ref, issue in self.issues.items() if " ".join(words) in
+                " ".join(re.findall(r"\w+", (issue.get("body") or "").lower()))]
 
     def created(self, method_and_path):
         return [r for r in self.requests if (r[0], r[1]) == method_and_path]
@@ -89,6 +100,11 @@ class Handler(BaseHTTPRequestHandler):
             return self._json(401, server.unauthorised_body)
         with server.lock:
             status, answer = server.route(method, parts.path, parse_qs(parts.query), body)
+            lose = method == "POST" and status == 201 and server.lose_next_answer
+            server.lose_next_answer = server.lose_next_answer and not lose
+        if lose:  # created, and the connection drops before the answer
+            self.close_connection = True
+            return None
         return self._json(status, answer)
 
     def do_GET(self):
@@ -129,6 +145,12 @@ class FakeJira(FakeTracker):
     def route(self, method, path, query, body):
         if method == "POST" and path == "/rest/api/2/issue":
             return self.create(body)
+        search = "/rest/api/2/search/jql" if self.kind == "jira_cloud" else "/rest/api/2/search"
+        if method == "GET" and path == search:
+            return self.search((query.get("jql") or [""])[0])
+        if method == "GET" and path == "/rest/api/2/search":  # Cloud retired it
+            return 410, {"errorMessages": ["The requested API has been removed. Please "
+                                           "migrate to the /rest/api/3/search/jql API."]}
         match = re.fullmatch(r"/rest/api/2/issue/([A-Z][A-Z0-9_]*-\d+)", path)
         if method == "GET" and match:
             issue = self.issues.get(match[1])
@@ -164,9 +186,20 @@ class FakeJira(FakeTracker):
                       self=f"{self.url}/rest/api/2/issue/{10000 + number}")
         return 201, answer
 
+    def search(self, jql):
+        match = re.fullmatch(r'project = "([^"]+)" AND text ~ "\\"(.*)\\""', jql)
+        if not match:
+            return 400, {"errorMessages": [f"Error in the JQL Query: {jql}"], "errors": {}}
+        found = [self.issue_json(key, self.issues[key]) for key in self.bodies_with(match[2])
+                 if match[1] == self.project]
+        if self.kind == "jira_cloud":
+            return 200, {"issues": found, "isLast": True}
+        return 200, {"startAt": 0, "maxResults": 50, "total": len(found), "issues": found}
+
     def issue_json(self, key, issue):
         answer = recorded("jira_get_issue_response")
         answer["key"] = key
+        answer["fields"]["description"] = issue["body"]
         status = answer["fields"]["status"]
         if issue["state"] == "closed":
             status["name"] = "Done"
@@ -219,6 +252,15 @@ class FakeGitHub(FakeTracker):
             self.issues[str(number)] = {"title": body["title"], "body": body.get("body", ""),
                                         "state": "open", "keys": sorted(body)}
             return 201, self.issue_json(str(number))
+        if method == "GET" and path == "/search/issues":
+            q = re.fullmatch(r'repo:(\S+) in:body "(.*)"', (query.get("q") or [""])[0])
+            if not q:
+                return 422, {"message": "Validation Failed", "errors": [
+                    {"resource": "Search", "field": "q", "code": "invalid"}]}
+            found = [self.issue_json(n) for n in self.bodies_with(q[2])
+                     if q[1].lower() == self.project.lower()]
+            return 200, {"total_count": len(found), "incomplete_results": False,
+                         "items": found}
         match = re.fullmatch(re.escape(base) + r"/(\d+)", path)
         if method == "GET" and match and match[1] in self.issues:
             return 200, self.issue_json(match[1])
@@ -281,6 +323,12 @@ class FakeGitLab(FakeTracker):
                                      "body": body.get("description", ""),
                                      "due": body.get("due_date"), "state": "open"}
             return 201, self.issue_json(str(iid))
+        if method == "GET" and match[2] is None:
+            found = self.bodies_with((query.get("search") or [""])[0]) \
+                if query.get("in", ["title,description"])[0] in ("description",
+                                                                 "title,description") \
+                else []
+            return 200, [self.issue_json(iid) for iid in found]
         if method == "GET" and match[2] in self.issues:
             return 200, self.issue_json(match[2])
         return 404, {"message": "404 Not found"}
