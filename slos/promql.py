@@ -23,6 +23,7 @@ _PLACEHOLDER_STAND_IN = "999999m"
 _LE = re.compile(r'\ble\s*(=~|=)\s*"([^"]*)"')
 _QUOTED = re.compile(r"'([^']+)'|\"([^\"]+)\"|: (\S+)$")
 _MAX_PREFIX_SCAN = 4000
+_RANGE = re.compile(r"\[\s*(\d+[smhdw])\s*\]")
 
 
 class PromQLError(ValueError):
@@ -179,3 +180,19 @@ def normalise_le(expression):
         return budget.le_matcher(canonical_le(value))
 
     return _LE.sub(replace, expression)
+
+
+def with_window(expression, window):
+    """The expression with its range placeholder replaced by a concrete window."""
+    return expression.replace(WINDOW_PLACEHOLDER, window)
+
+
+def placeholder_from_literal(expression, window):
+    """Ranges written as a literal equal to the SLO window (``[28d]``) become ``[$window]``,
+    so burn-rate windows can be derived from them."""
+    return _RANGE.sub(
+        lambda match: f"[{WINDOW_PLACEHOLDER}]"
+        if budget.parse_duration(match.group(1)) == budget.parse_duration(window)
+        else match.group(0),
+        expression,
+    )

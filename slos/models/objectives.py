@@ -16,28 +16,11 @@ from simple_history.models import HistoricalRecords
 
 from slos import alerting, budget, coverage, periods, promql
 from slos.models.impacts import IncidentImpact
+from slos.models.windows import WindowMixin
 
-WINDOW_PLACEHOLDER = "$window"
 # What the panel's badges call each burn-rate alert (Sloth's four: two pages, two tickets).
 ALERT_LABELS = {"fast_burn": "fast page", "slow_burn": "slow page",
                 "fast_ticket": "fast ticket", "ticket": "slow ticket"}
-_RANGE = re.compile(r"\[\s*(\d+[smhdw])\s*\]")
-
-
-def with_window(expression, window):
-    """The expression with its range placeholder replaced by a concrete window."""
-    return expression.replace(WINDOW_PLACEHOLDER, window)
-
-
-def placeholder_from_literal(expression, window):
-    """Ranges written as a literal equal to the SLO window (``[28d]``) become ``[$window]``,
-    so burn-rate windows can be derived from them."""
-    return _RANGE.sub(
-        lambda match: f"[{WINDOW_PLACEHOLDER}]"
-        if budget.parse_duration(match.group(1)) == budget.parse_duration(window)
-        else match.group(0),
-        expression,
-    )
 
 
 class SLOQuerySet(models.QuerySet):
@@ -75,7 +58,7 @@ class SLOQuerySet(models.QuerySet):
         }
 
 
-class SLO(models.Model):
+class SLO(WindowMixin, models.Model):
     class Kind(models.TextChoices):
         AVAILABILITY = "availability", "Availability (good requests / all requests)"
         LATENCY = "latency", "Latency (requests faster than a threshold / all requests)"
@@ -220,12 +203,12 @@ class SLO(models.Model):
         for field in ("good_query", "total_query"):
             expression = getattr(self, field) or ""
             if self.window in self.ROLLING_WINDOWS and expression:
-                expression = placeholder_from_literal(expression, self.window)
+                expression = promql.placeholder_from_literal(expression, self.window)
                 setattr(self, field, expression)
             parse_error = promql.error_in(expression) if expression else ""
             if parse_error:
                 errors[field] = parse_error[0].upper() + parse_error[1:] + "."
-            elif expression and WINDOW_PLACEHOLDER not in expression:
+            elif expression and promql.WINDOW_PLACEHOLDER not in expression:
                 errors[field] = (
                     "Write the range as [$window]: a calendar SLO reads it over the period so "
                     "far (computed at each poll) as well as over 5m, 1h, 6h…"
@@ -271,56 +254,6 @@ class SLO(models.Model):
     def budget(self):
         return budget.error_budget(self.target)
 
-    @property
-    def is_calendar(self):
-        return self.window in periods.KINDS
-
-    @property
-    def window_words(self):
-        """"rolling 28 days", "calendar month", "calendar week"."""
-        return {self.Window.MONTHLY: "calendar month", self.Window.WEEKLY: "calendar week"}.get(
-            self.window, self.get_window_display().lower())
-
-    @property
-    def window_kind(self):
-        return "calendar" if self.is_calendar else "rolling"
-
-    @property
-    def window_seconds(self):
-        """The window's length: a rolling window's, or a calendar period's nominal length (30
-        days a month, 7 a week), which the alert factors and the downtime table use."""
-        return self.nominal_seconds(self.window)
-
-    @staticmethod
-    def nominal_seconds(window):
-        if window in periods.KINDS:
-            return periods.NOMINAL_DAYS[window] * budget.DAY
-        return budget.parse_duration(window)
-
-    def period(self, at=None):
-        """The calendar period holding ``at`` (now), or None for a rolling window."""
-        return periods.containing(self.window, at or timezone.now()) if self.is_calendar \
-            else None
-
-    def measured_seconds(self, at=None):
-        """Seconds the SLI is read over at ``at``: the rolling window, or the period so far."""
-        period = self.period(at)
-        return period.range_seconds(at or timezone.now()) if period else self.window_seconds
-
-    def range_at(self, at=None):
-        """The ``$window`` of the SLI query at ``at``: "28d", or "2588400s" (month to date)."""
-        return f"{self.measured_seconds(at)}s" if self.is_calendar else self.window
-
-    def window_start(self, at=None):
-        """Where the measured window starts: now - window, or the period's start."""
-        at = at or timezone.now()
-        period = self.period(at)
-        return period.start if period else at - timedelta(seconds=self.window_seconds)
-
-    @property
-    def window_days(self):
-        return self.window_seconds // budget.DAY
-
     def burn_factors(self):
         """{"fast_burn": 13.44, ...}: the SLO's own factors, else derived from budget shares."""
         derived = budget.alert_factors(self.window_days)
@@ -353,7 +286,7 @@ class SLO(models.Model):
 
     def query(self, which, window):
         expression = self.good_query if which == "good" else self.total_query
-        return with_window(promql.normalise_le(expression), window)
+        return promql.with_window(promql.normalise_le(expression), window)
 
     def error_ratio_query(self, window):
         """1 - good/total over a window, good and total read at the same time."""
