@@ -21,8 +21,17 @@ NEW_KEY = "accounts.new_api_key"
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """With LOCAL_PASSWORDS=0 there is no password here to change: a page (404) says the
+    provider manages it, for GET and POST alike."""
+
     template_name = "registration/password_change.html"
     success_url = reverse_lazy("home")
+
+    def dispatch(self, request, *args, **kwargs):
+        if not settings.LOCAL_PASSWORDS and request.user.is_authenticated:
+            return render(request, "registration/password_managed.html",
+                          {"sso_name": settings.OIDC_PROVIDER_NAME}, status=404)
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         response = super().form_valid(form)

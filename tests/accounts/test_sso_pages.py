@@ -85,3 +85,24 @@ def test_deactivating_a_user_ends_their_single_sign_on_sessions(sso, admin_clien
     assert browser.get("/").status_code == 200
     admin_client.post(f"/accounts/users/{viewer.pk}/deactivate/")
     assert browser.get("/").status_code == 302  # back to the login page
+
+
+def test_with_local_passwords_off_the_password_page_says_the_provider_manages_it(
+        sso, editor, editor_client):
+    sso.LOCAL_PASSWORDS = False
+    response = editor_client.get("/accounts/password/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Passwords are managed by Example IdP" in page and 'name="old_password"' not in page
+    response = editor_client.post("/accounts/password/", {
+        "old_password": "erin-password", "new_password1": "a-new-Passw0rd-here",
+        "new_password2": "a-new-Passw0rd-here"})
+    assert response.status_code == 404
+    editor.refresh_from_db()
+    assert not editor.check_password("a-new-Passw0rd-here")
+    assert "Change password" not in editor_client.get("/accounts/profile/").content.decode()
+
+
+def test_with_local_passwords_on_the_password_page_is_the_form(sso, editor_client):
+    page = editor_client.get("/accounts/password/").content.decode()
+    assert 'name="old_password"' in page
