@@ -10,7 +10,9 @@
   without a password whom the first sign-in matches by e-mail.
 - Single sign-on finds the user by the provider's subject, else by e-mail (a user not yet
   signed in through it), else creates one; with OIDC_ROLE_MAP the groups set the role on every
-  sign-in and a user in none of the mapped groups is refused.
+  sign-in and a user in none of the mapped groups is refused, except the last active admin:
+  the same rule as the users page keeps their admin role (and lets them in), recorded as a
+  UserEvent saying why, until the groups give someone else the admin role.
 """
 
 import re
@@ -74,9 +76,14 @@ def active_admins():
     return get_user_model().objects.filter(is_active=True).filter(is_admin).distinct()
 
 
+def is_last_admin(user):
+    """Is ``user`` the only active admin (the one the site must keep)?"""
+    return user.is_active and role_of(user) == ADMIN and not active_admins().exclude(
+        pk=user.pk).exists()
+
+
 def _keep_an_admin(user, doing):
-    if user.is_active and role_of(user) == ADMIN and not active_admins().exclude(
-            pk=user.pk).exists():
+    if is_last_admin(user):
         raise ValidationError(f"{user.get_username()} is the last admin: give someone else the "
                               f"admin role before {doing}.")
 
@@ -255,11 +262,11 @@ class SsoIdentity(models.Model):
         subject = str(claims.get("sub") or "")
         if not subject:
             raise SignInRefused("The sign-in provider sent no subject (sub) claim.")
-        role = None
+        role = refusal = None
         if settings.OIDC_ROLE_MAP:
             role = role_from_claims(claims, settings.OIDC_ROLE_CLAIM, settings.OIDC_ROLE_MAP)
             if role is None:
-                raise SignInRefused(
+                refusal = SignInRefused(
                     f"Your account at {settings.OIDC_PROVIDER_NAME} is in none of the groups "
                     f"that give a role here ({', '.join(settings.OIDC_ROLE_MAP)}): ask an "
                     "admin of this site.")
@@ -272,6 +279,15 @@ class SsoIdentity(models.Model):
         elif not user.is_active:
             raise SignInRefused("Your account here is deactivated: ask an admin to "
                                 "reactivate it.")
+        if settings.OIDC_ROLE_MAP and role != ADMIN and not user.is_superuser and \
+                is_last_admin(user):
+            UserEvent.record(None, user, UserEvent.Action.ROLE, (
+                f"kept {ADMIN}: the last active admin, though the groups at "
+                f"{settings.OIDC_PROVIDER_NAME} give {role or 'no role here'}; give someone "
+                "else the admin role first"))
+            role = refusal = None
+        if refusal is not None:
+            raise refusal  # the transaction drops a user created for this sign-in
         cls._update_profile(user, claims)
         if role is not None and not user.is_superuser and set(
                 user.groups.filter(name__in=ROLES).values_list("name", flat=True)) != {role}:
@@ -318,4 +334,5 @@ class SsoIdentity(models.Model):
 
 
 __all__ = ["Invitation", "InvitationInvalid", "SignInRefused", "SsoIdentity", "UserEvent",
-           "active_admins", "change_role", "deactivate", "free_username", "reactivate"]
+           "active_admins", "change_role", "deactivate", "free_username", "is_last_admin",
+           "reactivate"]

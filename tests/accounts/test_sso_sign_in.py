@@ -117,3 +117,33 @@ def test_the_username_comes_from_preferred_username_or_e_mail(wanted, username):
 def test_no_subject_is_refused():
     with pytest.raises(SignInRefused, match="no subject"):
         SsoIdentity.sign_in(ISSUER, claims(sub=""))
+
+
+def test_groups_that_would_demote_the_last_admin_leave_them_admin_and_say_why():
+    admin = SsoIdentity.sign_in(ISSUER, claims(groups=["sre-admins"]))
+    assert role_of(fresh(admin)) == "admin"
+    user = SsoIdentity.sign_in(ISSUER, claims(groups=["staff"]))
+    assert user == admin and role_of(fresh(admin)) == "admin"
+    event = UserEvent.objects.filter(user=admin, action="role").first()
+    assert event.actor is None
+    assert event.detail == ("kept admin: the last active admin, though the groups at "
+                            "Example IdP give viewer; give someone else the admin role first")
+
+    # Once the groups make someone else an admin, the next sign-in demotes them.
+    SsoIdentity.sign_in(ISSUER, claims(sub="u-2", email="kim@example.com",
+                                       preferred_username="kim", groups=["sre-admins"]))
+    SsoIdentity.sign_in(ISSUER, claims(groups=["staff"]))
+    assert role_of(fresh(admin)) == "viewer"
+
+
+def test_the_last_admin_in_no_mapped_group_still_signs_in_as_admin():
+    admin = SsoIdentity.sign_in(ISSUER, claims(groups=["sre-admins"]))
+    assert SsoIdentity.sign_in(ISSUER, claims(groups=["marketing"])) == admin
+    assert role_of(fresh(admin)) == "admin"
+    assert "give no role here" in UserEvent.objects.filter(user=admin).first().detail
+
+
+def test_another_admin_in_no_mapped_group_is_refused_as_before(admin):
+    SsoIdentity.sign_in(ISSUER, claims(groups=["sre-admins"]))
+    with pytest.raises(SignInRefused, match="in none of the groups"):
+        SsoIdentity.sign_in(ISSUER, claims(groups=["marketing"]))
