@@ -4,8 +4,10 @@ from datetime import UTC, date, datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.forms.utils import flatatt
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 
 from postmortems import dates
 from postmortems.models import (
@@ -314,9 +316,27 @@ def user_choices(empty_label="— nobody yet —"):
     ]
 
 
+class UserSelect(forms.Select):
+    """A select of every active user, its options written in one pass: Django's own renders
+    one template per option, 6.5 ms a select at 200 users (a third of the editor's action
+    section, and paid again by every row of a review meeting's action items)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "\n", '<option value="{}"{}>{}</option>',
+            ((option["value"], flatatt(option["attrs"]), option["label"])
+             for _group, group_options, _index in widget["optgroups"]
+             for option in group_options))
+        return format_html('<select name="{}"{}>\n{}\n</select>', name,
+                           flatatt(widget["attrs"]), options)
+
+
 class UserChoiceField(forms.TypedChoiceField):
     """The user picker: active users by name, from a precomputed choice list (user_choices);
     cleans to the user (or None)."""
+
+    widget = UserSelect
 
     def __init__(self, *, choices, **kwargs):
         super().__init__(choices=choices, coerce=int, empty_value=None, **kwargs)
