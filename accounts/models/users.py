@@ -4,10 +4,11 @@
   sign-in provider's groups give is recorded as a UserEvent: who, when, what.
 - The site always keeps an active admin: nobody can take the admin role from, or deactivate,
   the last one (themselves, since only an admin may).
-- An invitation creates the user at once, with the chosen role. With local passwords it is an
-  inactive user until they open the link (signed, for INVITE_DAYS days, dead once used or
-  replaced by a newer link) and set a password; with single sign-on only, an active user
-  without a password whom the first sign-in matches by e-mail.
+- An invitation creates the user at once, with the chosen role; one per e-mail (any case),
+  refused when a user or a pending invitation has it, two at once included. With local
+  passwords it is an inactive user until they open the link (signed, for INVITE_DAYS days,
+  dead once used or replaced by a newer link) and set a password; with single sign-on only,
+  an active user without a password whom the first sign-in matches by e-mail.
 - Single sign-on finds the user by the provider's subject, else by e-mail (a user not yet
   signed in through it), else creates one; with OIDC_ROLE_MAP the groups set the role on every
   sign-in and a user in none of the mapped groups is refused, except the last active admin:
@@ -22,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -140,6 +141,16 @@ def free_username(wanted):
     return name
 
 
+def _lock_email(email):
+    """Until the transaction ends, no other invitation to ``email`` (in any case) runs: two at
+    once would each find nobody with it and both create a user. (A database constraint cannot
+    say it: single sign-on may create a second user with an e-mail already taken.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))",
+                           ["accounts.invitation:" + email.lower()])
+
+
 class Invitation(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                 related_name="invitation")
@@ -169,7 +180,14 @@ class Invitation(models.Model):
         are active and sign in through the provider."""
         User = get_user_model()
         email = User.objects.normalize_email(email.strip())
-        existing = User.objects.filter(email__iexact=email).first()
+        _lock_email(email)
+        existing = User.objects.filter(email__iexact=email).select_related("invitation") \
+            .first()
+        pending = getattr(existing, "invitation", None)
+        if pending is not None and pending.pending:
+            raise ValidationError({"email": (
+                f"{email} is invited already ({existing.get_username()}, "
+                f"{pending.sent_at:%Y-%m-%d %H:%M}): use “New link” beside them instead.")})
         if existing is not None:
             raise ValidationError({"email": f"{email} already has an account "
                                             f"({existing.get_username()})."})

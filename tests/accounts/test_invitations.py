@@ -3,6 +3,7 @@ inactive until they open the one-time, expiring link and choose a password (the 
 apply); then they are signed in. With single sign-on only, the user is pre-created and the
 first sign-in matches them on e-mail."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -157,3 +158,55 @@ def test_with_single_sign_on_only_the_invitee_is_pre_created_and_matched_by_e_ma
         "sub": "lee-1", "email": "lee@example.com", "preferred_username": "lee"})
     assert user == lee and role_of(user) == "viewer"
     assert Invitation.objects.get(user=lee).accepted_at is not None
+
+
+def test_a_second_invitation_to_a_pending_e_mail_is_refused_in_any_case(admin_client):
+    invite(admin_client, "kim@example.com")
+    response = invite(admin_client, "KIM@Example.com", role="admin")
+    assert response.status_code == 400
+    assert "KIM@example.com is invited already (kim@example.com, " in \
+        response.content.decode()
+    assert "use “New link” beside them instead" in response.content.decode()
+    assert get_user_model().objects.filter(email__iexact="kim@example.com").count() == 1
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_invitations_to_one_e_mail_at_once_make_one_user(admin):
+    """The first invitation's transaction is still open when the second starts: the second
+    waits for it, then finds the invitee and is refused."""
+    from django.core.exceptions import ValidationError
+    from django.db import connection, transaction
+
+    first_done, commit, outcome = threading.Event(), threading.Event(), {}
+
+    def first():
+        try:
+            with transaction.atomic():
+                Invitation.invite(admin, "lee@example.com", "editor")
+                first_done.set()
+                commit.wait(10)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            Invitation.invite(admin, "LEE@example.com", "viewer")
+            outcome["second"] = "invited"
+        except ValidationError as error:
+            outcome["second"] = " ".join(error.messages)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first)]
+    threads[0].start()
+    assert first_done.wait(10)
+    threads.append(threading.Thread(target=second))
+    threads[1].start()
+    threads[1].join(1)
+    assert threads[1].is_alive()  # waiting for the first to finish
+    commit.set()
+    for thread in threads:
+        thread.join(10)
+    assert "is invited already" in outcome["second"]
+    assert get_user_model().objects.filter(email__iexact="lee@example.com").count() == 1
