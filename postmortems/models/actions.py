@@ -86,6 +86,14 @@ class ActionItemQuerySet(models.QuerySet):
     def overdue(self):
         return self.with_flags().filter(self.overdue_condition())
 
+    def attention_counts(self):
+        """{"orphaned": n, "overdue": n}: the dashboard's two counts in one query over the open
+        items only (both rules need an open item; the (status, due) index finds them)."""
+        return self.open().aggregate(
+            orphaned=models.Count("pk", filter=self.orphan_condition()),
+            overdue=models.Count("pk", filter=self.overdue_condition()),
+        )
+
     def filter_counts(self, user):
         """How many items each filter of the tracker would show, in one query."""
         return self.aggregate(

@@ -16,6 +16,7 @@ LIST_SIZE = 8
 @require_GET
 def dashboard(request):
     flagged = ActionItem.objects.with_flags().select_related("incident", "owner")
+    attention = ActionItem.objects.attention_counts()
     return render(request, "home.html", {
         "open_incidents": list(Incident.objects.open().select_related("owner")[:LIST_SIZE]),
         "open_count": Incident.objects.open().count(),
@@ -24,9 +25,9 @@ def dashboard(request):
         "due_count": Incident.objects.needing_postmortem().count(),
         "orphans": list(flagged.filter(is_orphaned=True).order_by("incident_id", "pk")
                         [:LIST_SIZE]),
-        "orphan_count": ActionItem.objects.orphaned().count(),
+        "orphan_count": attention["orphaned"],
         "overdue": list(flagged.filter(is_overdue=True).order_by("due", "pk")[:LIST_SIZE]),
-        "overdue_count": ActionItem.objects.overdue().count(),
+        "overdue_count": attention["overdue"],
         "times": Incident.objects.mean_times(
             since=timezone.now() - timedelta(days=WINDOW_DAYS)),
         "window_days": WINDOW_DAYS,

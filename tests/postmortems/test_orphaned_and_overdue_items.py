@@ -69,3 +69,29 @@ def test_open_means_open_or_in_progress(make, incident):
     b = make.action_item(incident, status=ActionItem.Status.IN_PROGRESS)
     make.action_item(incident, status=ActionItem.Status.DONE)
     assert set(ActionItem.objects.open()) == {a, b}
+
+
+def test_the_dashboards_two_counts_come_from_one_query_and_agree_with_the_lists(
+        make, incident, editor, admin, django_assert_num_queries):
+    """Orphaned and overdue counted together (issue 9: one aggregate over the open items
+    instead of two counts), the same as counting each list; closed and trashed items left out."""
+    late = timezone.now().date() - timedelta(days=3)
+    make.action_item(incident, owner=editor)  # fine
+    make.action_item(incident, owner=None)  # orphaned
+    make.action_item(incident, owner=editor, due=late)  # overdue
+    make.action_item(incident, owner=None, ticket="", due=late)  # both
+    make.action_item(incident, owner=admin, text="owner leaves")  # orphaned once deactivated
+    make.action_item(incident, owner=None, due=late, status=ActionItem.Status.DONE)  # closed
+    trashed = make.incident("In the trash")
+    make.action_item(trashed, owner=None, due=late)
+    trashed.deleted_at = timezone.now()
+    trashed.save()
+    admin.is_active = False
+    admin.save()
+
+    with django_assert_num_queries(1):
+        counts = ActionItem.objects.attention_counts()
+
+    assert counts == {"orphaned": 3, "overdue": 2}
+    assert counts == {"orphaned": ActionItem.objects.orphaned().count(),
+                      "overdue": ActionItem.objects.overdue().count()}
