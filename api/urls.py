@@ -40,6 +40,8 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("alertmanager/", alertmanager.AlertmanagerWebhook.as_view(), name="alertmanager"),
     path("trackers/<int:pk>/webhook/", tracker_webhooks.receive, name="tracker_webhook"),
+    path("trackers/<str:kind>/webhook/", tracker_webhooks.receive_by_kind,
+         name="tracker_kind_webhook"),
     path("", include(router.urls)),
 ]
 

@@ -45,6 +45,31 @@ class TrackerConnectionQuerySet(models.QuerySet):
             return link.connection
         return self.filter(is_default=True).first()
 
+    def for_webhook(self, kind, payload):
+        """The connections a delivery to /api/v1/trackers/<kind>/webhook/ may be for, from
+        what the payload names: GitHub's repository.full_name, GitLab's project (path or id),
+        the Jira site of issue.self. Its signature then tells which one (if any) sent it."""
+        def text(*path):
+            value = payload
+            for key in path:
+                value = value.get(key) if isinstance(value, dict) else None
+            return str(value).strip().lower() if isinstance(value, (str, int)) else ""
+
+        Kind = TrackerConnection.Kind
+        if kind == "github":
+            repository = text("repository", "full_name")
+            return [c for c in self.filter(kind=Kind.GITHUB)
+                    if repository and c.project.strip().lower() == repository]
+        if kind == "gitlab":
+            names = {text("project", "path_with_namespace"), text("project", "id")} - {""}
+            return [c for c in self.filter(kind=Kind.GITLAB)
+                    if c.project.strip().lower() in names]
+        if kind == "jira":
+            site = text("issue", "self") or text("user", "self")
+            return [c for c in self.filter(kind__in=[Kind.JIRA_CLOUD, Kind.JIRA_DC])
+                    if site and site.startswith(c.base_url.rstrip("/").lower() + "/rest/")]
+        return []
+
 
 class TrackerConnection(models.Model):
     class Kind(models.TextChoices):

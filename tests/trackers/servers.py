@@ -216,6 +216,8 @@ class FakeJira(FakeTracker):
         its webhook URL carries the secret."""
         payload = recorded("jira_issue_updated_webhook")
         got = self.issue_json(key, self.issues[key])
+        payload["issue"]["self"] = f"{self.url}/rest/api/2/issue/10002"
+        payload["user"]["self"] = f"{self.url}/rest/api/2/user?accountId=557058:c9ebf848"
         payload["issue"].update(key=key, fields={**payload["issue"]["fields"],
                                                  "status": got["fields"]["status"],
                                                  "resolution": got["fields"]["resolution"]})
