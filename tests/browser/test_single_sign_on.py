@@ -26,7 +26,9 @@ def sign_in(page, live_server, username, password, then="/"):
 
 
 def test_sign_in_with_the_provider_role_from_groups_and_sign_out(
-        live_server, page, single_sign_on, make, screenshot):
+        live_server, page, single_sign_on, make, screenshot, admin):
+    # ``admin``: another active admin, so the groups may take the role from Sam (the last
+    # active admin keeps it: test_sso_sign_in.py).
     incident = make.incident(title="Checkout errors")
     single_sign_on.user("sam", "sam-password-at-the-idp", email="sam@example.com",
                         groups=["sre-admins", "staff"], first_name="Sam")
