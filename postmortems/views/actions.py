@@ -113,18 +113,38 @@ def filtered_items(request, form):
     return items.order_by(*order)
 
 
+def counted_total(form, counts):
+    """How many items the list shows, when its filter is one that filter_counts counted (no
+    filter, or a single status, priority, "mine", orphaned or overdue); else None."""
+    data = form.cleaned_data if form.is_valid() else {}
+    chosen = [(key, value) for key, value in data.items() if key != "sort" and value]
+    if not chosen:
+        return counts["all"]
+    if len(chosen) > 1:
+        return None
+    ((key, value),) = chosen
+    if key in ("status", "priority"):
+        return counts[value]
+    return counts.get({"owner": "mine"}.get(key, key))
+
+
 @require_GET
 def action_list(request):
     form = ActionFilterForm(request.GET or None)
     items = filtered_items(request, form)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = ActionItem.objects.filter_counts(request.user)
+    paginator = Paginator(items, PAGE_SIZE)
+    total = counted_total(form, counts)
+    if total is not None:
+        # Counted already: the paginator's own count would read every matching item again.
+        paginator.count = total
+    page = paginator.get_page(request.GET.get("page"))
     editable = editable_action_items(request.user, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "postmortems/action_list.html", {
-        "form": form, "page": page, "editable": editable,
-        "counts": ActionItem.objects.filter_counts(request.user),
-        "query": query.urlencode(), "filtered_total": page.paginator.count,
+        "form": form, "page": page, "editable": editable, "counts": counts,
+        "query": query.urlencode(), "filtered_total": paginator.count,
     })
 
 

@@ -145,3 +145,29 @@ def test_the_csv_is_sent_in_chunks_of_lines_in_a_fixed_number_of_queries(
         chunks = export()
     assert [chunk.count("\r\n") for chunk in chunks] == [3, 2, 1]  # header + 2, 2, 1
     assert all(chunk.endswith("\r\n") for chunk in chunks)
+
+
+@pytest.mark.parametrize("query", [
+    "", "status=active", "status=done", "owner=mine", "priority=P0", "priority=P1",
+    "orphaned=on", "overdue=on", "sort=-due", "service={search}", "status=active&owner=mine",
+    "status=bogus"])
+def test_the_total_shown_is_the_number_of_items_listed(editor_client, items, make, query):
+    """The list's total comes from the filter counts when its filter is one of them (one
+    count query fewer over every item, issue 9), and is the same number either way."""
+    search = make.service("Search")
+    response = editor_client.get("/actions/?" + query.format(search=search.pk))
+    assert response.status_code == 200
+    assert response.context["filtered_total"] == len(listed(response))
+
+
+def test_a_filter_that_was_counted_costs_no_count_query_of_its_own(
+        editor_client, items, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as two_filters:
+        editor_client.get("/actions/?status=active&owner=mine")
+    with django_assert_num_queries(len(two_filters) - 1):
+        editor_client.get("/actions/?orphaned=on")
+    with django_assert_num_queries(len(two_filters) - 1):
+        editor_client.get("/actions/")
