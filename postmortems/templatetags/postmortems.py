@@ -2,6 +2,7 @@
 marked safe."""
 
 import functools
+import hashlib
 import re
 from datetime import UTC, datetime
 from urllib.parse import quote
@@ -86,3 +87,33 @@ def pk_url(name, pk):
     if parts is None:
         return reverse(name, args=[pk])
     return f"{parts[0]}{int(pk)}{parts[1]}"
+
+
+# Rendered crispy fields, by what their HTML is made of (at most FIELD_CACHE_SIZE per process).
+FIELD_CACHE_SIZE = 512
+_field_html = {}
+
+
+@register.filter
+def as_field(field):
+    """``field|as_crispy_field``, remembered: crispy's templates take ~1 ms a field, and the
+    editor shows the same empty add forms on every load. The key is everything the HTML is
+    made of — the widget's own HTML (value, choices, attributes), label, help text, errors,
+    required — so a field that differs in any of them is rendered afresh. Nothing of the
+    request (the CSRF token is outside the fields) goes in."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    if hasattr(field.field, "queryset"):  # read the choices once: the key and crispy share them
+        field.field.choices = [choice for choice in field.field.choices]  # no COUNT(*)
+    key = hashlib.blake2b("\x00".join(map(str, (
+        type(field.form).__qualname__, type(field.field.widget).__qualname__,
+        field.html_name, field.auto_id, field.label, field.help_text, field.field.required,
+        field.css_classes(), list(field.errors), field.is_hidden, field.as_widget(),
+    ))).encode(), digest_size=20).digest()
+    html = _field_html.get(key)
+    if html is None:
+        html = as_crispy_field(field)
+        if len(_field_html) >= FIELD_CACHE_SIZE:
+            _field_html.pop(next(iter(_field_html)))
+        _field_html[key] = html
+    return html

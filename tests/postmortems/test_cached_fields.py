@@ -1,0 +1,39 @@
+"""{{ field|as_field }} is crispy's field HTML, remembered by what it is made of (issue 9: the
+editor rendered the same empty add forms through crispy's templates on every load): the same
+HTML as |as_crispy_field for empty, filled and invalid forms, and never another field's."""
+
+import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+from postmortems.forms import ActionItemForm, TimelineEntryForm, WhyForm
+from postmortems.templatetags.postmortems import as_field
+
+pytestmark = pytest.mark.django_db
+
+
+def forms(incident):
+    yield WhyForm(prefix="why", initial={"question": "Why?"})
+    yield WhyForm(prefix="why", initial={"question": "Why not?"})
+    yield WhyForm(prefix="why", data={"why-question": "Why?", "why-answer": "Retries"})
+    yield WhyForm(prefix="why", data={"why-question": "", "why-answer": "Retries"})
+    yield TimelineEntryForm(prefix="entry", initial={"at": incident.started_at})
+    yield TimelineEntryForm(prefix="entry", data={"entry-at": "not a time", "entry-text": "x"})
+    yield ActionItemForm(prefix="action", incident=incident)
+    yield ActionItemForm(prefix="action", incident=incident, data={"action-text": ""})
+
+
+def test_it_is_crispys_html_every_time(postmortem):
+    incident = postmortem.incident
+    for _ in range(2):  # rendered, then remembered
+        for form in forms(incident):
+            for field in form:
+                assert as_field(field) == as_crispy_field(field), field.html_name
+
+
+def test_a_field_that_changes_is_rendered_again(postmortem, django_user_model):
+    incident = postmortem.incident
+    form = ActionItemForm(prefix="action", incident=incident)
+    before = as_field(form["owner"])
+    django_user_model.objects.create_user("newcomer")
+    after = as_field(ActionItemForm(prefix="action", incident=incident)["owner"])
+    assert "newcomer" not in before and "newcomer" in after
