@@ -104,7 +104,7 @@ def as_field(field):
     from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
     if hasattr(field.field, "queryset"):  # read the choices once: the key and crispy share them
-        field.field.choices = [choice for choice in field.field.choices]  # no COUNT(*)
+        field.field.choices = list(iter(field.field.choices))  # iter(): no COUNT(*) first
     key = hashlib.blake2b("\x00".join(map(str, (
         type(field.form).__qualname__, type(field.field.widget).__qualname__,
         field.html_name, field.auto_id, field.label, field.help_text, field.field.required,
