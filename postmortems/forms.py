@@ -30,6 +30,7 @@ class UTCDateTimeInput(forms.DateTimeInput):
     browser's locale (Chromium's datetime-local picker follows the OS: AM/PM, and a Tab after
     the year). Seconds are shown when they are not zero."""
 
+    cacheable = True  # its HTML comes from name, value, attrs (templatetags: as_field)
     input_type = "text"
     PATTERN = r"\s*\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?\s*(Z|UTC)?\s*"
 
@@ -84,6 +85,7 @@ class UTCDateInput(forms.DateInput):
     """A text input for a date typed as YYYY-MM-DD (or 15 Dec, +7d, next week: dates.py), not
     the browser's locale date picker."""
 
+    cacheable = True  # its HTML comes from name, value, attrs (templatetags: as_field)
     input_type = "text"
 
     def __init__(self, attrs=None):
@@ -320,6 +322,8 @@ class UserSelect(forms.Select):
     """A select of every active user, its options written in one pass: Django's own renders
     one template per option, 6.5 ms a select at 200 users (a third of the editor's action
     section, and paid again by every row of a review meeting's action items)."""
+
+    cacheable = True  # its HTML comes from name, value, attrs, choices (templatetags: as_field)
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]

@@ -108,7 +108,7 @@ def as_field(field):
     key = hashlib.blake2b("\x00".join(map(str, (
         type(field.form).__qualname__, type(field.field.widget).__qualname__,
         field.html_name, field.auto_id, field.label, field.help_text, field.field.required,
-        field.css_classes(), list(field.errors), field.is_hidden, field.as_widget(),
+        field.css_classes(), list(field.errors), field.is_hidden, *_widget_key(field),
     ))).encode(), digest_size=20).digest()
     html = _field_html.get(key)
     if html is None:
@@ -117,3 +117,17 @@ def as_field(field):
             _field_html.pop(next(iter(_field_html)))
         _field_html[key] = html
     return html
+
+
+def _widget_key(field):
+    """What the field's widget HTML is made of. For an empty form and one of Django's own
+    widgets (or one marked ``cacheable``), its inputs (rendering it costs as much as crispy's
+    wrapper); otherwise the HTML itself."""
+    widget = field.field.widget
+    if field.form.is_bound or not (type(widget).__module__ == "django.forms.widgets"
+                                   or getattr(widget, "cacheable", False)):
+        return (field.as_widget(),)
+    return (sorted(widget.attrs.items()), widget.template_name, repr(field.value()),
+            getattr(widget, "format", None), getattr(widget, "input_type", None),
+            getattr(widget, "choices", None), widget.is_localized, field.field.disabled,
+            field.field.show_hidden_initial, field.form.use_required_attribute)

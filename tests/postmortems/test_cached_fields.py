@@ -5,7 +5,13 @@ HTML as |as_crispy_field for empty, filled and invalid forms, and never another 
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
-from postmortems.forms import ActionItemForm, TimelineEntryForm, WhyForm
+from postmortems.forms import (
+    ActionItemForm,
+    ContributingFactorForm,
+    StandardPostmortemForm,
+    TimelineEntryForm,
+    WhyForm,
+)
 from postmortems.templatetags.postmortems import as_field
 
 pytestmark = pytest.mark.django_db
@@ -17,9 +23,14 @@ def forms(incident):
     yield WhyForm(prefix="why", data={"why-question": "Why?", "why-answer": "Retries"})
     yield WhyForm(prefix="why", data={"why-question": "", "why-answer": "Retries"})
     yield TimelineEntryForm(prefix="entry", initial={"at": incident.started_at})
+    yield TimelineEntryForm(prefix="entry", initial={"at": incident.started_at, "kind": "alert"})
+    yield TimelineEntryForm(prefix="entry", initial={"at": incident.detected_at})
+    yield StandardPostmortemForm(instance=incident.postmortem)
+    yield ContributingFactorForm(prefix="factor")
     yield TimelineEntryForm(prefix="entry", data={"entry-at": "not a time", "entry-text": "x"})
     yield ActionItemForm(prefix="action", incident=incident)
     yield ActionItemForm(prefix="action", incident=incident, data={"action-text": ""})
+    yield ActionItemForm(prefix="action", incident=incident, initial={"priority": "P2"})
 
 
 def test_it_is_crispys_html_every_time(postmortem):
@@ -37,3 +48,16 @@ def test_a_field_that_changes_is_rendered_again(postmortem, django_user_model):
     django_user_model.objects.create_user("newcomer")
     after = as_field(ActionItemForm(prefix="action", incident=incident)["owner"])
     assert "newcomer" not in before and "newcomer" in after
+
+
+def test_an_empty_field_with_another_value_is_rendered_again(postmortem):
+    incident = postmortem.incident
+    first = as_field(TimelineEntryForm(prefix="entry", initial={"at": incident.started_at})["at"])
+    other = as_field(TimelineEntryForm(prefix="entry",
+                                       initial={"at": incident.detected_at})["at"])
+    assert first != other
+    chosen = as_field(ActionItemForm(prefix="action", incident=incident,
+                                     initial={"priority": "P2"})["priority"])
+    assert 'value="P2" selected' in chosen
+    assert 'value="P2" selected' not in as_field(
+        ActionItemForm(prefix="action", incident=incident)["priority"])
