@@ -45,12 +45,15 @@ class Match:
     actions: str = ""
 
 
-def cause_texts(postmortem):
-    """This postmortem's root cause(s) and contributing factors, as plain strings."""
-    texts = [why.answer for why in postmortem.whys.all() if why.is_root_cause and why.answer]
+def cause_texts(postmortem, whys=None, factors=None):
+    """This postmortem's root cause(s) and contributing factors, as plain strings (from its
+    ``whys`` and ``factors`` when a page has read them already)."""
+    whys = postmortem.whys.all() if whys is None else whys
+    factors = postmortem.factors.all() if factors is None else factors
+    texts = [why.answer for why in whys if why.is_root_cause and why.answer]
     if postmortem.root_cause_sentence:
         texts.append(postmortem.root_cause_sentence)
-    texts += [factor.text for factor in postmortem.factors.all() if factor.text]
+    texts += [factor.text for factor in factors if factor.text]
     return [text.strip() for text in texts if text.strip()]
 
 
@@ -133,10 +136,11 @@ def action_summaries(incident_ids):
     }
 
 
-def similar_incidents(postmortem, limit=5):
+def similar_incidents(postmortem, limit=5, whys=None, factors=None):
     """Earlier incidents with a similar root cause or contributing factor, best match first,
-    each with the state of its action items. A fixed number of queries."""
-    texts = cause_texts(postmortem)
+    each with the state of its action items. A fixed number of queries (two fewer given the
+    postmortem's ``whys`` and ``factors``)."""
+    texts = cause_texts(postmortem, whys, factors)
     if not texts:
         return []
     best = {}

@@ -82,7 +82,7 @@ def editor_context(request, postmortem, **forms):
         "action_form": forms.get("action_form") or ActionItemForm(
             prefix="action", incident=incident),
         "items": items,
-        "similar": recurring.similar_incidents(postmortem),
+        "similar": recurring.similar_incidents(postmortem, whys=whys, factors=factors),
         "blameless_fields": BLAMELESS_FIELDS,
         "editor_path": editor_url(postmortem),
         **timeline_context(postmortem, people=people, **{
