@@ -122,12 +122,14 @@ def as_field(field):
 def _widget_key(field):
     """What the field's widget HTML is made of. For an empty form and one of Django's own
     widgets (or one marked ``cacheable``), its inputs (rendering it costs as much as crispy's
-    wrapper); otherwise the HTML itself."""
+    wrapper; model choices' values by their text, not the repr of their wrapper objects);
+    otherwise the HTML itself."""
     widget = field.field.widget
     if field.form.is_bound or not (type(widget).__module__ == "django.forms.widgets"
                                    or getattr(widget, "cacheable", False)):
         return (field.as_widget(),)
     return (sorted(widget.attrs.items()), widget.template_name, repr(field.value()),
             getattr(widget, "format", None), getattr(widget, "input_type", None),
-            getattr(widget, "choices", None), widget.is_localized, field.field.disabled,
+            [(str(value), str(label)) for value, label in getattr(widget, "choices", ())],
+            widget.is_localized, field.field.disabled,
             field.field.show_hidden_initial, field.form.use_required_attribute)

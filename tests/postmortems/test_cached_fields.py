@@ -61,3 +61,27 @@ def test_an_empty_field_with_another_value_is_rendered_again(postmortem):
     assert 'value="P2" selected' in chosen
     assert 'value="P2" selected' not in as_field(
         ActionItemForm(prefix="action", incident=incident)["priority"])
+
+
+def test_model_choices_are_remembered_until_they_change(postmortem, make, monkeypatch):
+    """The links to whys are a model choice: the same list is not rendered twice, a new why
+    is in the next one."""
+    from crispy_forms.templatetags import crispy_forms_filters
+
+    rendered = []
+
+    def counted(field):
+        rendered.append(field.html_name)
+        return as_crispy_field(field)
+
+    monkeypatch.setattr(crispy_forms_filters, "as_crispy_field", counted)
+    incident = postmortem.incident
+    make.why(postmortem, answer="Pool exhausted")
+
+    def links_to_whys():
+        return as_field(ActionItemForm(prefix="action", incident=incident)["addresses_why"])
+
+    first = links_to_whys()
+    assert links_to_whys() == first and len(rendered) <= 1
+    make.why(postmortem, position=2, answer="Retries without backoff")
+    assert "Retries without backoff" in links_to_whys()
