@@ -89,8 +89,10 @@ def pk_url(name, pk):
     return f"{parts[0]}{int(pk)}{parts[1]}"
 
 
-# Rendered crispy fields, by what their HTML is made of (at most FIELD_CACHE_SIZE per process).
+# Rendered crispy fields, by what their HTML is made of: at most FIELD_CACHE_SIZE per process,
+# each at most FIELD_CACHE_LARGEST characters (a long document field is rendered each time).
 FIELD_CACHE_SIZE = 512
+FIELD_CACHE_LARGEST = 32_000
 _field_html = {}
 
 
@@ -113,9 +115,10 @@ def as_field(field):
     html = _field_html.get(key)
     if html is None:
         html = as_crispy_field(field)
-        if len(_field_html) >= FIELD_CACHE_SIZE:
-            _field_html.pop(next(iter(_field_html)))
-        _field_html[key] = html
+        if len(html) <= FIELD_CACHE_LARGEST:
+            if len(_field_html) >= FIELD_CACHE_SIZE:
+                _field_html.clear()  # one step, safe beside another thread of the worker
+            _field_html[key] = html
     return html
 
 

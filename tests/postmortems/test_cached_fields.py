@@ -85,3 +85,17 @@ def test_model_choices_are_remembered_until_they_change(postmortem, make, monkey
     assert links_to_whys() == first and len(rendered) <= 1
     make.why(postmortem, position=2, answer="Retries without backoff")
     assert "Retries without backoff" in links_to_whys()
+
+
+def test_the_memory_is_bounded(postmortem, monkeypatch):
+    from postmortems.templatetags import postmortems as tags
+
+    monkeypatch.setattr(tags, "_field_html", {})
+    monkeypatch.setattr(tags, "FIELD_CACHE_SIZE", 3)
+    for n in range(10):
+        form = WhyForm(prefix="why", initial={"question": f"Why {n}?"})
+        assert as_field(form["question"]) == as_crispy_field(form["question"])
+        assert len(tags._field_html) <= 3
+    long = WhyForm(prefix="why", initial={"answer": "x" * tags.FIELD_CACHE_LARGEST})
+    assert as_field(long["answer"]) == as_crispy_field(long["answer"])
+    assert all(len(html) <= tags.FIELD_CACHE_LARGEST for html in tags._field_html.values())
