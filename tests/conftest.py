@@ -4,6 +4,7 @@ and the personas the tests act as."""
 import functools
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -67,26 +68,30 @@ def celery_queue_per_test_worker(xdist_suffix):
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, celery_queue_per_test_worker):
-    """A real `celery worker` process on the test database, consuming this test worker's
-    queue through the real broker. Use with @pytest.mark.django_db(transaction=True)."""
+def _celery_worker(django_db_setup, django_db_blocker, celery_queue_per_test_worker,
+                   xdist_suffix):
+    """A real `celery worker` process on the test database, started once per test worker.
+    It listens to an idle queue; `celery_worker_process` points it at this test worker's queue
+    for one test at a time. Returns (its node name, the process)."""
     from django.db import connection
 
+    queue = celery_queue_per_test_worker
+    node = f"tests{xdist_suffix or '-main'}@{socket.gethostname()}"
     env = dict(os.environ)
     test_db = connection.settings_dict["NAME"]
     db = settings.DATABASES["default"]
     env["DATABASE_URL"] = (
         f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{test_db}"
     )
-    env["CELERY_TASK_DEFAULT_QUEUE"] = celery_queue_per_test_worker
+    env["CELERY_TASK_DEFAULT_QUEUE"] = queue
     # Ticket trackers on, calling the tests' local tracker servers (tests/trackers/servers.py).
     env["TRACKER_ENCRYPTION_KEY"] = TRACKER_TEST_KEY
     env["TRACKER_ALLOWED_HOSTS"] = "127.0.0.1"
     ARTIFACTS.mkdir(exist_ok=True)
-    log = open(ARTIFACTS / f"celery-worker{celery_queue_per_test_worker}.log", "w")  # noqa: SIM115
+    log = open(ARTIFACTS / f"celery-worker{queue}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-         "--loglevel=INFO", "-Q", celery_queue_per_test_worker, "--without-heartbeat",
+         "--loglevel=INFO", "-n", node, "-Q", f"{queue}-idle", "--without-heartbeat",
          "--without-gossip", "--without-mingle"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
@@ -96,19 +101,44 @@ def celery_worker_process(django_db_setup, django_db_blocker, celery_queue_per_t
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"the Celery worker exited early; see {log.name}")
-        replies = app.control.inspect(timeout=1).ping() or {}
-        if replies:
+        if app.control.inspect(destination=[node], timeout=1).ping():
             break
     else:
         process.terminate()
         pytest.fail(f"the Celery worker did not answer a ping within 60 s; see {log.name}")
-    yield process
+    yield node, process
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
     log.close()
+
+
+@pytest.fixture
+def celery_worker_process(_celery_worker, celery_queue_per_test_worker):
+    """The real Celery worker, consuming this test worker's queue through the real broker
+    during this test only. Use with @pytest.mark.django_db(transaction=True).
+
+    Other tests' commits queue tasks too (e.g. linking recurring causes); those are dropped
+    first, and the worker stops consuming and finishes what it holds before the test's data is
+    flushed, so no task runs against the database while another test truncates it."""
+    from config.celery import app
+
+    node, process = _celery_worker
+    queue = celery_queue_per_test_worker
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)
+    app.control.add_consumer(queue, destination=[node], reply=True, timeout=10)
+    yield process
+    app.control.cancel_consumer(queue, destination=[node], reply=True, timeout=30)
+    inspect = app.control.inspect(destination=[node], timeout=1)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        held = [*(inspect.active() or {}).get(node, []), *(inspect.reserved() or {}).get(node, [])]
+        if not held:
+            break
+        time.sleep(0.2)
 
 
 @pytest.fixture
