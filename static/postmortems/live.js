@@ -3,7 +3,8 @@
    The page polls the postmortem's "what changed since" feed and re-renders each section changed
    meanwhile (GET sectionUrl with KEY replaced), unless the user is typing in it, has unsaved
    input there (a form marked data-dirty), a request is on its way or a conflict is shown
-   (data-hold): that section is refreshed at a later poll, once it is free. Changes made by
+   (data-hold), or a row of it is open in its in-place form (data-hold too): that section is
+   refreshed at a later poll, once it is free. Changes made by
    somebody else are announced in the notice; your own are not.
 
    PostmortemsLive({changesUrl, sectionUrl, cursor, me, notice, pollMs, onAnswer, ownToo}):
