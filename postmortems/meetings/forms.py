@@ -1,11 +1,11 @@
 """Forms of the review meeting. The edit forms carry the version they are based on
-(VersionedFormMixin); the user picker (postmortems.forms.UserChoiceField) takes a precomputed
+(VersionedFormMixin); the user picker (postmortems.fields.UserChoiceField) takes a precomputed
 choice list so that a page with many inline forms asks for the users once. Action items are
 edited with the postmortem page's ActionItemForm."""
 
 from django import forms
 
-from postmortems.forms import UserChoiceField
+from postmortems.fields import UserChoiceField
 from postmortems.models import (
     Agenda,
     Attendee,

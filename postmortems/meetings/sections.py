@@ -14,7 +14,8 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from postmortems.forms import ActionItemForm, TimelineEntryForm, user_choices
+from postmortems.fields import user_choices
+from postmortems.forms import ActionItemForm, TimelineEntryForm
 from postmortems.meetings import forms as meeting_forms
 from postmortems.models import ActionItem, Agenda, Meeting
 from postmortems.permissions import can_edit, require_edit

@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from postmortems.forms import ActionItemForm, user_choices
+from postmortems.fields import user_choices
+from postmortems.forms import ActionItemForm
 from postmortems.meetings import forms as meeting_forms
 from postmortems.meetings.sections import (
     conflict,

@@ -6,7 +6,8 @@ import re
 
 from django import forms
 
-from postmortems.forms import ActionItemForm, UserSelect, user_choices
+from postmortems.fields import UserSelect, user_choices
+from postmortems.forms import ActionItemForm
 from tests import factories
 
 CHOICES = [("", "— nobody yet —"), ("1", "Ada <Lovelace> & co"), ("2", "Grace")]
