@@ -14,7 +14,8 @@ everything: the trash page, Django admin, restore and purge. Restoring clears th
 incident alone, so everything under it comes back as it was, versions and history included.
 """
 
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 
 
 class HidesTrashed(models.Manager):
@@ -31,3 +32,91 @@ class HidesTrashed(models.Manager):
         trashed = self.model._meta.apps.get_model("postmortems", "Incident").all_objects.filter(
             deleted_at__isnull=False).values("pk")
         return queryset.exclude(**{f"{self.model.incident_lookup}id__in": trashed})
+
+
+class TrashableIncident:
+    """The incident's side of the trash: what goes with it, moving it there, restoring it,
+    purging it. Needs ``deleted_at``, ``deleted_by``, ``version`` and ``all_objects``."""
+
+    @property
+    def in_trash(self):
+        return self.deleted_at is not None
+
+    def contents(self):
+        """What goes with the incident (to the trash, back, or for good), as phrases like
+        "12 timeline entries": read through the base managers, so a trashed incident's
+        parts are counted too."""
+        from postmortems.models.documents import Postmortem
+
+        parts = []
+        postmortem = Postmortem._base_manager.filter(incident_id=self.pk).first()
+        if postmortem is not None:
+            parts.append(f"its postmortem ({postmortem.get_state_display().lower()})")
+        for model, lookup, one, many, always in _parts():
+            count = model._base_manager.filter(**{lookup: self.pk}).count()
+            if count or always:
+                parts.append(f"{count} {one if count == 1 else many}")
+        return parts
+
+    def move_to_trash(self, user=None, base_version=None):
+        """Hide the incident and everything under it from every page, list and count until
+        an admin restores or purges it. ``base_version``: refuse (StaleDelete) when it
+        changed since. The history records who moved it."""
+        from postmortems.revisions.concurrency import StaleDelete
+
+        with transaction.atomic():
+            current = type(self).all_objects.select_for_update().get(pk=self.pk)
+            if current.in_trash:
+                return current
+            if base_version is not None and current.version != base_version:
+                raise StaleDelete(current, base_version)
+            current.deleted_at = timezone.now()
+            current.deleted_by = user if getattr(user, "is_authenticated", False) else None
+            current._save_trash_mark(user, "moved to the trash")
+        return current
+
+    def restore_from_trash(self, user=None):
+        """Bring the incident back with everything under it, as it was (one row changes:
+        the mark on the incident; versions stay). The history records who restored it."""
+        with transaction.atomic():
+            current = type(self).all_objects.select_for_update().get(pk=self.pk)
+            if current.in_trash:
+                current.deleted_at = current.deleted_by = None
+                current._save_trash_mark(user, "restored from the trash")
+        return current
+
+    def purge(self, user=None):
+        """Delete the incident in the trash for good, with everything under it (history rows
+        stay, as for every delete). Refused for an incident outside the trash."""
+        with transaction.atomic():
+            current = type(self).all_objects.in_trash().select_for_update().get(pk=self.pk)
+            current._change_reason = "purged from the trash"
+            if getattr(user, "is_authenticated", False):
+                current._history_user = user
+            current.delete()
+
+    def _save_trash_mark(self, user, reason):
+        self._change_reason = reason
+        if getattr(user, "is_authenticated", False):
+            self._history_user = user
+        # Only the mark: updated_at and version stay what the content made them.
+        self.save(update_fields=["deleted_at", "deleted_by"])
+
+
+def _parts():
+    """(model, lookup of the incident's pk, one, many, said even when none) per part."""
+    from postmortems.models.actions import ActionItem
+    from postmortems.models.analysis import ContributingFactor, Why
+    from postmortems.models.documents import TimelineEntry
+    from postmortems.models.intake import AlertGroup
+    from postmortems.models.meetings import Meeting
+
+    return [
+        (TimelineEntry, "postmortem__incident_id", "timeline entry", "timeline entries", True),
+        (Why, "postmortem__incident_id", "why", "whys", True),
+        (ContributingFactor, "postmortem__incident_id", "contributing factor",
+         "contributing factors", True),
+        (ActionItem, "incident_id", "action item", "action items", True),
+        (Meeting, "postmortem__incident_id", "review meeting", "review meetings", True),
+        (AlertGroup, "incident_id", "alert group", "alert groups", False),
+    ]
