@@ -48,6 +48,7 @@ test: $(STAMP) services lint check-migrations
 	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(STAMP) services
+	$(TEST_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
 	$(TEST_ENV) $(BIN)/python -m bench
 
 clean:

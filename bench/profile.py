@@ -5,7 +5,8 @@ in-process, logged in as the bench user, against a bench database (bench.dataset
 
 Prints, per path, the median and slowest request times, and for the slowest its SQL count and
 time, its slowest queries and pyinstrument's call tree (a first request warms the caches and
-is not counted).
+is not counted). With --plain, no profiler: the medians of wall time, CPU time (this process:
+the view and templates) and SQL time, and the query count, without the profiler's overhead.
 """
 
 import argparse
@@ -24,6 +25,8 @@ def main(argv):
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--slowest-sql", type=int, default=3, help="slowest queries shown")
     parser.add_argument("--depth", type=int, default=40, help="lines of the call tree shown")
+    parser.add_argument("--plain", action="store_true",
+                        help="no profiler: median wall, CPU and SQL time and the query count")
     options = parser.parse_args(argv)
     os.environ["DATABASE_URL"] = dataset.database_url(options.database)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -41,6 +44,9 @@ def main(argv):
     connection.force_debug_cursor = True
     for path in options.paths:
         _consume(client.get(path))  # warm-up
+        if options.plain:
+            _time_plainly(client, path, options.repeat)
+            continue
         slowest, times = None, []
         for _ in range(options.repeat):
             reset_queries()
@@ -64,6 +70,23 @@ def main(argv):
         print("\n".join(text.splitlines()[:options.depth]))
         for query in top:
             print(f"-- {float(query['time']) * 1000:.0f} ms: {query['sql'][:300]}")
+
+
+def _time_plainly(client, path, repeat):
+    from django.db import connection, reset_queries
+
+    walls, cpus, sqls = [], [], []
+    for _ in range(repeat):
+        reset_queries()
+        wall, cpu = time.perf_counter(), time.process_time()
+        response = client.get(path)
+        size = _consume(response)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+        sqls.append(sum(float(query["time"]) for query in connection.queries))
+    print(f"{path}: {response.status_code}, {size / 1000:.0f} KB, {len(connection.queries)} "
+          f"queries; median wall {statistics.median(walls) * 1000:.1f} ms, CPU "
+          f"{statistics.median(cpus) * 1000:.1f} ms, SQL {statistics.median(sqls) * 1000:.1f} ms")
 
 
 def _consume(response):
