@@ -13,9 +13,18 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from postmortems.models.analysis import Why
+from postmortems.models.analysis import Why, why_search_document
 from postmortems.models.documents import Postmortem
 from postmortems.models.trash import HidesTrashed, TrashableIncident
+
+
+def incident_search_document():
+    """What the search reads of an incident (PostgreSQL full text): its title, weighted above
+    its summary: the expression of the GIN index postmortems_incident_search (migration 0015),
+    so a search reads the index instead of every incident."""
+    return (SearchVector("title", weight="A", config="english")
+            + SearchVector("summary", weight="B", config="english"))
+
 
 # A customer-facing outage longer than this needs a postmortem.
 OUTAGE_THRESHOLD = timedelta(minutes=15)
@@ -125,13 +134,10 @@ class IncidentQuerySet(models.QuerySet):
             return self
         if connection.vendor == "postgresql":
             query = SearchQuery(text, config="english", search_type="websearch")
-            whys = Why.objects.annotate(
-                document=SearchVector("question", "answer", config="english")
-            ).filter(document=query).values("postmortem__incident_id")
+            whys = Why.objects.annotate(document=why_search_document()).filter(
+                document=query).values("postmortem__incident_id")
             matching = self.model.objects.annotate(
-                document=SearchVector("title", weight="A", config="english")
-                + SearchVector("summary", weight="B", config="english")
-            ).filter(document=query).values("pk")
+                document=incident_search_document()).filter(document=query).values("pk")
             return self.filter(Q(pk__in=matching) | Q(pk__in=whys))
         whys = Why.objects.filter(
             Q(question__icontains=text) | Q(answer__icontains=text)
