@@ -69,6 +69,15 @@ def blameless_hints(text, people=()):
     return render_to_string("postmortems/partials/blameless_hints.html", {"findings": findings})
 
 
+@register.simple_tag
+def severity_badge(incident):
+    """The incident's severity as a badge coloured by its level (a tag, not an included
+    template: the incident list shows 25 of them)."""
+    label = incident.get_severity_display()
+    return format_html('<span class="badge sev-{}" title="{}">{}</span>',
+                       incident.severity, label, label)
+
+
 _PK_SENTINEL = "987654321"
 
 
