@@ -9,6 +9,7 @@ somebody else changed. Without JavaScript the same views redirect back to the pa
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from postmortems import blameless, recurring
 from postmortems.forms import (
@@ -52,7 +53,7 @@ def editor_url(postmortem, anchor=""):
 def timeline_context(postmortem, **extra):
     return {
         "postmortem": postmortem,
-        "timeline": postmortem.timeline_rows(),
+        "timeline": SimpleLazyObject(postmortem.timeline_rows),
         "entry_form": extra.pop("entry_form", None) or TimelineEntryForm(
             prefix="entry", initial={"at": postmortem.incident.started_at}),
         "paste_form": extra.pop("paste_form", None) or TimelinePasteForm(prefix="paste"),
@@ -62,11 +63,13 @@ def timeline_context(postmortem, **extra):
 
 
 def editor_context(request, postmortem, **forms):
-    """Everything the editor page shows: a fixed number of queries, whatever the row counts."""
+    """Everything the editor page shows: a fixed number of queries, whatever the row counts.
+    What only some sections show is read when a template first uses it, so one section alone
+    (render_section) reads only what it shows."""
     incident = postmortem.incident
     people = blameless.known_people()
-    whys = list(postmortem.whys.all())
-    factors = list(postmortem.factors.all())
+    whys = SimpleLazyObject(lambda: list(postmortem.whys.all()))
+    factors = SimpleLazyObject(lambda: list(postmortem.factors.all()))
     items = with_tickets(ActionItem.objects.filter(incident=incident).with_flags()
                          .select_related("owner", "addresses_why", "addresses_factor"))
     return {
@@ -79,10 +82,11 @@ def editor_context(request, postmortem, **forms):
         "why_form": forms.get("why_form") or WhyForm(
             prefix="why", initial={"question": "Why?"}),
         "factor_form": forms.get("factor_form") or ContributingFactorForm(prefix="factor"),
-        "action_form": forms.get("action_form") or ActionItemForm(
-            prefix="action", incident=incident),
+        "action_form": forms.get("action_form") or SimpleLazyObject(
+            lambda: ActionItemForm(prefix="action", incident=incident)),
         "items": items,
-        "similar": recurring.similar_incidents(postmortem, whys=whys, factors=factors),
+        "similar": SimpleLazyObject(
+            lambda: recurring.similar_incidents(postmortem, whys=whys, factors=factors)),
         "blameless_fields": BLAMELESS_FIELDS,
         "editor_path": editor_url(postmortem),
         **timeline_context(postmortem, people=people, **{

@@ -1,0 +1,38 @@
+"""The editor's page and each of its sections (the live refresh, in-place forms) read a fixed
+number of queries, whatever the row counts; a section alone reads only what it shows."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+PAGE_QUERIES = 23
+SECTION_QUERIES = {"document": 9, "timeline": 9, "whys": 15, "actions": 12}
+
+
+@pytest.fixture
+def postmortem(make, editor):
+    """A postmortem with a few of everything, and an earlier incident with a similar cause."""
+    earlier = make.postmortem(make.incident("Login errors"))
+    make.why(earlier, answer="Connection pool exhausted by client retries", is_root_cause=True)
+    pm = make.postmortem(make.incident("Checkout 500s"))
+    for i in range(3):
+        make.timeline_entry(pm, text=f"Entry {i}")
+        make.why(pm, position=i + 1, answer=f"Because {i}.")
+        pm.factors.create(position=i + 1, text=f"connection pool exhausted {i}")
+        make.action_item(pm.incident, f"Item {i}", owner=editor)
+    return pm
+
+
+def test_the_page_reads_a_fixed_number_of_queries(editor_client, postmortem,
+                                                  django_assert_num_queries):
+    with django_assert_num_queries(PAGE_QUERIES):
+        response = editor_client.get(f"/incidents/{postmortem.incident_id}/postmortem/")
+    assert "Login errors" in response.content.decode()  # seen before
+
+
+@pytest.mark.parametrize("key", SECTION_QUERIES)
+def test_a_section_reads_only_what_it_shows(editor_client, postmortem, key,
+                                            django_assert_num_queries):
+    url = f"/incidents/{postmortem.incident_id}/postmortem/sections/{key}/"
+    with django_assert_num_queries(SECTION_QUERIES[key]):
+        assert editor_client.get(url).status_code == 200
