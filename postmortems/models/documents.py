@@ -100,6 +100,10 @@ class Postmortem(models.Model):
                 name="postmortems_postmortem_published_has_time",
             ),
         ]
+        # Which incidents have a published postmortem (needing_postmortem), read from the
+        # index alone.
+        indexes = [models.Index(fields=["incident"], condition=Q(state="published"),
+                                name="postmortems_pm_published")]
 
     def __str__(self):
         return f"Postmortem of {self.incident}"

@@ -15,7 +15,7 @@ LIST_SIZE = 8
 
 @require_GET
 def dashboard(request):
-    flagged = ActionItem.objects.with_flags().select_related("incident", "owner")
+    items = ActionItem.objects.select_related("incident", "owner")
     attention = ActionItem.objects.attention_counts()
     return render(request, "home.html", {
         "open_incidents": list(Incident.objects.open().select_related("owner")[:LIST_SIZE]),
@@ -23,10 +23,9 @@ def dashboard(request):
         "due": list(Incident.objects.needing_postmortem().select_related("postmortem")
                     [:LIST_SIZE]),
         "due_count": Incident.objects.needing_postmortem().count(),
-        "orphans": list(flagged.filter(is_orphaned=True).order_by("incident_id", "pk")
-                        [:LIST_SIZE]),
+        "orphans": list(items.orphaned().order_by("incident_id", "pk")[:LIST_SIZE]),
         "orphan_count": attention["orphaned"],
-        "overdue": list(flagged.filter(is_overdue=True).order_by("due", "pk")[:LIST_SIZE]),
+        "overdue": list(items.overdue().order_by("due", "pk")[:LIST_SIZE]),
         "overdue_count": attention["overdue"],
         "times": Incident.objects.mean_times(
             since=timezone.now() - timedelta(days=WINDOW_DAYS)),

@@ -44,3 +44,45 @@ def test_it_counts_what_needs_attention(editor_client, make, editor, now):
     content = response.content.decode()
     assert "MTTD 15 min" in content and "MTTR 2 h 00 min" in content
     assert "Orphaned: no owner" in content
+
+
+def test_the_query_count_is_the_same_at_two_sizes(editor_client, make, editor, admin, now,
+                                                  django_assert_num_queries):
+    """One of each thing the dashboard lists and counts, then more than a list shows (open
+    incidents, postmortems due, orphaned items of every kind, overdue items, services hit
+    twice): the same number of queries, and the counts follow the data."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from postmortems.models import ActionItem
+
+    late = now.date() - timedelta(days=2)
+    admin.is_active = False
+    admin.save()
+    checkout = make.service("Checkout")
+
+    def add(count):
+        for i in range(count):
+            incident = make.incident(f"Outage {i}", started_at=now - timedelta(days=1),
+                                     severity=Incident.Severity.SEV2, services=[checkout])
+            make.action_item(incident, "no owner", owner=None)
+            make.action_item(incident, "no ticket", owner=editor, ticket="")
+            make.action_item(incident, "owner left", owner=admin)
+            make.action_item(incident, "late", owner=editor, due=late)
+            make.action_item(incident, "done", owner=None, status=ActionItem.Status.DONE)
+
+    add(1)
+    with CaptureQueriesContext(connection) as small:
+        response = editor_client.get("/")
+    context = response.context
+    assert (context["open_count"], context["due_count"], context["orphan_count"],
+            context["overdue_count"], len(context["orphans"])) == (1, 1, 3, 1, 3)
+    add(11)
+    with django_assert_num_queries(len(small)):
+        response = editor_client.get("/")
+    context = response.context
+    assert (context["open_count"], context["due_count"], context["orphan_count"],
+            context["overdue_count"]) == (12, 12, 36, 12)
+    assert (len(context["open_incidents"]), len(context["due"]), len(context["orphans"]),
+            len(context["overdue"])) == (8, 8, 8, 8)
+    assert [(s.name, s.recent) for s in context["recurring_services"]] == [("Checkout", 12)]

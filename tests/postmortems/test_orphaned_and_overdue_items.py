@@ -73,8 +73,9 @@ def test_open_means_open_or_in_progress(make, incident):
 
 def test_the_dashboards_two_counts_come_from_one_query_and_agree_with_the_lists(
         make, incident, editor, admin, django_assert_num_queries):
-    """Orphaned and overdue counted together (issue 9: one aggregate over the open items
-    instead of two counts), the same as counting each list; closed and trashed items left out."""
+    """Orphaned and overdue counted together (issue 9: one query, each count read from a
+    partial index of what it counts), the same as counting each list; closed and trashed items
+    left out; an owner's deactivated account makes a complete item orphaned."""
     late = timezone.now().date() - timedelta(days=3)
     make.action_item(incident, owner=editor)  # fine
     make.action_item(incident, owner=None)  # orphaned
