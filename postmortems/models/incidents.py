@@ -1,7 +1,7 @@
 """Incidents: what happened, when (aware UTC), how bad, and whether it needs a postmortem."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -81,6 +81,10 @@ class KeyTime:
         return at.strftime("%Y-%m-%d %H:%M:%S" if at.second else "%Y-%m-%d %H:%M")
 
 
+def _utc_midnight(day):
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
 class IncidentQuerySet(models.QuerySet):
     def in_trash(self):
         """Incidents moved to the trash (read through Incident.all_objects)."""
@@ -111,6 +115,17 @@ class IncidentQuerySet(models.QuerySet):
             incident=OuterRef("pk"), state=Postmortem.State.PUBLISHED
         )
         return self.requiring_postmortem().filter(~Exists(published))
+
+    def started_between(self, first_day=None, last_day=None):
+        """Started on these UTC days, both included (either may be None), as a range of
+        started_at, which its index answers (a cast to a date reads every row)."""
+        incidents = self
+        if first_day is not None:
+            incidents = incidents.filter(started_at__gte=_utc_midnight(first_day))
+        if last_day is not None:
+            incidents = incidents.filter(
+                started_at__lt=_utc_midnight(last_day + timedelta(days=1)))
+        return incidents
 
     def mean_times(self, since=None):
         """MTTD and MTTR (start → detected, start → resolved) over these incidents, or those

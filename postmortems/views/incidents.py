@@ -29,10 +29,7 @@ def filtered_incidents(form):
         incidents = incidents.filter(status=data["status"])
     if data["service"]:
         incidents = incidents.filter(services=data["service"])
-    if data["started_from"]:
-        incidents = incidents.filter(started_at__date__gte=data["started_from"])
-    if data["started_to"]:
-        incidents = incidents.filter(started_at__date__lte=data["started_to"])
+    incidents = incidents.started_between(data["started_from"], data["started_to"])
     state = data["postmortem"]
     if state == "needed":
         incidents = incidents.needing_postmortem()

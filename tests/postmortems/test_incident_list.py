@@ -1,6 +1,6 @@
 """The incident list: filters, full-text search over titles, summaries and whys, pagination."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -77,3 +77,60 @@ def test_bad_filter_values_show_everything_instead_of_failing(editor_client, mak
     response = editor_client.get("/incidents/?severity=x&started_from=yesterday&page=zz")
     assert response.status_code == 200
     assert titles(response) == ["one"]
+
+
+def test_the_date_range_takes_whole_utc_days(editor_client, make):
+    for title, started in [("day before", datetime(2026, 2, 28, 23, 59, tzinfo=UTC)),
+                           ("first minute", datetime(2026, 3, 1, 0, 0, tzinfo=UTC)),
+                           ("last minute", datetime(2026, 3, 31, 23, 59, 59, tzinfo=UTC)),
+                           ("day after", datetime(2026, 4, 1, 0, 0, tzinfo=UTC))]:
+        make.incident(title, started_at=started, detected_at=started)
+    response = editor_client.get("/incidents/?started_from=2026-03-01&started_to=2026-03-31")
+    assert titles(response) == ["last minute", "first minute"]
+
+
+def test_each_row_says_whether_it_has_orphaned_action_items(editor_client, make, editor):
+    orphaned = make.incident("orphaned", started_at=T0)
+    make.action_item(orphaned, ticket="")
+    tidy = make.incident("tidy", started_at=T0 - timedelta(hours=1))
+    make.action_item(tidy, owner=editor)
+    make.action_item(tidy, owner=editor, ticket="", status="done")
+    rows = {incident.title: incident.has_orphans
+            for incident in editor_client.get("/incidents/").context["page"]}
+    assert rows == {"orphaned": True, "tidy": False}
+
+
+LIST_PAGES = ["/incidents/", "/incidents/?page=2", "/incidents/?severity=2",
+              "/incidents/?status=open", "/incidents/?service={service}",
+              "/incidents/?started_from=2026-01-01&started_to=2026-12-31",
+              "/incidents/?q=outage", "/incidents/?postmortem=needed",
+              "/incidents/?postmortem=draft"]
+# Session, user, the user's role, the count, the service choices, the page's rows, their
+# services, and the session's save (a savepoint, the update, its release). A service filter
+# also reads the chosen service.
+LIST_QUERIES = 10
+
+
+@pytest.mark.parametrize("page", LIST_PAGES)
+def test_the_list_costs_the_same_queries_at_two_sizes(editor_client, editor, make, page,
+                                                      django_assert_num_queries):
+    """A page out of 30 incidents, then out of 90 (each with a service, a draft postmortem and
+    an orphaned action item, all matching every filter): the same fixed number of queries."""
+    service = make.service("Checkout")
+
+    def add(count):
+        for i in range(count):
+            incident = make.incident(f"Checkout outage {i}", severity=2, services=[service],
+                                     started_at=T0 - timedelta(hours=i))
+            make.postmortem(incident)
+            make.action_item(incident, owner=editor, ticket="")
+
+    url = page.format(service=service.pk)
+    expected = LIST_QUERIES + (1 if "service=" in page else 0)
+    for added, total in ((30, 30), (60, 90)):
+        add(added)
+        with django_assert_num_queries(expected):
+            response = editor_client.get(url)
+        assert response.context["page"].paginator.count == total
+        shown = 25 if "page=" not in url else total - 25
+        assert len(response.context["page"]) == min(25, shown)
