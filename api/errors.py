@@ -11,6 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from postmortems.models.trash import IncidentInTrash
 from postmortems.revisions.concurrency import Conflict, StaleDelete
 
 
@@ -38,6 +39,9 @@ def conflict_response(exc, context):
 def handle(exc, context):
     if isinstance(exc, (Conflict, StaleDelete)):
         return conflict_response(exc, context)
+    if isinstance(exc, IncidentInTrash):  # moved there while the change ran
+        return Response({"detail": str(exc), "code": "in_trash"},
+                        status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(field_errors(exc))
     elif isinstance(exc, IntegrityError):

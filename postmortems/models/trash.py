@@ -9,6 +9,11 @@ digest, feed and the API skip them without a filter of their own. Each model nam
 to its incident in ``incident_lookup``. Parts reached only through one of those (meeting
 sections, attendees, dissent, decisions, received alerts) need no rule of their own.
 
+A change never lands in the trash: every versioned save and every new part first locks its
+incident's row against a move to the trash (``refuse_changes_in_trash``) and is refused with
+``IncidentInTrash`` when the incident is there already; the site answers such a change
+(postmortems.middleware) by saying so, with what was typed shown back.
+
 ``Incident.all_objects`` (and Django's base managers, which relations and deletes use) see
 everything: the trash page, Django admin, restore and purge. Restoring clears the mark on the
 incident alone, so everything under it comes back as it was, versions and history included.
@@ -32,6 +37,58 @@ class HidesTrashed(models.Manager):
         trashed = self.model._meta.apps.get_model("postmortems", "Incident").all_objects.filter(
             deleted_at__isnull=False).values("pk")
         return queryset.exclude(**{f"{self.model.incident_lookup}id__in": trashed})
+
+
+class IncidentInTrash(Exception):
+    """A change reached a part of an incident that is in the trash: nothing was saved."""
+
+    def __init__(self, incident):
+        self.incident = incident
+        super().__init__(f"Incident #{incident.pk} is in the trash: nothing under it changes "
+                         "until an admin restores it.")
+
+
+def _incident_model():
+    from postmortems.models.incidents import Incident
+
+    return Incident
+
+
+def _incident_ids(model, **row):
+    """The pk of the incident the rows of ``model`` matching ``row`` belong to, as a
+    subquery (the base managers: the trash included)."""
+    lookup = model.incident_lookup
+    return model._base_manager.filter(**row).values(f"{lookup}pk" if lookup else "pk")
+
+
+def trashed_incident_of(model, pk):
+    """The incident in the trash the row ``pk`` of ``model`` belongs to; None when the row
+    does not exist or its incident is not in the trash (or ``model`` has no incident)."""
+    if getattr(model, "incident_lookup", None) is None:
+        return None
+    return (_incident_model().all_objects.in_trash()
+            .filter(pk__in=_incident_ids(model, pk=pk)).first())
+
+
+def refuse_changes_in_trash(row):
+    """Inside the transaction saving ``row`` (a part of an incident, new or not): lock its
+    incident's row until the save commits, so a move to the trash waits for it, and raise
+    IncidentInTrash when the incident is in the trash already. Rows of no incident pass."""
+    model = type(row)
+    lookup = getattr(model, "incident_lookup", None)
+    if lookup is None:
+        return
+    if not lookup:
+        ids = [row.pk]
+    else:
+        via = model._meta.get_field(lookup.split("__")[0])
+        related_id = getattr(row, via.attname)
+        ids = ([related_id] if via.related_model is _incident_model()
+               else _incident_ids(via.related_model, pk=related_id))
+    incident = (_incident_model().all_objects.select_for_update(no_key=True)
+                .filter(pk__in=ids).only("pk", "title", "deleted_at", "deleted_by").first())
+    if incident is not None and incident.in_trash:
+        raise IncidentInTrash(incident)
 
 
 class TrashableIncident:

@@ -111,6 +111,7 @@ def save_versioned(instance, base_version, values, user=None, reason=None, form=
     ``base_version``. Returns the saved object (its version bumped). Raises Conflict when
     somebody saved meanwhile and changed a field you changed too (recorded as EditConflict)."""
     with transaction.atomic():
+        _refuse_changes_in_trash(instance)
         current = type(instance)._default_manager.select_for_update(of=("self",)).get(
             pk=instance.pk)
         to_save, clashing, merged_from = _what_to_save(current, base_version, values)
@@ -194,10 +195,19 @@ def _reason(instance, reason, merged_from):
 
 
 def create_tracked(instance, reason=None):
-    """Save a new object, marking it in the history when its postmortem is published."""
-    instance._change_reason = _reason(instance, reason, None)
-    instance.save()
+    """Save a new object, marking it in the history when its postmortem is published (and
+    never into the trash: IncidentInTrash)."""
+    with transaction.atomic():
+        _refuse_changes_in_trash(instance)
+        instance._change_reason = _reason(instance, reason, None)
+        instance.save()
     return instance
+
+
+def _refuse_changes_in_trash(instance):
+    from postmortems.models.trash import refuse_changes_in_trash  # the models import us
+
+    refuse_changes_in_trash(instance)
 
 
 def update_tracked(queryset, user=None, reason=None, **values):

@@ -6,6 +6,7 @@ purge."""
 from datetime import timedelta
 
 import pytest
+from django import forms
 from django.core.management import call_command
 from django.forms.models import model_to_dict
 from django.utils import timezone
@@ -338,3 +339,119 @@ def test_nothing_is_restored_from_the_history_into_the_trash(admin_client, doome
     doomed.restore_from_trash()
     assert admin_client.post(url).status_code == 303
     assert TimelineEntry.objects.filter(pk=pk).exists()
+
+
+# --- A change that meets the trash -----------------------------------------------------------
+# An admin moves the incident to the trash while somebody has a form of one of its parts open
+# (before the save is sent, or while it runs): the save answers that the incident is in the
+# trash (409, not a 404 or a 500), with what was typed shown back, and a link to the trash for
+# admins. Nothing is saved into the trash.
+
+def changes(incident):
+    """part → (URL of its form, what the form sends, the text typed in it)."""
+    pm = Postmortem.objects.get(incident=incident)
+    entry, why = pm.timeline.first(), pm.whys.first()
+    factor = ContributingFactor.objects.get(postmortem=pm)
+    item = ActionItem.objects.filter(incident=incident).first()
+    at = (START + timedelta(minutes=9)).strftime("%Y-%m-%d %H:%M")
+    return {
+        "postmortem": (f"/incidents/{incident.pk}/postmortem/",
+                       {"executive_summary": "The pool ran dry at 09:12"}),
+        "timeline entry": (f"/timeline/{entry.pk}/edit/",
+                           {f"edit-{entry.pk}-at": at, f"edit-{entry.pk}-kind": "trigger",
+                            f"edit-{entry.pk}-text": "Retries doubled the load"}),
+        "new timeline entry": (f"/incidents/{incident.pk}/timeline/",
+                               {"entry-at": at, "entry-kind": "trigger",
+                                "entry-text": "Retries doubled the load"}),
+        "why": (f"/whys/{why.pk}/edit/", {"why-question": "Why did checkout fail?",
+                                          "why-answer": "Retries doubled the load"}),
+        "new why": (f"/incidents/{incident.pk}/whys/",
+                    {"why-question": "Why were there retries?",
+                     "why-answer": "Retries doubled the load"}),
+        "factor": (f"/factors/{factor.pk}/edit/", {"factor-text": "Retries doubled the load"}),
+        "action item": (f"/actions/{item.pk}/edit/",
+                        {"action-priority": "P1", "action-text": "Retries doubled the load",
+                         "action-status": "open"}),
+    }
+
+
+PARTS = ["postmortem", "timeline entry", "new timeline entry", "why", "new why", "factor",
+         "action item"]
+
+
+def assert_says_in_trash(response, incident, typed, trash_link):
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "in the trash" in page and f"#{incident.pk}" in page
+    assert typed in page  # what was typed is shown back
+    assert ('href="/trash/' in page) is trash_link
+
+
+@pytest.fixture
+def trashed_while_saving(monkeypatch, doomed):
+    """An admin moves ``doomed`` to the trash after the form was checked, before it is saved
+    (as when the two requests run at once)."""
+    checked = forms.BaseForm.is_valid
+
+    def is_valid_then_trashed(form):
+        valid = checked(form)
+        doomed.move_to_trash()
+        return valid
+
+    monkeypatch.setattr(forms.BaseForm, "is_valid", is_valid_then_trashed)
+
+
+def saved_texts(incident):
+    pm = Postmortem._base_manager.get(incident=incident)
+    return [pm.executive_summary, *TimelineEntry._base_manager.filter(postmortem=pm)
+            .values_list("text", flat=True), *Why._base_manager.filter(postmortem=pm)
+            .values_list("answer", flat=True), *ContributingFactor._base_manager.filter(
+            postmortem=pm).values_list("text", flat=True), *ActionItem._base_manager.filter(
+            incident=incident).values_list("text", flat=True)]
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_a_save_sent_after_the_incident_went_to_the_trash_says_so(editor_client, doomed, part):
+    url, data = changes(doomed)[part]
+    doomed.move_to_trash()
+    response = editor_client.post(url, data)
+    assert_says_in_trash(response, doomed, "Retries doubled the load"
+                         if part != "postmortem" else "The pool ran dry at 09:12",
+                         trash_link=False)
+    assert "Retries doubled the load" not in saved_texts(doomed)
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_a_save_running_while_the_incident_goes_to_the_trash_says_so(
+        editor_client, doomed, trashed_while_saving, part):
+    url, data = changes(doomed)[part]
+    response = editor_client.post(url, data)
+    assert Incident.all_objects.get(pk=doomed.pk).in_trash
+    assert_says_in_trash(response, doomed, "Retries doubled the load"
+                         if part != "postmortem" else "The pool ran dry at 09:12",
+                         trash_link=False)
+    assert "Retries doubled the load" not in saved_texts(doomed)
+
+
+def test_admins_are_shown_the_way_to_the_trash(admin_client, doomed):
+    url, data = changes(doomed)["why"]
+    doomed.move_to_trash()
+    response = admin_client.post(url, data)
+    assert_says_in_trash(response, doomed, "Retries doubled the load", trash_link=True)
+    assert f'href="/trash/#trashed-{doomed.pk}"' in response.content.decode()
+    assert f'id="trashed-{doomed.pk}"' in admin_client.get("/trash/").content.decode()
+
+
+def test_in_place_forms_show_it_in_the_main_area(editor_client, doomed):
+    url, data = changes(doomed)["factor"]
+    doomed.move_to_trash()
+    response = editor_client.post(url, data, headers={"HX-Request": "true"})
+    assert_says_in_trash(response, doomed, "Retries doubled the load", trash_link=False)
+    assert response["HX-Retarget"] == "#main" and response["HX-Reswap"] == "innerHTML"
+    assert "<html" not in response.content.decode()  # a fragment, not a page
+
+
+def test_a_part_deleted_for_good_is_still_not_found(editor_client, doomed):
+    url, data = changes(doomed)["why"]
+    Why._base_manager.filter(postmortem__incident=doomed).delete()
+    assert editor_client.post(url, data).status_code == 404
