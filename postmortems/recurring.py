@@ -319,7 +319,9 @@ def recurring_root_causes(days=180, limit=5):
         groups.append((text, ids))
         if len(groups) >= limit:
             break
-    incidents = Incident.objects.in_bulk({i for _, ids in groups for i in ids})
+    # The incidents as the dashboard shows them: number and title.
+    incidents = (Incident.objects.only("title").order_by()
+                 .in_bulk({i for _, ids in groups for i in ids}))
     return [(text, [incidents[i] for i in ids if i in incidents]) for text, ids in groups]
 
 

@@ -33,6 +33,15 @@ def markdown(text):
     return mark_safe(markdown_module.render(text))  # cleaned by the nh3 allow-list
 
 
+@register.filter(is_safe=True)
+def shorten(text, length):
+    """What truncatechars gives for plain text (at most ``length`` characters, the last one
+    "…" when cut) without its translation lookup and Unicode pass on every call: the
+    dashboard's 105 titles of recurring causes took 2 of its 7 ms of rendering."""
+    text, length = str(text), int(length)
+    return text if len(text) <= length else text[:length - 1] + "…"
+
+
 @register.filter
 def utc(value, fmt="%Y-%m-%d %H:%M:%S"):
     """An aware datetime as "2026-03-04 10:05:00 UTC"; empty for None."""

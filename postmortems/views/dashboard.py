@@ -15,17 +15,18 @@ LIST_SIZE = 8
 
 @require_GET
 def dashboard(request):
-    items = ActionItem.objects.select_related("incident", "owner")
+    items = ActionItem.objects.select_related("incident")
     attention = ActionItem.objects.attention_counts()
     return render(request, "home.html", {
-        "open_incidents": list(Incident.objects.open().select_related("owner")[:LIST_SIZE]),
+        "open_incidents": list(Incident.objects.open()[:LIST_SIZE]),
         "open_count": Incident.objects.open().count(),
         "due": list(Incident.objects.needing_postmortem().select_related("postmortem")
                     [:LIST_SIZE]),
         "due_count": Incident.objects.needing_postmortem().count(),
         "orphans": list(items.orphaned().order_by("incident_id", "pk")[:LIST_SIZE]),
         "orphan_count": attention["orphaned"],
-        "overdue": list(items.overdue().order_by("due", "pk")[:LIST_SIZE]),
+        "overdue": list(items.select_related("owner").overdue().order_by("due", "pk")
+                        [:LIST_SIZE]),
         "overdue_count": attention["overdue"],
         "times": Incident.objects.mean_times(
             since=timezone.now() - timedelta(days=WINDOW_DAYS)),
