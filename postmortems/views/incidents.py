@@ -1,13 +1,15 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import EDITOR, require_role
 from postmortems import blameless
 from postmortems.documents.batch import import_files, import_uploads
 from postmortems.forms import IncidentFilterForm, IncidentForm, StartPostmortemForm
-from postmortems.models import ActionItem, Incident, Postmortem
+from postmortems.models import ActionItem, Incident, Service
 from postmortems.permissions import can_edit, require_edit
 from postmortems.revisions.concurrency import save_or_conflict
 from trackers.models import with_tickets
@@ -84,9 +86,10 @@ def incident_edit(request, pk):
 @require_GET
 def incident_detail(request, pk):
     incident = get_object_or_404(
-        Incident.objects.select_related("owner").prefetch_related("services"), pk=pk
+        Incident.objects.select_related("owner", "postmortem")
+        .prefetch_related(Prefetch("services", queryset=Service.objects.only("name"))), pk=pk
     )
-    postmortem = Postmortem.objects.filter(incident=incident).first()
+    postmortem = getattr(incident, "postmortem", None)  # read with the incident (one query)
     items = with_tickets(ActionItem.objects.filter(incident=incident).with_flags()
                          .select_related("owner", "addresses_why", "addresses_factor"))
     return render(request, "postmortems/incident_detail.html", {
@@ -94,7 +97,8 @@ def incident_detail(request, pk):
         "postmortem": postmortem,
         "items": items,
         "start_form": StartPostmortemForm(),
-        "people": blameless.known_people(),
+        # The names are read only for a summary with a blame word in it (see blameless.check).
+        "people": SimpleLazyObject(blameless.known_people),
         # Readers see the record without buttons they cannot use.
         "read_only": not can_edit(request.user, postmortem or incident),
     })

@@ -4,8 +4,11 @@ orphan/overdue badges and their reasons."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from postmortems import blameless
 from postmortems.models import Incident
 from tests.factories import T0
 
@@ -38,3 +41,30 @@ def test_it_flags_orphaned_and_overdue_items_with_the_reason(editor_client, make
     assert "Orphaned: no owner" in content
     assert "Overdue since" in content
     assert "Not linked to a cause" in content
+
+
+def test_the_users_names_are_read_only_for_a_summary_that_could_blame_one(editor_client, make):
+    neutral = make.incident("Quiet", summary="Errors rose at 10:05 UTC.")
+    blaming = make.incident("Blaming", summary="@bob broke the load balancer.")
+    with CaptureQueriesContext(connection) as without_names:
+        quiet = editor_client.get(f"/incidents/{neutral.pk}/")
+    with CaptureQueriesContext(connection) as with_names:
+        hinted = editor_client.get(f"/incidents/{blaming.pk}/")
+    assert len(with_names) == len(without_names) + 1
+    assert blameless.PERSON_HINT not in quiet.content.decode()
+    assert blameless.PERSON_HINT in hinted.content.decode()
+
+
+def test_the_postmortem_is_read_with_the_incident(editor_client, make):
+    with_postmortem = make.incident("Written")
+    make.postmortem(with_postmortem)
+    without = make.incident("Not yet")
+    with CaptureQueriesContext(connection) as written:
+        response = editor_client.get(f"/incidents/{with_postmortem.pk}/")
+    assert response.context["postmortem"] == with_postmortem.postmortem
+    assert b"Open the postmortem" in response.content
+    response = editor_client.get(f"/incidents/{without.pk}/")
+    assert response.context["postmortem"] is None
+    assert b"Write the postmortem" in response.content
+    assert not any('FROM "postmortems_postmortem"' in query["sql"].split(" WHERE ")[0]
+                   for query in written.captured_queries)
