@@ -124,10 +124,33 @@ def clean_ratio(value):
 
 
 def burn_rate(error_ratio, budget):
-    """Error ratio over a window divided by the budget; None without data."""
+    """Error ratio over a window divided by the budget; None without data. Exact: the two
+    numbers as they print (0.001 is 1/1000), divided, rounded once to the nearest float."""
     if error_ratio is None:
         return None
-    return float(Fraction(str(error_ratio)) / Fraction(str(budget)))
+    ratio_numerator, ratio_denominator = exact(error_ratio)
+    budget_numerator, budget_denominator = exact(budget)
+    # int / int is correctly rounded: the float of the exact quotient, as Fraction's.
+    return (ratio_numerator * budget_denominator) / (ratio_denominator * budget_numerator)
+
+
+_DECIMAL_TEXT = re.compile(r"(-?\d+)(?:\.(\d+))?(?:e([-+]?\d+))?")
+
+
+def exact(value):
+    """(numerator, denominator) of the number ``value`` prints as, exactly: 0.001 -> (1, 1000),
+    1.5e-07 -> (15, 100000000). The same number as ``Fraction(str(value))``, read without its
+    general parser and its reduction (the burn rates of a page of SLOs ask for thousands)."""
+    text = str(value)
+    match = _DECIMAL_TEXT.fullmatch(text)
+    if match is None:  # anything else Fraction reads (or refuses: nan, inf)
+        fraction = Fraction(text)
+        return fraction.numerator, fraction.denominator
+    whole, decimals, exponent = match.groups()
+    decimals = decimals or ""
+    numerator = int(whole + decimals)
+    shift = int(exponent or 0) - len(decimals)
+    return (numerator * 10 ** shift, 1) if shift >= 0 else (numerator, 10 ** -shift)
 
 
 def budget_consumed(error_ratio, budget):
@@ -209,9 +232,15 @@ def burn_factor(budget_share, long_window_seconds, period_seconds):
 def alert_factors(period_days):
     """Default (fast, slow, fast ticket, ticket) burn factors for a window, from the
     workbook's shares: 30d -> 14.4, 6, 3, 1; 28d -> 13.44, 5.6, 2.8, 0.93."""
+    return dict(_alert_factors(period_days))
+
+
+@lru_cache(maxsize=64)
+def _alert_factors(period_days):
+    """Keyed by the period alone (a few distinct lengths): every SLO panel asks."""
     period = Fraction(str(period_days)) * DAY
-    return {name: burn_factor(share, parse_duration(long), period)
-            for name, long, _short, share in ALERT_SHARES}
+    return tuple((name, burn_factor(share, parse_duration(long), period))
+                 for name, long, _short, share in ALERT_SHARES)
 
 
 def alert_fires(ratio_long, ratio_short, factor, budget):

@@ -29,9 +29,11 @@ class SLOQuerySet(models.QuerySet):
         return self.select_related("service", "data_source", "latest_snapshot")
 
     def with_incident_shares(self):
-        """Each SLO's incidents and the budget share each spent, in one more query."""
+        """Each SLO's incidents and the budget share each spent (``incident_shares``, a list),
+        in one more query."""
         return self.prefetch_related(models.Prefetch(
-            "incident_impacts", queryset=IncidentImpact.objects.select_related("incident")))
+            "incident_impacts", queryset=IncidentImpact.objects.select_related("incident"),
+            to_attr="incident_shares"))
 
     def for_service(self, service):
         return self.filter(service=service)

@@ -73,7 +73,7 @@ def as_json(slo, now):
             {"incident": impact.incident_id, "title": impact.incident.title,
              "status": impact.status, "budget_consumed": impact.budget_consumed,
              "bad_events": impact.bad_events}
-            for impact in slo.incident_impacts.all()],
+            for impact in slo.incident_shares],
         "url": slo.get_absolute_url(),
     }
 
