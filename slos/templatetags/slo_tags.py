@@ -1,9 +1,12 @@
 """Presentation of SLO figures: percentages, durations, burn rates."""
 
+from datetime import UTC
+
 from django import template
 from django.conf import settings
 
 from postmortems import durations
+from slos import budget
 from slos.models import IncidentImpact
 
 register = template.Library()
@@ -48,10 +51,29 @@ def burn(value):
 
 @register.filter
 def bar_width(remaining):
-    """Width of the budget bar in percent, clamped to the bar."""
+    """Width of the budget bar in percent, clamped to the bar: text, so the template does not
+    pass the number through the locale's number formatting (the same digits)."""
     if remaining is None:
-        return 0
-    return max(0, min(100, round(remaining * 100)))
+        return "0"
+    return str(max(0, min(100, round(remaining * 100))))
+
+
+# The budget bar's colour follows the policy, which follows the budget remaining.
+POLICY_COLOURS = {budget.NORMAL: "bg-success", budget.POSTPONE_RISKY: "bg-warning text-dark",
+                  budget.FREEZE_NON_CRITICAL: "bg-danger", budget.FEATURE_FREEZE: "bg-danger",
+                  budget.NO_DATA: "bg-secondary"}
+
+
+@register.filter
+def policy_colour(policy):
+    return POLICY_COLOURS[policy]
+
+
+@register.filter
+def utc_time(value, fmt="%Y-%m-%d %H:%M:%S"):
+    """An aware datetime as "2026-03-04 10:05:00" in UTC, without the site's locale and time
+    zone machinery (the page says the times are UTC)."""
+    return value.astimezone(UTC).strftime(fmt)
 
 
 @register.filter
