@@ -11,8 +11,9 @@ The rule:
 * results are stored (``MonthlyResult``): a month measured after its end is final and never
   asked again (it outlives the retention); the current month is re-measured when older than
   ``FRESH_FOR``, a failed one after ``RETRY_AFTER``;
-* a request measures at most ``MEASURE_LIMIT`` SLOs (two queries each); the others are queued
-  for the worker (``slos.measure_month``) and shown as "being measured";
+* the page shows ``PAGE_SIZE`` SLOs at a time; a request measures at most ``MEASURE_LIMIT`` of
+  them (two queries each); the others are queued for the worker (``slos.measure_month``) and
+  shown as "being measured"; the summary (met / measured, being measured) counts every SLO;
 * the worker measures the month that just ended for every SLO, early each month.
 """
 
@@ -30,6 +31,7 @@ from slos.prometheus import TRANSIENT_KINDS, QueryError
 log = logging.getLogger(__name__)
 
 MEASURE_LIMIT = 20
+PAGE_SIZE = 50
 FRESH_FOR = timedelta(minutes=5)
 RETRY_AFTER = timedelta(minutes=5)
 MONTHS_PER_SLO = 12
@@ -174,6 +176,29 @@ def rows(slos, period, now=None, limit=MEASURE_LIMIT, stats=None):
     incidents = incidents_by_slo(slos, period)
     return [Row(slo, period, stored.get(slo.pk), incidents.get(slo.pk, []))
             for slo in slos], queued
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A month across every SLO (the page shows one page of them)."""
+
+    measured: int  # SLOs with a figure for the month
+    met: int  # of those, how many met their target
+    pending: int  # SLOs with no result for the month yet: being measured
+
+
+def summary(period, slo_count):
+    """The month's summary over every SLO: one query of the stored results' numbers (no rows
+    of SLOs), whatever the page shows."""
+    results = MonthlyResult.objects.filter(month=periods.as_date(period)).values_list(
+        "status", "total_events", "bad_events", "target")
+    stored = measured = met = 0
+    for status, total, bad, target in results:
+        stored += 1
+        if status == MonthlyResult.Status.OK:
+            measured += 1
+            met += bool(MonthlyResult.meets(total, bad, target))
+    return Summary(measured=measured, met=met, pending=max(0, slo_count - stored))
 
 
 def months_of(slo, now=None, count=MONTHS_PER_SLO, limit=MONTHS_PER_SLO):

@@ -61,5 +61,12 @@ class MonthlyResult(models.Model):
 
     @property
     def met(self):
-        sli = self.sli
-        return None if sli is None else sli * 100 >= float(self.target) - 1e-9
+        return self.meets(self.total_events, self.bad_events, self.target) if self.measured \
+            else None
+
+    @staticmethod
+    def meets(total_events, bad_events, target):
+        """Did a measured month meet the target? SLI x 100 >= target (a hair of float
+        tolerance)."""
+        sli = budget.sli_from_counts(total_events - bad_events, total_events)
+        return None if sli is None else sli * 100 >= float(target) - 1e-9

@@ -2,7 +2,9 @@
 months. Thin views over slos.report; a bounded number of Prometheus queries per request."""
 
 import csv
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -38,15 +40,18 @@ def _queue_rest(queued, period):
 def month_report(request):
     now = timezone.now()
     period, error = _month(request, now)
-    rows, queued = report.rows(SLO.objects.for_panels(), period, now)
-    _queue_rest(queued, period)
-    measured = [row for row in rows if row.result is not None and row.result.measured]
+    page = Paginator(SLO.objects.select_related("service", "data_source"),
+                     report.PAGE_SIZE).get_page(request.GET.get("page"))
+    rows, _queued = report.rows(page, period, now)
+    summary = report.summary(period, page.paginator.count)
+    _queue_rest(summary.pending, period)
     following = period.next()
     return render(request, "slos/report.html", {
-        "period": period, "rows": rows, "error": error, "queued": len(queued),
+        "period": period, "rows": rows, "error": error, "queued": summary.pending,
         "current": period.contains(now), "day": period.day(now),
         "previous": period.previous(), "next": following if following.start <= now else None,
-        "met": sum(1 for row in measured if row.result.met), "measured": len(measured),
+        "met": summary.met, "measured": summary.measured,
+        "page": page, "query": urlencode({"month": period.key}),
     }, status=400 if error else 200)
 
 

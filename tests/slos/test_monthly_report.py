@@ -133,6 +133,36 @@ def test_the_report_page(client, viewer, calendar_source, make_slo, at_now):
     assert 'rel="next"' not in november  # no month after the current one
 
 
+def test_the_report_page_shows_one_page_of_slos_and_sums_up_every_slo(
+        client, viewer, calendar_source, make_slo, at_now, monkeypatch):
+    monkeypatch.setattr(report, "PAGE_SIZE", 2)
+    slo_on(make_slo, calendar_source, name="A")
+    slo_on(make_slo, calendar_source, name="B", target="99.99")  # missed in October
+    slo_on(make_slo, calendar_source, name="C")
+    report.measure_month(OCTOBER, NOW)
+    client.force_login(viewer)
+    first = client.get("/slos/report/?month=2026-10").content.decode()
+    assert [row.slo.name for row in client.get("/slos/report/?month=2026-10").context["rows"]] \
+        == ["A", "B"]
+    assert "<strong>2 of 3</strong> measured SLOs met the target in October 2026" in first
+    assert "Page 1 of 2" in first and 'href="?month=2026-10&page=2"' in first
+    second = client.get("/slos/report/?month=2026-10&page=2")
+    assert [row.slo.name for row in second.context["rows"]] == ["C"]
+    assert "<strong>2 of 3</strong>" in second.content.decode()
+
+
+def test_a_read_of_the_report_measures_only_slos_of_its_page(
+        client, viewer, calendar_source, make_slo, at_now, monkeypatch):
+    monkeypatch.setattr(report, "PAGE_SIZE", 2)
+    for name in ("A", "B", "C"):
+        slo_on(make_slo, calendar_source, name=name)
+    client.force_login(viewer)
+    page = client.get("/slos/report/?month=2026-10").content.decode()
+    assert sorted(MonthlyResult.objects.values_list("slo__name", flat=True)) == ["A", "B"]
+    assert "<strong>2 of 2</strong> measured SLOs met" in page
+    assert "1 more being measured" in page
+
+
 def test_the_page_reads_stored_months_in_a_fixed_number_of_queries(
         client, viewer, calendar_source, make_slo, at_now):
     client.force_login(viewer)
