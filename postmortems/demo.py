@@ -211,5 +211,7 @@ def load(user):
             postmortem.state = Postmortem.State.PUBLISHED
             postmortem.published_at = started_at + timedelta(days=2)
             postmortem.save(update_fields=["state", "published_at"])
-    # The dashboard reads stored links between similar root causes (bulk-created data has none).
+    # The dashboard reads stored links between similar root causes, the editor each
+    # postmortem's similar incidents (stored again here, all at once, with every cause in).
     recurring.link_all_root_causes()
+    recurring.store_all_similar_incidents()

@@ -3,8 +3,9 @@ one's (PostgreSQL trigram similarity; a difflib match elsewhere, e.g. the SQLite
 
 Nothing here compares every cause with every other. The trigram GiST indexes answer "the N
 texts nearest to this one" (`ORDER BY text <-> 'cause' LIMIT N`, walking the index in distance
-order); similarity above THRESHOLD is then checked on those few. The editor asks them for its
-own causes; the dashboard reads RecurringCause, each root cause with the other incidents its
+order); similarity above THRESHOLD is then checked on those few. The editor reads each
+postmortem's SimilarIncident rows, stored by them whenever a cause changes; the dashboard
+reads RecurringCause, each root cause with the other incidents its
 stored links (RecurringCauseLink: its closest root causes of other incidents) reach, both
 stored when a why is saved (a Celery task after commit; `manage.py link_recurring_causes` for
 all of them).
@@ -136,10 +137,9 @@ def action_summaries(incident_ids):
     }
 
 
-def similar_incidents(postmortem, limit=5, whys=None, factors=None):
-    """Earlier incidents with a similar root cause or contributing factor, best match first,
-    each with the state of its action items. A fixed number of queries (two fewer given the
-    postmortem's ``whys`` and ``factors``)."""
+def best_matches(postmortem, limit, whys=None, factors=None):
+    """[(incident_id, text, kind, score)]: the other incidents whose causes look most like
+    this postmortem's, one row each (its best match), best first; at most ``limit``."""
     texts = cause_texts(postmortem, whys, factors)
     if not texts:
         return []
@@ -149,14 +149,175 @@ def similar_incidents(postmortem, limit=5, whys=None, factors=None):
             best[incident_id] = (text, kind, score)
         if len(best) >= limit:
             break
-    incidents = Incident.objects.in_bulk(best)
-    summaries = action_summaries(list(best))
+    return [(incident_id, *match) for incident_id, match in best.items()]
+
+
+def similar_incidents(postmortem, limit=5, whys=None, factors=None):
+    """Earlier incidents with a similar root cause or contributing factor, best match first,
+    each with the state of its action items, computed now (the editor reads the stored ones:
+    seen_before). A fixed number of queries (two fewer given the postmortem's ``whys`` and
+    ``factors``)."""
+    best = best_matches(postmortem, limit, whys, factors)
+    if not best:
+        return []
+    incidents = Incident.objects.in_bulk([row[0] for row in best])
+    summaries = action_summaries([row[0] for row in best])
     return [
         Match(incidents[incident_id], text, kind, round(score, 2),
               summaries.get(incident_id, "no action items"))
-        for incident_id, (text, kind, score) in best.items()
+        for incident_id, text, kind, score in best
         if incident_id in incidents
     ]
+
+
+# --- stored similar incidents (the editor's "Seen before?") ----------------------------------
+# Per postmortem, the SIMILAR_STORED best matches of similar_incidents(), stored whenever a
+# cause changes (models/analysis.py: the postmortem's own at once on commit, then a task for
+# the others its causes may enter or leave); the editor shows the first SIMILAR_SHOWN of them
+# whose incident is not in the trash: one indexed read instead of a trigram search per load.
+SIMILAR_STORED = 10
+SIMILAR_SHOWN = 5
+
+# The causes of the postmortems ``ids`` (as cause_texts), and the nearest texts of each
+# source to each (as NEAREST_SQL): [(postmortem, incident, text, kind, source, score)].
+FOUND_SQL = r"""
+WITH wanted AS (
+    SELECT p.id AS postmortem_id, p.incident_id, causes.text
+    FROM postmortems_postmortem p
+    JOIN postmortems_incident pi ON pi.id = p.incident_id AND pi.deleted_at IS NULL
+    CROSS JOIN LATERAL (
+        SELECT btrim(w.answer, E' \t\n\r\f\x0b') FROM postmortems_why w
+        WHERE w.postmortem_id = p.id AND w.is_root_cause
+        UNION SELECT btrim(p.root_cause_sentence, E' \t\n\r\f\x0b')
+        UNION SELECT btrim(f.text, E' \t\n\r\f\x0b') FROM postmortems_contributingfactor f
+        WHERE f.postmortem_id = p.id
+    ) causes(text)
+    WHERE p.id = ANY(%(ids)s) AND causes.text <> ''
+), found AS (
+    {sources}
+)
+"""
+FOUND_SOURCE_SQL = """
+    SELECT wanted.postmortem_id, near.incident_id, near.text, '{kind}' AS kind,
+           {source} AS source, near.score
+    FROM wanted CROSS JOIN LATERAL (
+        SELECT {incident} AS incident_id, {column} AS text,
+               similarity({column}, wanted.text) AS score
+        FROM {table}
+        WHERE {rows} AND {incident} <> wanted.incident_id
+        ORDER BY {column} <-> wanted.text
+        LIMIT %(limit)s
+    ) near
+    WHERE near.score > %(threshold)s
+"""
+STORE_SQL = """
+INSERT INTO postmortems_similarincident (postmortem_id, incident_id, text, kind, score, rank)
+SELECT postmortem_id, incident_id, text, kind, score, rank FROM (
+    SELECT *, row_number() OVER (PARTITION BY postmortem_id
+                                 ORDER BY score DESC, source, incident_id) AS rank
+    FROM (
+        SELECT DISTINCT ON (postmortem_id, incident_id) *
+        FROM found ORDER BY postmortem_id, incident_id, score DESC, source
+    ) best
+) ranked
+WHERE rank <= %(stored)s
+"""
+
+
+def _found_sql():
+    sources = "UNION ALL".join(
+        FOUND_SOURCE_SQL.format(kind=kind, source=position, table=table, incident=incident,
+                                column=column, rows=rows)
+        for position, (model, _field, kind, _extra) in enumerate(SOURCES)
+        for table, incident, column, rows in [PG_SOURCES[model]])
+    return FOUND_SQL.format(sources=sources)
+
+
+def store_similar_incidents(postmortem_ids):
+    """Store again the best matches of each of these postmortems (SimilarIncident), under
+    its row lock (one postmortem's matches are written by one transaction at a time)."""
+    from postmortems.models import SimilarIncident
+
+    ids = sorted(set(postmortem_ids))
+    if not ids:
+        return
+    with transaction.atomic():
+        ids = list(Postmortem._base_manager.select_for_update().filter(pk__in=ids)
+                   .order_by("pk").values_list("pk", flat=True))
+        SimilarIncident._base_manager.filter(postmortem_id__in=ids).delete()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(_found_sql() + STORE_SQL, {
+                    "ids": ids, "limit": CANDIDATES_PER_SOURCE, "threshold": THRESHOLD,
+                    "stored": SIMILAR_STORED})
+            return
+        SimilarIncident.objects.bulk_create([
+            SimilarIncident(postmortem=postmortem, incident_id=incident_id, text=text,
+                            kind=kind, score=score, rank=rank)
+            for postmortem in Postmortem.objects.filter(pk__in=ids)
+            for rank, (incident_id, text, kind, score)
+            in enumerate(best_matches(postmortem, SIMILAR_STORED), start=1)
+        ])
+
+
+def postmortems_near(postmortem_ids):
+    """The other postmortems whose stored matches a change of these postmortems' causes may
+    change: those listing one of their incidents, and those with a cause that looks like one
+    of theirs more than their last stored match (or with fewer than SIMILAR_STORED)."""
+    from postmortems.models import SimilarIncident
+
+    ids = list(postmortem_ids)
+    incidents = Postmortem._base_manager.filter(pk__in=ids).values_list("incident_id")
+    near = set(SimilarIncident._base_manager.filter(incident_id__in=incidents)
+               .values_list("postmortem_id", flat=True))
+    if connection.vendor != "postgresql" or not ids:
+        return near - set(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(_found_sql() + NEAR_SQL, {
+            "ids": ids, "limit": CANDIDATES_PER_SOURCE, "threshold": THRESHOLD,
+            "stored": SIMILAR_STORED})
+        near.update(row[0] for row in cursor.fetchall())
+    return near - set(ids)
+
+
+NEAR_SQL = """
+SELECT other.id
+FROM (SELECT incident_id, max(score) AS score FROM found GROUP BY incident_id) match
+JOIN postmortems_postmortem other ON other.incident_id = match.incident_id
+LEFT JOIN LATERAL (
+    SELECT count(*) AS stored, min(s.score) AS last FROM postmortems_similarincident s
+    WHERE s.postmortem_id = other.id
+) kept ON TRUE
+WHERE kept.stored < %(stored)s OR match.score > kept.last
+"""
+
+
+def refresh_similar_incidents(postmortem_ids=(), around=()):
+    """Store again the matches of ``postmortem_ids`` and of the postmortems ``around``
+    (after their causes changed, see postmortems_near): what the task runs."""
+    store_similar_incidents({*postmortem_ids, *postmortems_near(around)})
+
+
+def store_all_similar_incidents(batch=200):
+    """Store the matches of every postmortem again (after a bulk import): returns how many."""
+    ids = list(Postmortem.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        store_similar_incidents(ids[start:start + batch])
+    return len(ids)
+
+
+def seen_before(postmortem, limit=SIMILAR_SHOWN):
+    """The stored similar incidents of this postmortem not in the trash, best first, each
+    with the state of its action items (as similar_incidents): two queries."""
+    from postmortems.models import SimilarIncident
+
+    rows = list(SimilarIncident.objects.filter(postmortem=postmortem)
+                .select_related("incident").order_by("rank")[:limit])
+    if not rows:
+        return []
+    summaries = action_summaries([row.incident_id for row in rows])
+    return [Match(row.incident, row.text, row.kind, round(row.score, 2),
+                  summaries.get(row.incident_id, "no action items")) for row in rows]
 
 
 # --- stored links between root causes (the dashboard) ----------------------------------------

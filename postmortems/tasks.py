@@ -15,3 +15,12 @@ def link_recurring_causes(why_ids):
     from postmortems import recurring
 
     return recurring.link_root_causes(why_ids)
+
+
+@shared_task(name="postmortems.refresh_similar_incidents")
+def refresh_similar_incidents(postmortem_ids, around=()):
+    """After causes changed (on commit): store again the similar incidents of these
+    postmortems and of the others the change may concern (postmortems.recurring)."""
+    from postmortems import recurring
+
+    recurring.refresh_similar_incidents(postmortem_ids, around)

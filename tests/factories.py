@@ -43,8 +43,9 @@ def why(postmortem_, position=1, question="Why?", answer="Because.", **fields):
     made = Why.objects.create(
         postmortem=postmortem_, position=position, question=question, answer=answer, **fields
     )
-    # What the task queued on commit does in the app (tests run inside a transaction).
+    # What is done on commit in the app (tests run inside a transaction).
     recurring.link_root_causes([made.pk])
+    recurring.refresh_similar_incidents([postmortem_.pk], around=[postmortem_.pk])
     return made
 
 

@@ -8,7 +8,8 @@
 - meetings: the review meeting, its agenda and notes per section;
 - review_record: attendees, dissenting views, decisions and accepted orphans;
 - recurring: stored links between similar root causes, and per root cause the other
-  incidents they point to (the dashboard reads those);
+  incidents they point to (the dashboard reads those); per postmortem, the other incidents
+  whose causes look like its own (the editor's "Seen before?");
 - intake: alert groups received from monitoring and the incident each opened or joined;
 - trash: an incident deleted from the site and everything under it hidden until restored or
   purged (the default manager of each model, HidesTrashed);
@@ -23,7 +24,7 @@ from postmortems.models.documents import Postmortem, PublishBlocked, TimelineEnt
 from postmortems.models.incidents import Incident, IncidentQuerySet
 from postmortems.models.intake import AlertGroup, ReceivedAlert
 from postmortems.models.meetings import Agenda, Meeting, MeetingCloseBlocked, MeetingSection
-from postmortems.models.recurring import RecurringCause, RecurringCauseLink
+from postmortems.models.recurring import RecurringCause, RecurringCauseLink, SimilarIncident
 from postmortems.models.review_record import Attendee, Decision, DissentingView, OrphanAcceptance
 from postmortems.revisions.models import EditConflict
 from postmortems.revisions.presence import Presence
@@ -51,6 +52,7 @@ __all__ = [
     "RecurringCause",
     "RecurringCauseLink",
     "Service",
+    "SimilarIncident",
     "TimelineEntry",
     "Why",
 ]

@@ -17,6 +17,7 @@ from django.db import connection, models, transaction
 from django.db.models import Max, Q
 from simple_history.models import HistoricalRecords
 
+from postmortems.models.recurring import queue_similar_incidents
 from postmortems.models.trash import HidesTrashed
 from postmortems.revisions.concurrency import create_tracked, update_tracked
 
@@ -101,6 +102,12 @@ def why_search_document():
     return SearchVector("question", "answer", config="english")
 
 
+def changes_a_cause(update_fields):
+    """Whether a save of a why or factor may change its text or root-cause mark (not a
+    renumbering): the stored similar incidents then follow (models/recurring.py)."""
+    return update_fields is None or not set(update_fields) <= {"position", "version"}
+
+
 class Why(models.Model):
     """One link of the 5-whys chain: a question and its answer; the last is the root cause."""
 
@@ -139,6 +146,12 @@ class Why(models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         queue_recurring_links(self.pk)
+        if changes_a_cause(kwargs.get("update_fields")):
+            queue_similar_incidents(self.postmortem_id)
+
+    def delete(self, *args, **kwargs):
+        queue_similar_incidents(self.postmortem_id)
+        return super().delete(*args, **kwargs)
 
 
 class ContributingFactor(models.Model):
@@ -163,3 +176,12 @@ class ContributingFactor(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if changes_a_cause(kwargs.get("update_fields")):
+            queue_similar_incidents(self.postmortem_id)
+
+    def delete(self, *args, **kwargs):
+        queue_similar_incidents(self.postmortem_id)
+        return super().delete(*args, **kwargs)

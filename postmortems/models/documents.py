@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from postmortems.models.actions import ActionItem
 from postmortems.models.analysis import Why
+from postmortems.models.recurring import queue_similar_incidents
 from postmortems.models.trash import HidesTrashed
 
 
@@ -108,8 +109,23 @@ class Postmortem(models.Model):
     def __str__(self):
         return f"Postmortem of {self.incident}"
 
+    def save(self, *args, **kwargs):
+        """A changed root-cause sentence (the quick template's cause) changes the stored
+        similar incidents too (models/recurring.py)."""
+        super().save(*args, **kwargs)
+        if ("root_cause_sentence" in self.__dict__
+                and self.root_cause_sentence != getattr(self, "_saved_root_cause", "")):
+            self._saved_root_cause = self.root_cause_sentence
+            queue_similar_incidents(self.pk)
+
     def get_absolute_url(self):
         return reverse("postmortems:postmortem_edit", args=[self.incident_id])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        postmortem = super().from_db(db, field_names, values)
+        postmortem._saved_root_cause = postmortem.__dict__.get("root_cause_sentence")
+        return postmortem
 
     def clean(self):
         if self.revenue_impact is not None and not (

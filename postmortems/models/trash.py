@@ -140,6 +140,7 @@ class TrashableIncident:
             if current.in_trash:
                 current.deleted_at = current.deleted_by = None
                 current._save_trash_mark(user, "restored from the trash")
+                current._similar_incidents_changed(around=True)
         return current
 
     def purge(self, user=None):
@@ -150,7 +151,23 @@ class TrashableIncident:
             current._change_reason = "purged from the trash"
             if getattr(user, "is_authenticated", False):
                 current._history_user = user
+            current._similar_incidents_changed(around=False)
             current.delete()
+
+    def _similar_incidents_changed(self, around):
+        """Back from the trash (``around``): its postmortem's stored similar incidents and the
+        others' it may enter again are stored afresh; purged: the others' that listed it."""
+        from postmortems.models.documents import Postmortem
+        from postmortems.models.recurring import SimilarIncident, queue_similar_refresh
+
+        listing = SimilarIncident._base_manager.filter(incident_id=self.pk).values_list(
+            "postmortem_id", flat=True)
+        if around:
+            own = list(Postmortem._base_manager.filter(incident_id=self.pk)
+                       .values_list("pk", flat=True))
+            queue_similar_refresh(own, around=own)
+        else:
+            queue_similar_refresh(list(listing))
 
     def _save_trash_mark(self, user, reason):
         self._change_reason = reason

@@ -85,8 +85,7 @@ def editor_context(request, postmortem, **forms):
         "action_form": forms.get("action_form") or SimpleLazyObject(
             lambda: ActionItemForm(prefix="action", incident=incident)),
         "items": items,
-        "similar": SimpleLazyObject(
-            lambda: recurring.similar_incidents(postmortem, whys=whys, factors=factors)),
+        "similar": SimpleLazyObject(lambda: recurring.seen_before(postmortem)),
         "blameless_fields": BLAMELESS_FIELDS,
         "editor_path": editor_url(postmortem),
         **timeline_context(postmortem, people=people, **{
