@@ -328,7 +328,8 @@ class SLO(WindowMixin, models.Model):
         remaining = snapshot.budget_remaining if ok else None
         if remaining is not None and abs(remaining) < 1e-9:
             remaining = 0.0  # exactly at target: float noise is not an overspent budget
-        burn_rates = {w: budget.burn_rate(ratios.get(w), self.budget)
+        target_budget = self.budget
+        burn_rates = {w: budget.burn_rate(ratios.get(w), target_budget)
                       for w in budget.BURN_WINDOWS}
         period = self.period(now)
         if period:
@@ -369,9 +370,10 @@ class SLO(WindowMixin, models.Model):
                 "label": period.label(now)},
         }
 
-    def gate(self, now=None):
-        """May risky changes ship? The error-budget policy's answer, with the reason."""
-        figures = self.figures(now)
+    def gate(self, now=None, figures=None):
+        """May risky changes ship? The error-budget policy's answer, with the reason (from
+        ``figures`` when the caller has them at ``now``)."""
+        figures = figures or self.figures(now)
         if figures["stale"] or figures["budget_remaining"] is None:
             allowed = False
             reason = (f"{self.name}: no current figure (status {figures['status']}); "

@@ -1,6 +1,6 @@
 """One poll of one SLO: the figures Prometheus gave, or why it gave none."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.db import models
 from django.db.models import Avg
@@ -20,9 +20,9 @@ class SnapshotQuerySet(models.QuerySet):
         return queryset if end is None else queryset.filter(taken_at__lte=end)
 
     def hourly_budget(self):
-        """Budget remaining averaged per hour: the burn-down chart's points, a bounded number
+        """Budget remaining averaged per UTC hour: the burn-down chart's points, a bounded number
         of rows whatever the poll interval."""
-        return (self.good().annotate(hour=TruncHour("taken_at")).values("hour")
+        return (self.good().annotate(hour=TruncHour("taken_at", tzinfo=UTC)).values("hour")
                 .annotate(remaining=Avg("budget_remaining")).order_by("hour"))
 
     def downsample(self, now=None):

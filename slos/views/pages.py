@@ -41,14 +41,15 @@ def detail(request, pk):
     points = [(row["hour"], row["remaining"])
               for row in slo.snapshots.within(start).hourly_budget()]
     marks = [(item["started_at"], item["ended_at"], item["title"]) for item in incidents]
+    alerts = slo.alert_rows()
     burn_rows = [
         {"window": w, "burn": figures["burn_rates"][w],
-         "alerts": [a for a in slo.alert_rows() if w in (a["long_window"], a["short_window"])]}
+         "alerts": [a for a in alerts if w in (a["long_window"], a["short_window"])]}
         for w in budget.BURN_WINDOWS
     ]
     return render(request, "slos/detail.html", {
-        "slo": slo, "figures": figures, "gate": slo.gate(now), "burn_rows": burn_rows,
-        "alerts": slo.alert_rows(), "downtime": slo.downtime_table(),
+        "slo": slo, "figures": figures, "gate": slo.gate(now, figures), "burn_rows": burn_rows,
+        "alerts": alerts, "downtime": slo.downtime_table(),
         "chart": chart.burn_down(points, start, now, marks), "incidents": incidents,
         "window_start": start, "can_edit": has_role(request.user, EDITOR),
         "rules_problem": rules.problem_for(slo),
