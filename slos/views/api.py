@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.models import ApiToken
 from postmortems.models import Service
+from postmortems.templatetags.postmortems import pk_url
 from slos.models import SLO
 
 
@@ -74,7 +75,7 @@ def as_json(slo, now):
              "status": impact.status, "budget_consumed": impact.budget_consumed,
              "bad_events": impact.bad_events}
             for impact in slo.incident_shares],
-        "url": slo.get_absolute_url(),
+        "url": pk_url("slos:detail", slo.pk),  # its get_absolute_url(), reversed once
     }
 
 
