@@ -493,6 +493,6 @@ def recurring_services(days=90, minimum=2, limit=5):
     return list(
         Service.objects.filter(incidents__started_at__gte=since,
                                incidents__deleted_at__isnull=True)
-        .annotate(recent=Count("incidents", distinct=True))
+        .annotate(recent=Count("incidents"))  # one row per (service, incident): no DISTINCT
         .filter(recent__gte=max(1, minimum)).order_by("-recent", "name")[:limit]
     )
