@@ -5,6 +5,7 @@
 - documents: the postmortem document and its timeline;
 - analysis: the 5-whys chain and the contributing factors (numbered, one root cause);
 - actions: action items and the orphaned/overdue rules, written once in SQL;
+- action_tally: how many items per status and priority, kept by the database (triggers);
 - meetings: the review meeting, its agenda and notes per section;
 - review_record: attendees, dissenting views, decisions and accepted orphans;
 - recurring: stored links between similar root causes, and per root cause the other
@@ -17,6 +18,7 @@
   postmortems/revisions/.
 """
 
+from postmortems.models.action_tally import ActionItemTally
 from postmortems.models.actions import ActionItem, ActionItemQuerySet
 from postmortems.models.analysis import ContributingFactor, Why
 from postmortems.models.catalogue import Service
@@ -32,6 +34,7 @@ from postmortems.revisions.presence import Presence
 __all__ = [
     "ActionItem",
     "ActionItemQuerySet",
+    "ActionItemTally",
     "Agenda",
     "AlertGroup",
     "Attendee",

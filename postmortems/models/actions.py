@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from postmortems.models.action_tally import ActionItemTally
 from postmortems.models.trash import HidesTrashed
 from postmortems.people import display_name
 
@@ -134,18 +135,41 @@ class ActionItemQuerySet(models.QuerySet):
         return {"orphaned": counts["missing_detail"] + counts["owner_deactivated"],
                 "overdue": counts["overdue"]}
 
+
+class ActionItemManager(HidesTrashed.from_queryset(ActionItemQuerySet)):
     def filter_counts(self, user):
-        """How many items each filter of the tracker would show, in one query."""
-        return self.aggregate(
-            all=models.Count("pk"),
-            active=models.Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-            **{status: models.Count("pk", filter=Q(status=status))
-               for status in ActionItem.Status.values},
-            **{p: models.Count("pk", filter=Q(priority=p)) for p in ActionItem.Priority.values},
-            mine=models.Count("pk", filter=Q(owner=user)),
-            orphaned=models.Count("pk", filter=self.orphan_condition()),
-            overdue=models.Count("pk", filter=self.overdue_condition()),
-        )
+        """How many items outside the trash each filter of the tracker would show, in one
+        query where each part reads only what it must: per status and priority the tally (see
+        action_tally; not every item), and the flags from the partial indexes the dashboard's
+        counts read (attention_counts), the user's own through the owner index."""
+        flagged = [
+            ("mine", self.filter(owner=user)),
+            ("orphaned", self.filter(self.missing_detail_condition())),
+            ("orphaned", self.filter(self.complete_condition(), owner__is_active=False)),
+            ("overdue", self.filter(self.overdue_condition())),
+        ]
+        flag_counts = [items.order_by().annotate(flag=Value(flag), none=Value(""))
+                       .values_list("flag", "none").annotate(items=models.Count("pk"))
+                       for flag, items in flagged]
+        if ActionItemTally.kept():
+            by_status_and_priority = ActionItemTally.changes()
+        else:
+            by_status_and_priority = (self.order_by().values_list("status", "priority")
+                                      .annotate(items=models.Count("pk")))
+        counts = dict.fromkeys(["all", "active", *ActionItem.Status.values,
+                                *ActionItem.Priority.values, "mine", "orphaned", "overdue"], 0)
+        tally_rows = 0
+        for status, priority, items in by_status_and_priority.union(*flag_counts, all=True):
+            if priority == "":  # a flag's count
+                counts[status] += items
+                continue
+            tally_rows += 1
+            counts["all"] += items
+            counts["active"] += items if status in OPEN_STATUSES else 0
+            counts[status] = counts.get(status, 0) + items
+            counts[priority] = counts.get(priority, 0) + items
+        ActionItemTally.fold_when_longer(tally_rows)
+        return counts
 
 
 class ActionItem(models.Model):
@@ -195,7 +219,7 @@ class ActionItem(models.Model):
 
     history = HistoricalRecords()
     incident_lookup = "incident__"
-    objects = HidesTrashed.from_queryset(ActionItemQuerySet)()
+    objects = ActionItemManager()
 
     class Meta:
         ordering = [models.F("due").asc(nulls_last=True), "priority", "pk"]

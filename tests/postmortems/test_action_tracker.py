@@ -171,3 +171,21 @@ def test_a_filter_that_was_counted_costs_no_count_query_of_its_own(
         editor_client.get("/actions/?orphaned=on")
     with django_assert_num_queries(len(two_filters) - 1):
         editor_client.get("/actions/")
+
+
+TRACKER_QUERIES = 9  # session, user, counts, the page of items, role, services, session saved (3)
+
+
+@pytest.mark.parametrize("more_items", [0, 120])
+@pytest.mark.parametrize("path", ["/actions/", "/actions/?orphaned=on", "/actions/?overdue=on"])
+def test_the_tracker_reads_the_same_queries_whatever_the_number_of_items(
+        editor_client, items, make, editor, path, more_items, django_assert_num_queries):
+    incident = make.incident("Many actions")
+    ActionItem.objects.bulk_create(
+        ActionItem(incident=incident, text=f"Action {i}", owner=editor if i % 2 else None,
+                   due=timezone.now().date() - timedelta(days=i % 3), ticket="OPS-9")
+        for i in range(more_items))
+    with django_assert_num_queries(TRACKER_QUERIES):
+        response = editor_client.get(path)
+    assert response.status_code == 200
+    assert len(response.context["page"]) == (50 if more_items else 4 if path == "/actions/" else 1)
