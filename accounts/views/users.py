@@ -1,6 +1,7 @@
-"""The users page (admins only): every user with role, last sign-in, how they sign in and
-whether they are active; set roles, deactivate and reactivate, invite by e-mail. The rules
-(the last admin, invitations) are in accounts/models/users.py; every change is recorded."""
+"""The users page (admins only): every user (50 a page, by username) with role, last
+sign-in, how they sign in and whether they are active; set roles, deactivate and reactivate,
+invite by e-mail. The rules (the last admin, invitations) are in accounts/models/users.py;
+every change is recorded."""
 
 import logging
 import smtplib
@@ -10,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,12 +26,14 @@ from accounts.roles import ADMIN, ROLES, default_role, highest, require_role
 log = logging.getLogger(__name__)
 NEW_LINK = "accounts.new_invitation_link"
 EVENTS_SHOWN = 30
+USERS_PER_PAGE = 50
 
 
 def users_page(request, invite_form=None, status=200):
-    users = list(get_user_model().objects.order_by("username")
-                 .select_related("sso_identity", "invitation").prefetch_related("groups"))
-    for user in users:
+    page = Paginator(get_user_model().objects.order_by("username", "pk")
+                     .select_related("sso_identity", "invitation").prefetch_related("groups"),
+                     USERS_PER_PAGE).get_page(request.GET.get("page"))
+    for user in page:
         user.role = (ADMIN if user.is_superuser
                      else highest(group.name for group in user.groups.all()) or default_role())
         invitation = getattr(user, "invitation", None)
@@ -37,7 +41,7 @@ def users_page(request, invite_form=None, status=200):
         user.signs_in_with = ("single sign-on" if hasattr(user, "sso_identity")
                               else "password" if user.has_usable_password() else "—")
     return render(request, "accounts/users.html", {
-        "users": users, "roles": ROLES, "invite_form": invite_form or InviteForm(),
+        "page": page, "roles": ROLES, "invite_form": invite_form or InviteForm(),
         "new_link": request.session.pop(NEW_LINK, None),
         "events": UserEvent.objects.select_related("actor", "user")[:EVENTS_SHOWN],
         "sso_enabled": sso.enabled(), "sso_name": settings.OIDC_PROVIDER_NAME,

@@ -91,6 +91,32 @@ def test_the_page_reads_the_same_number_of_queries_for_more_users(
     assert count() == few
 
 
+def test_the_page_shows_50_users_a_page_in_the_same_queries_for_20_or_120(
+        admin_client, django_user_model, django_assert_num_queries):
+    def add(start, stop):
+        for number in range(start, stop):
+            user = django_user_model.objects.create_user(f"user{number:03}",
+                                                         f"u{number}@example.com")
+            set_role(user, ["viewer", "editor", "admin"][number % 3])
+
+    def rows(page=""):
+        response = admin_client.get(f"/accounts/users/{page}")
+        return response.content.decode().split('data-testid="user-row"')[1:]
+
+    add(0, 19)  # and ada, the admin
+    admin_client.get("/accounts/users/")
+    # session, user, role, count, users, their groups, events, session saved (3)
+    with django_assert_num_queries(10):
+        assert len(rows()) == 20
+    add(19, 119)
+    with django_assert_num_queries(10):
+        first = rows()
+    assert len(first) == 50 and 'data-username="ada"' in first[0]
+    assert "Page 1 of 3" in admin_client.get("/accounts/users/").content.decode()
+    last = rows("?page=3")
+    assert len(last) == 20 and 'data-username="user118"' in last[-1]
+
+
 def test_an_admin_sets_a_role_and_it_is_recorded(admin_client, admin, viewer):
     response = admin_client.post(f"/accounts/users/{viewer.pk}/role/", {"role": "editor"})
     assert response.status_code == 302
