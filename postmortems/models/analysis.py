@@ -126,6 +126,8 @@ class Why(models.Model):
     class Meta:
         ordering = ["position", "pk"]
         verbose_name_plural = "whys"
+        # Every why in that order (/api/v1/whys/): a page read from here, not a sort.
+        indexes = [models.Index(fields=["position", "id"], name="postmortems_why_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["postmortem", "position"], name="postmortems_why_unique_position",
@@ -167,6 +169,8 @@ class ContributingFactor(models.Model):
 
     class Meta:
         ordering = ["position", "pk"]
+        # Every factor in that order (/api/v1/factors/): a page read from here, not a sort.
+        indexes = [models.Index(fields=["position", "id"], name="postmortems_factor_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["postmortem", "position"], name="postmortems_factor_unique_position",

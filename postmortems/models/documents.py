@@ -217,7 +217,10 @@ class TimelineEntry(models.Model):
     class Meta:
         ordering = ["at", "pk"]
         verbose_name_plural = "timeline entries"
-        indexes = [models.Index(fields=["postmortem", "at"], name="postmortems_timeline_at")]
+        indexes = [models.Index(fields=["postmortem", "at"], name="postmortems_timeline_at"),
+                   # Every timeline in time order (/api/v1/timeline-entries/): a page read
+                   # from here, not a sort of every entry.
+                   models.Index(fields=["at", "id"], name="postmortems_timeline_order")]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} UTC {self.get_kind_display()}"

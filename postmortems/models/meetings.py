@@ -122,6 +122,8 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-pk"]
+        # The latest meetings first (/api/v1/meetings/, one or more per incident).
+        indexes = [models.Index(fields=["-started_at", "-id"], name="postmortems_meeting_order")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(closed_at__isnull=True) | Q(closed_at__gte=models.F("started_at")),
