@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('postmortems', '0016_dashboard_indexes'),
+        ('postmortems', '0018_action_item_tally'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
