@@ -8,7 +8,7 @@ matches no user. Overdue = still open and past its due date (UTC).
 from datetime import UTC
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connections, models
 from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Concat, Substr
@@ -272,6 +272,17 @@ class ActionItem(models.Model):
             errors["addresses_factor"] = "Pick a factor of this incident's postmortem."
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def linked_ticket(self):
+        """Its ticket in a tracker (trackers.TicketLink, selected with the item by
+        with_tickets), or None. A template reading item.ticket_link of an item without one
+        gets DoesNotExist, which Django's templates tell from a bug by listing every attribute
+        of the item (dir()): ~0.1 ms a row."""
+        try:
+            return self.ticket_link
+        except ObjectDoesNotExist:
+            return None
 
     @property
     def owner_display(self):

@@ -4,11 +4,13 @@ marked safe."""
 import functools
 import hashlib
 import re
+import unicodedata
 from datetime import UTC, datetime
 from urllib.parse import quote
 
 from django import template
 from django.conf import settings
+from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html
@@ -66,6 +68,15 @@ def ticket_link(ticket):
     if url:
         return format_html('<a href="{}" rel="noopener noreferrer">{}</a>', url, ticket)
     return ticket or ""
+
+
+@register.filter(is_safe=True)
+def shortened(value, length):
+    """``value|truncatechars:length``, without going through the text a character at a time
+    when it is short enough already (Django's Truncator does: ~0.1 ms a title)."""
+    if isinstance(value, str) and len(value) <= int(length):
+        return unicodedata.normalize("NFC", value)  # what truncatechars gives back for it
+    return truncatechars(value, length)
 
 
 @register.simple_tag

@@ -99,10 +99,12 @@ def filtered_items(request, form):
         items = items.filter(priority=data["priority"])
     if data.get("service"):
         items = items.filter(incident__services=data["service"])
+    # The rules themselves, not the annotations: the planner then reads the open items'
+    # due index (postmortems_action_open_due) in the page's order.
     if data.get("orphaned"):
-        items = items.filter(is_orphaned=True)
+        items = items.filter(items.orphan_condition())
     if data.get("overdue"):
-        items = items.filter(is_overdue=True)
+        items = items.filter(items.overdue_condition())
     sort = data.get("sort") or "due"
     if sort == "-due":
         order = [F("due").desc(nulls_last=True), "priority", "pk"]
