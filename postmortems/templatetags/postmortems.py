@@ -151,6 +151,38 @@ def as_field(field):
     return html
 
 
+TIMELINE_ROW_TEMPLATE = "postmortems/partials/timeline_row.html"
+TIMELINE_ROW_CACHE_SIZE = 4096
+_CSRF_PLACE = "\x00csrf-token\x00"
+_timeline_row_html = {}
+
+
+@register.simple_tag(takes_context=True)
+def timeline_row(context, entry):
+    """A timeline entry's row (partials/timeline_row.html), remembered per process by what
+    it is made of: the entry's id, time, kind and text, the names the blameless hints look
+    for and the script prefix, so an entry that differs in any of them is rendered afresh.
+    The request's CSRF token is put in on the way out, never kept. (Through the template
+    engine a row costs ~0.13 ms: 13 ms for a 100-entry timeline on every load and refresh.)"""
+    people = context.get("people", ())
+    people_key = context.render_context.get("timeline_row_people")
+    if people_key is None or people_key[0] is not people:
+        people_key = context.render_context["timeline_row_people"] = (people, hash(people))
+    key = (entry.pk, entry.at, entry.kind, entry.text, people_key[1], get_script_prefix())
+    token = str(context.get("csrf_token") or "")
+    html = _timeline_row_html.get(key)
+    if html is None:
+        row = context.template.engine.get_template(TIMELINE_ROW_TEMPLATE)
+        with context.push(entry=entry):
+            html = row.render(context)
+        if token:
+            html = html.replace(token, _CSRF_PLACE)
+        if len(_timeline_row_html) >= TIMELINE_ROW_CACHE_SIZE:
+            _timeline_row_html.clear()  # one step, safe beside another thread of the worker
+        _timeline_row_html[key] = html
+    return mark_safe(html.replace(_CSRF_PLACE, token))
+
+
 def _widget_key(field):
     """What the field's widget HTML is made of. For an empty form and one of Django's own
     widgets (or one marked ``cacheable``), its inputs (rendering it costs as much as crispy's
