@@ -217,7 +217,8 @@ class ContributingFactorForm(VersionedFormMixin, forms.ModelForm):
 class ActionItemForm(VersionedFormMixin, forms.ModelForm):
     """An action item: on its own page and the postmortem's, or (``in_meeting``) as a row of
     the review meeting's screen, without the links to whys and factors. ``users``: the
-    owner choices (user_choices), computed once by a page with many of these forms."""
+    owner choices (user_choices), computed once by a page with many of these forms; ``whys``
+    and ``factors``: the incident's, when the page has read them."""
 
     class Meta:
         model = ActionItem
@@ -229,7 +230,8 @@ class ActionItemForm(VersionedFormMixin, forms.ModelForm):
         labels = {"due": "Due date (UTC)"}
         field_classes = {"due": UTCDateField}
 
-    def __init__(self, *args, incident, users=None, in_meeting=False, **kwargs):
+    def __init__(self, *args, incident, users=None, in_meeting=False, whys=None, factors=None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.incident = incident
         self.fields["owner"] = UserChoiceField(
@@ -249,6 +251,13 @@ class ActionItemForm(VersionedFormMixin, forms.ModelForm):
         self.fields["addresses_factor"].queryset = ContributingFactor.objects.filter(
             postmortem__incident=incident
         )
+        # The incident's whys and factors as a page has read them already: their choices
+        # without reading them again (the querysets still check what is posted).
+        for name, rows in [("addresses_why", whys), ("addresses_factor", factors)]:
+            if rows is not None:
+                field = self.fields[name]
+                field.choices = [("", field.empty_label),
+                                 *((row.pk, field.label_from_instance(row)) for row in rows)]
 
 
 class IncidentFilterForm(forms.Form):

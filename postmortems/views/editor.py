@@ -83,7 +83,8 @@ def editor_context(request, postmortem, **forms):
             prefix="why", initial={"question": "Why?"}),
         "factor_form": forms.get("factor_form") or ContributingFactorForm(prefix="factor"),
         "action_form": forms.get("action_form") or SimpleLazyObject(
-            lambda: ActionItemForm(prefix="action", incident=incident)),
+            lambda: ActionItemForm(prefix="action", incident=incident, whys=whys,
+                                   factors=factors)),
         "items": items,
         "similar": SimpleLazyObject(lambda: recurring.seen_before(postmortem)),
         "blameless_fields": BLAMELESS_FIELDS,

@@ -7,7 +7,7 @@ from postmortems import recurring
 
 pytestmark = pytest.mark.django_db
 
-PAGE_QUERIES = 20
+PAGE_QUERIES = 18
 SECTION_QUERIES = {"document": 9, "timeline": 9, "whys": 12, "actions": 12}
 
 
@@ -39,3 +39,15 @@ def test_a_section_reads_only_what_it_shows(editor_client, postmortem, key,
     url = f"/incidents/{postmortem.incident_id}/postmortem/sections/{key}/"
     with django_assert_num_queries(SECTION_QUERIES[key]):
         assert editor_client.get(url).status_code == 200
+
+
+def test_the_action_form_lists_the_whys_and_factors_the_page_has_read(postmortem):
+    from postmortems.forms import ActionItemForm
+
+    afresh = ActionItemForm(prefix="action", incident=postmortem.incident)
+    given = ActionItemForm(prefix="action", incident=postmortem.incident,
+                           whys=list(postmortem.whys.all()),
+                           factors=list(postmortem.factors.all()))
+    for name in ("addresses_why", "addresses_factor"):
+        assert str(given[name]) == str(afresh[name])
+        assert len(given.fields[name].choices) == 4  # none, and the three of each
