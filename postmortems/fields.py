@@ -105,7 +105,8 @@ class UTCDateField(forms.DateField):
 
 def user_choices(empty_label="— nobody yet —"):
     """[(pk, name)] of active users, one query; pass to the forms of a page."""
-    users = get_user_model().objects.filter(is_active=True).order_by("username")
+    users = (get_user_model().objects.filter(is_active=True).order_by("username")
+             .only("pk", "username", "first_name", "last_name"))  # what display_name reads
     return [("", empty_label)] + [
         (str(user.pk), display_name(user)) for user in users
     ]
