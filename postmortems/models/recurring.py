@@ -85,7 +85,9 @@ def queue_similar_incidents(postmortem_id):
     """A cause of this postmortem changed: once committed, its own stored matches are
     written again at once (the answer to the change shows them), and the other postmortems'
     that the change may enter or leave by a task (postmortems.recurring.postmortems_near)."""
-    transaction.on_commit(partial(_store_similar_incidents, postmortem_id))
+    # robust: a failure here is logged and the answer still sent (the change is committed)
+    transaction.on_commit(partial(_store_similar_incidents, postmortem_id), robust=True)
+    transaction.on_commit(partial(_send_similar_task, [], [postmortem_id]))
 
 
 def queue_similar_refresh(postmortem_ids=(), around=()):
@@ -98,7 +100,6 @@ def _store_similar_incidents(postmortem_id):
     from postmortems import recurring
 
     recurring.store_similar_incidents([postmortem_id])
-    _send_similar_task([], [postmortem_id])
 
 
 def _send_similar_task(postmortem_ids, around):

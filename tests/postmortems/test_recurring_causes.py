@@ -84,7 +84,7 @@ def test_the_dashboard_reads_links_stored_when_a_why_is_saved(make, earlier,
     why.answer = "A certificate expired"
     with django_capture_on_commit_callbacks() as queued:
         why.save()
-    assert len(queued) == 2  # the link task and the similar incidents, once the save is committed
+    assert len(queued) == 3  # the link task, the similar incidents and their task, on commit
     assert len(recurring.recurring_root_causes()) == 1  # not yet recomputed
     link_recurring_causes([why.pk])  # what the worker runs
     assert recurring.recurring_root_causes() == []
