@@ -142,11 +142,12 @@ class ActionItemManager(HidesTrashed.from_queryset(ActionItemQuerySet)):
         query where each part reads only what it must: per status and priority the tally (see
         action_tally; not every item), and the flags from the partial indexes the dashboard's
         counts read (attention_counts), the user's own through the owner index."""
+        visible = self.get_queryset()  # the trash rule built once, copied into each part
         flagged = [
-            ("mine", self.filter(owner=user)),
-            ("orphaned", self.filter(self.missing_detail_condition())),
-            ("orphaned", self.filter(self.complete_condition(), owner__is_active=False)),
-            ("overdue", self.filter(self.overdue_condition())),
+            ("mine", visible.filter(owner=user)),
+            ("orphaned", visible.filter(visible.missing_detail_condition())),
+            ("orphaned", visible.filter(visible.complete_condition(), owner__is_active=False)),
+            ("overdue", visible.filter(visible.overdue_condition())),
         ]
         flag_counts = [items.order_by().annotate(flag=Value(flag), none=Value(""))
                        .values_list("flag", "none").annotate(items=models.Count("pk"))
@@ -154,7 +155,7 @@ class ActionItemManager(HidesTrashed.from_queryset(ActionItemQuerySet)):
         if ActionItemTally.kept():
             by_status_and_priority = ActionItemTally.changes()
         else:
-            by_status_and_priority = (self.order_by().values_list("status", "priority")
+            by_status_and_priority = (visible.order_by().values_list("status", "priority")
                                       .annotate(items=models.Count("pk")))
         counts = dict.fromkeys(["all", "active", *ActionItem.Status.values,
                                 *ActionItem.Priority.values, "mine", "orphaned", "overdue"], 0)
