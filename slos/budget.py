@@ -61,6 +61,7 @@ class TargetError(ValueError):
     """A target the maths cannot work with (100% or outside (0, 100))."""
 
 
+@lru_cache(maxsize=256)
 def parse_duration(text):
     """Seconds in a Prometheus-style duration with one unit: "5m" -> 300, "28d" -> 2419200."""
     match = _DURATION.match(str(text).strip())
@@ -129,7 +130,7 @@ def burn_rate(error_ratio, budget):
     if error_ratio is None:
         return None
     ratio_numerator, ratio_denominator = exact(error_ratio)
-    budget_numerator, budget_denominator = exact(budget)
+    budget_numerator, budget_denominator = _exact_budget(budget)
     # int / int is correctly rounded: the float of the exact quotient, as Fraction's.
     return (ratio_numerator * budget_denominator) / (ratio_denominator * budget_numerator)
 
@@ -151,6 +152,10 @@ def exact(value):
     numerator = int(whole + decimals)
     shift = int(exponent or 0) - len(decimals)
     return (numerator * 10 ** shift, 1) if shift >= 0 else (numerator, 10 ** -shift)
+
+
+# A page of SLOs has a handful of distinct budgets (targets): each is read once.
+_exact_budget = lru_cache(maxsize=256)(exact)
 
 
 def budget_consumed(error_ratio, budget):

@@ -354,7 +354,7 @@ class SLO(WindowMixin, models.Model):
             "last_good_at": self.last_good_at,
             "stale": self.is_stale(now),
             "status": snapshot.status if snapshot else "never_polled",
-            "status_label": snapshot.get_status_display() if snapshot else "never polled",
+            "status_label": snapshot.status_label if snapshot else "never polled",
             "fault": snapshot.fault if snapshot else "",
             "error": snapshot.error if snapshot else "",
             "error_ratios": dict(ratios),

@@ -69,6 +69,8 @@ class Snapshot(models.Model):
         ERROR = "error", "Error"
         BROKEN = "broken", "Broken query"
 
+    STATUS_LABELS = dict(Status.choices)
+
     class Fault(models.TextChoices):
         NONE = "", "None"
         REFUSED = prometheus.REFUSED, "Connection refused"
@@ -118,6 +120,11 @@ class Snapshot(models.Model):
             # beat) rewrites its rows instead of adding a second snapshot.
             models.UniqueConstraint(fields=["slo", "cycle"], name="slos_snapshot_one_per_cycle"),
         ]
+
+    @property
+    def status_label(self):
+        """get_status_display(), read from a dict made once (every panel of a page asks)."""
+        return self.STATUS_LABELS.get(self.status, self.status)
 
     def __str__(self):
         return f"{self.slo_id} {self.taken_at:%Y-%m-%d %H:%M:%S} UTC {self.status}"
