@@ -121,10 +121,10 @@ class Snapshot(models.Model):
             models.UniqueConstraint(fields=["slo", "cycle"], name="slos_snapshot_one_per_cycle"),
         ]
 
+    def __str__(self):
+        return f"{self.slo_id} {self.taken_at:%Y-%m-%d %H:%M:%S} UTC {self.status}"
+
     @property
     def status_label(self):
         """get_status_display(), read from a dict made once (every panel of a page asks)."""
         return self.STATUS_LABELS.get(self.status, self.status)
-
-    def __str__(self):
-        return f"{self.slo_id} {self.taken_at:%Y-%m-%d %H:%M:%S} UTC {self.status}"
