@@ -41,3 +41,39 @@ def test_the_slo_list_queries_do_not_grow_with_the_slos(api, viewer, offline_sou
     for number in range(10):
         record_poll(make_slo(offline_source, name=f"SLO {number}"), error_ratio=0.0005)
     assert _queries(client, "/api/v1/slos/") == few
+
+
+@pytest.mark.parametrize("model, index", [
+    ("TimelineEntry", "postmortems_timeline_order"),
+    ("Why", "postmortems_why_order"),
+    ("ContributingFactor", "postmortems_factor_order"),
+    ("Meeting", "postmortems_meeting_order"),
+])
+def test_a_page_of_every_part_is_read_in_its_order_through_an_index(model, index):
+    """/api/v1/timeline-entries/ (whys, factors, meetings) of every incident: a page is read
+    from the index of the default order, not a sort of every row; the trash rule does not
+    join each row to its postmortem (the count reads one table too)."""
+    from django.apps import apps
+
+    rows = apps.get_model("postmortems", model).objects.all()
+    assert "JOIN" not in str(rows.query) and "JOIN" not in str(rows.values("pk").query)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is a page or two
+        cursor.execute("SET LOCAL enable_sort = off")
+    assert index in rows[:50].explain()
+
+
+def test_the_lists_of_parts_cost_the_same_for_one_or_three_postmortems(api, viewer, make):
+    client = api(viewer)
+
+    def add():
+        postmortem = make.postmortem(make.incident())
+        for minute in range(3):
+            make.timeline_entry(postmortem, text=f"Step {minute}")
+        make.why(postmortem)
+
+    add()
+    few = {url: _queries(client, url) for url in ("/api/v1/timeline-entries/",
+                                                   "/api/v1/whys/")}
+    add(), add()
+    assert {url: _queries(client, url) for url in few} == few
