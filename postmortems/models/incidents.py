@@ -252,6 +252,11 @@ class Incident(TrashableIncident, models.Model):
             models.Index(fields=["-started_at", "-id"],
                          condition=Q(deleted_at__isnull=True) & ~Q(status="resolved"),
                          name="postmortems_incident_open"),
+            # The incident list filtered by severity: its count from the index alone, its page
+            # in the list's order.
+            models.Index(fields=["severity", "-started_at", "-id"],
+                         condition=Q(deleted_at__isnull=True),
+                         name="postmortems_incident_severity"),
         ]
         constraints = [
             models.CheckConstraint(
