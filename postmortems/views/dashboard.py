@@ -21,7 +21,7 @@ def dashboard(request):
         "open_incidents": list(Incident.objects.open()[:LIST_SIZE]),
         "open_count": Incident.objects.open().count(),
         "due": list(Incident.objects.needing_postmortem().select_related("postmortem")
-                    [:LIST_SIZE]),
+                    .only("title", "postmortem__state")[:LIST_SIZE]),
         "due_count": Incident.objects.needing_postmortem().count(),
         "orphans": list(items.orphaned().order_by("incident_id", "pk")[:LIST_SIZE]),
         "orphan_count": attention["orphaned"],
