@@ -85,8 +85,9 @@ def action_edit(request, pk):
 
 
 def filtered_items(request, form):
+    # Not the incident's summary (Markdown of any length): a row shows its title only.
     items = with_tickets(ActionItem.objects.with_flags().select_related(
-        "incident", "owner", "addresses_why", "addresses_factor"))
+        "incident", "owner", "addresses_why", "addresses_factor").defer("incident__summary"))
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status")
     if status == "active":
