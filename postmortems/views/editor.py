@@ -50,14 +50,14 @@ def editor_url(postmortem, anchor=""):
     return f"{url}#{anchor}" if anchor else url
 
 
-def timeline_context(postmortem, **extra):
+def timeline_context(postmortem, people=None, **extra):
     return {
         "postmortem": postmortem,
         "timeline": SimpleLazyObject(postmortem.timeline_rows),
         "entry_form": extra.pop("entry_form", None) or TimelineEntryForm(
             prefix="entry", initial={"at": postmortem.incident.started_at}),
         "paste_form": extra.pop("paste_form", None) or TimelinePasteForm(prefix="paste"),
-        "people": extra.pop("people", None) or blameless.known_people(),
+        "people": SimpleLazyObject(blameless.known_people) if people is None else people,
         **extra,
     }
 
@@ -67,11 +67,12 @@ def editor_context(request, postmortem, **forms):
     What only some sections show is read when a template first uses it, so one section alone
     (render_section) reads only what it shows."""
     incident = postmortem.incident
-    people = blameless.known_people()
+    people = SimpleLazyObject(blameless.known_people)
     whys = SimpleLazyObject(lambda: list(postmortem.whys.all()))
     factors = SimpleLazyObject(lambda: list(postmortem.factors.all()))
-    items = with_tickets(ActionItem.objects.filter(incident=incident).with_flags()
-                         .select_related("owner", "addresses_why", "addresses_factor"))
+    items = SimpleLazyObject(lambda: with_tickets(
+        ActionItem.objects.filter(incident=incident).with_flags()
+        .select_related("owner", "addresses_why", "addresses_factor")))
     return {
         "incident": incident,
         "postmortem": postmortem,

@@ -8,7 +8,7 @@ from postmortems import recurring
 pytestmark = pytest.mark.django_db
 
 PAGE_QUERIES = 18
-SECTION_QUERIES = {"document": 9, "timeline": 9, "whys": 12, "actions": 12}
+SECTION_QUERIES = {"document": 8, "timeline": 9, "whys": 11, "actions": 11}
 
 
 @pytest.fixture
