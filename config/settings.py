@@ -80,6 +80,7 @@ MIDDLEWARE = [
     # compression does not leak it; session cookies and API tokens are never in a body.
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "config.sessions.SessionRefreshMiddleware",  # saves a session once per refresh interval
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -219,9 +220,14 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "postmortems@localhost")
 
-# Sessions end after SESSION_IDLE_SECONDS without a request (8 hours by default).
+# Sessions end after SESSION_IDLE_SECONDS without a request (8 hours by default). A request
+# saves the session (pushing its expiry out again) only when it was last saved
+# SESSION_REFRESH_SECONDS ago (5 minutes by default), not on every request: a session ends
+# between IDLE - REFRESH and IDLE seconds after the last request (config/sessions.py).
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 8 * 3600, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = min(env_int("SESSION_REFRESH_SECONDS", 300, minimum=0),
+                              SESSION_COOKIE_AGE // 2)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_ENGINE = "config.sessions"  # the database store, refusing keys Django never issues
 
 # HTTPS. Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from

@@ -53,11 +53,13 @@ def test_a_short_secret_key_is_fine_in_debug():
 
 def test_hsts_and_the_redirect_are_opt_in():
     code = ("import config.settings as s; print(s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT,"
-            " s.SESSION_COOKIE_AGE, s.SESSION_SAVE_EVERY_REQUEST)")
+            " s.SESSION_COOKIE_AGE, s.SESSION_REFRESH_SECONDS, s.SESSION_SAVE_EVERY_REQUEST)")
     assert run(["-c", code], DEBUG="0", SECRET_KEY=LONG_KEY).stdout.split() == [
-        "0", "False", "28800", "True"]
+        "0", "False", "28800", "300", "False"]
     assert run(["-c", code], **PRODUCTION, SESSION_IDLE_SECONDS="600").stdout.split() == [
-        "31536000", "True", "600", "True"]
+        "31536000", "True", "600", "300", "False"]
+    assert run(["-c", code], **PRODUCTION, SESSION_IDLE_SECONDS="120").stdout.split()[2:4] == [
+        "120", "60"]  # refreshed at least twice within the idle time
 
 
 @pytest.mark.django_db
@@ -84,10 +86,21 @@ def test_a_session_ends_after_the_idle_time(client, editor, settings):
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
+    from config.sessions import REFRESHED_AT
+
     client.force_login(editor)
     assert client.get("/").status_code == 200
     session = Session.objects.get()
     idle = session.expire_date - timezone.now()
     assert timedelta(hours=7, minutes=59) < idle <= timedelta(hours=8)
+    # Requests within the refresh interval do not push the end out; one after it does.
+    stored = client.session
+    stored[REFRESHED_AT] -= settings.SESSION_REFRESH_SECONDS
+    stored.save()
+    Session.objects.update(expire_date=timezone.now() + timedelta(seconds=5))
+    assert client.get("/").status_code == 200
+    idle = Session.objects.get().expire_date - timezone.now()
+    assert timedelta(hours=7, minutes=59) < idle <= timedelta(hours=8)
+    # SESSION_IDLE_SECONDS without a request: the session has ended.
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     assert client.get("/").status_code == 302

@@ -37,7 +37,7 @@ def test_the_meeting_page_query_count_does_not_grow_with_rows(
         editor_client, meeting, make, rows, django_assert_num_queries):
     fill(make, meeting.postmortem, rows)
     url = reverse("meetings:run", args=[meeting.pk])
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(15):
         assert editor_client.get(url).status_code == 200
 
 
@@ -46,7 +46,7 @@ def test_a_section_body_query_count_does_not_grow_with_rows(
         editor_client, meeting, make, rows, django_assert_num_queries):
     fill(make, meeting.postmortem, rows)
     url = reverse("meetings:section", args=[meeting.pk, "actions"])
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(9):
         assert editor_client.get(url).status_code == 200
 
 
@@ -65,7 +65,7 @@ def test_the_meetings_list_query_count_does_not_grow(
         meeting.dissenting_views.create(name="Sam", text="No")
         meeting.close()
     url = reverse("meetings:list", args=[postmortem.incident_id])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = editor_client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count("Full meeting record") == meetings
@@ -76,7 +76,7 @@ def test_the_meeting_record_query_count_does_not_grow(
         editor_client, meeting, make, rows, django_assert_num_queries):
     fill(make, meeting.postmortem, rows)
     url = reverse("meetings:record", args=[meeting.pk])
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(17):
         assert editor_client.get(url).status_code == 200
 
 

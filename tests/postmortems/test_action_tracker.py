@@ -173,7 +173,7 @@ def test_a_filter_that_was_counted_costs_no_count_query_of_its_own(
         editor_client.get("/actions/")
 
 
-TRACKER_QUERIES = 9  # session, user, counts, the page of items, role, services, session saved (3)
+TRACKER_QUERIES = 6  # session, user, counts, the page of items, role, services
 
 
 @pytest.mark.parametrize("more_items", [0, 120])

@@ -7,8 +7,8 @@ from postmortems import recurring
 
 pytestmark = pytest.mark.django_db
 
-PAGE_QUERIES = 18
-SECTION_QUERIES = {"document": 8, "timeline": 9, "whys": 11, "actions": 11}
+PAGE_QUERIES = 15
+SECTION_QUERIES = {"document": 5, "timeline": 6, "whys": 8, "actions": 8}
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from tests.factories import T0
 
 pytestmark = pytest.mark.django_db
 
-BUDGET = 25  # no page needs more queries than this, whatever the data
+BUDGET = 22  # no page needs more queries than this, whatever the data
 
 
 def populate(rows, owner, prefix):

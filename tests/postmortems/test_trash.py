@@ -309,10 +309,10 @@ def test_the_trash_page_costs_the_same_for_2_or_20(admin_client, make,
 
     trash(2)
     admin_client.get("/trash/")
-    with django_assert_num_queries(8):  # session, user, role, count, page, session saved (3)
+    with django_assert_num_queries(5):  # session, user, role, count, page
         admin_client.get("/trash/")
     trash(18)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         assert len(admin_client.get("/trash/").context["page"]) == 20
 
 

@@ -61,7 +61,7 @@ def test_the_endpoint_answers_with_the_sections_to_refresh(
     since = (timezone.now() - timedelta(seconds=5)).isoformat()
     make.action_item(meeting.postmortem.incident)
     url = reverse("meetings:changes", args=[meeting.pk])
-    with django_assert_num_queries(7):  # session, user, meeting, the feed
+    with django_assert_num_queries(4):  # session, user, meeting, the feed
         answer = editor_client.get(url, {"since": since}).json()
     assert answer["sections"] == ["actions", "closing"]
     assert answer["closed"] is False
