@@ -160,6 +160,9 @@ def test_the_editor_and_the_meeting_with_their_forms_open(live_server, page, log
                 f"#factor-{site['factor'].pk}"):
         page.locator(row).get_by_role("link", name="Edit").click()
         expect(page.locator(f"{row} form")).to_be_visible()
+        # Each form takes the focus once swapped in (autofocus): typing before that could
+        # land in the previous one.
+        expect(page.locator(f"{row} form :focus")).to_have_count(1)
     why_form = page.locator(f"#why-{site['why'].pk} form")
     why_form.get_by_label("Question").fill("")
     why_form.get_by_role("button", name="Save").click()
