@@ -184,13 +184,16 @@ def timeline_row(context, entry):
 
 
 def _widget_key(field):
-    """What the field's widget HTML is made of. For an empty form and one of Django's own
-    widgets (or one marked ``cacheable``), its inputs (rendering it costs as much as crispy's
-    wrapper; model choices' values by their text, not the repr of their wrapper objects);
-    otherwise the HTML itself."""
+    """What the field's widget HTML is made of. For one of Django's own widgets (or one
+    marked ``cacheable``), its inputs (rendering it costs as much as crispy's wrapper; model
+    choices' values by their text, not the repr of their wrapper objects): in a filled form
+    too, whose value() is the submitted one (the tracker's filters are a filled form on every
+    filtered page: its seven widgets rendered for the key cost ~3 ms a page). Otherwise, or
+    beside a hidden initial value (not in the key once the form is filled), the HTML itself."""
     widget = field.field.widget
-    if field.form.is_bound or not (type(widget).__module__ == "django.forms.widgets"
-                                   or getattr(widget, "cacheable", False)):
+    if (field.form.is_bound and field.field.show_hidden_initial) or not (
+            type(widget).__module__ == "django.forms.widgets"
+            or getattr(widget, "cacheable", False)):
         return (field.as_widget(),)
     return (sorted(widget.attrs.items()), widget.template_name, repr(field.value()),
             getattr(widget, "format", None), getattr(widget, "input_type", None),

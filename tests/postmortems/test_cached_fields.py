@@ -6,6 +6,7 @@ import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
 from postmortems.forms import (
+    ActionFilterForm,
     ActionItemForm,
     ContributingFactorForm,
     StandardPostmortemForm,
@@ -31,6 +32,10 @@ def forms(incident):
     yield ActionItemForm(prefix="action", incident=incident)
     yield ActionItemForm(prefix="action", incident=incident, data={"action-text": ""})
     yield ActionItemForm(prefix="action", incident=incident, initial={"priority": "P2"})
+    yield ActionFilterForm()
+    yield ActionFilterForm(data={"orphaned": "on"})
+    yield ActionFilterForm(data={"overdue": "on", "status": "done", "sort": "priority"})
+    yield ActionFilterForm(data={"status": "no such status", "service": "0"})
 
 
 def test_it_is_crispys_html_every_time(postmortem):
@@ -61,6 +66,19 @@ def test_an_empty_field_with_another_value_is_rendered_again(postmortem):
     assert 'value="P2" selected' in chosen
     assert 'value="P2" selected' not in as_field(
         ActionItemForm(prefix="action", incident=incident)["priority"])
+
+
+def test_a_filled_field_with_another_value_is_rendered_again():
+    """The tracker's filters are a filled form: each page shows the choices it was asked for."""
+    def orphaned_only(data):
+        return as_field(ActionFilterForm(data=data)["orphaned"])
+
+    assert "checked" in orphaned_only({"orphaned": "on"})
+    assert "checked" not in orphaned_only({"overdue": "on"})
+    assert "checked" in orphaned_only({"orphaned": "on"})
+    assert 'value="done" selected' in as_field(ActionFilterForm(data={"status": "done"})["status"])
+    assert 'value="done" selected' not in as_field(
+        ActionFilterForm(data={"status": "open"})["status"])
 
 
 def test_model_choices_are_remembered_until_they_change(postmortem, make, monkeypatch):
