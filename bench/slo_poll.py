@@ -245,7 +245,11 @@ def main(argv):
     finally:
         if process is not None:
             process.terminate()
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # busy evaluating rules: do not leave it running
+                process.kill()
+                process.wait()
         workload.shutdown()
         shutil.rmtree(folder, ignore_errors=True)
         connection.creation.destroy_test_db(test_db, verbosity=0)
