@@ -10,8 +10,7 @@ from datetime import UTC
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connections, models
-from django.db.models import Case, Q, Value, When
-from django.db.models.functions import Concat, Substr
+from django.db.models import Case, Func, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -84,24 +83,21 @@ class ActionItemQuerySet(models.QuerySet):
 
     def with_flags(self):
         """Annotate is_orphaned, orphan_reason ("no owner, no ticket"), is_overdue."""
-        still_open = self.open_condition()
+        def piece(condition, text):  # NULL unless it applies: CONCAT_WS skips NULLs
+            return Case(When(condition, then=Value(text)), output_field=models.CharField())
 
-        def piece(condition, text):
-            return Case(
-                When(still_open & condition, then=Value(REASON_SEPARATOR + text)),
-                default=Value(""), output_field=models.CharField(),
-            )
-
-        reasons = Concat(
+        reasons = Func(
+            Value(REASON_SEPARATOR),
             piece(Q(owner__isnull=True) & ~Q(owner_name=""), "owner is not a user"),
             piece(Q(owner__isnull=True) & Q(owner_name=""), "no owner"),
             piece(Q(owner__is_active=False), "owner is deactivated"),
             piece(Q(due__isnull=True), "no due date"),
             piece(Q(ticket=""), "no ticket"),
-            output_field=models.CharField(),
+            function="CONCAT_WS", output_field=models.CharField(),
         )
         return self.annotate(
-            orphan_reason=Substr(reasons, len(REASON_SEPARATOR) + 1),
+            orphan_reason=Case(When(self.open_condition(), then=reasons), default=Value(""),
+                               output_field=models.CharField()),
             is_orphaned=Case(
                 When(self.orphan_condition(), then=Value(True)),
                 default=Value(False), output_field=models.BooleanField(),
