@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from postmortems import dates
-from postmortems.people import display_name
+from postmortems.people import active_users, name_from
 
 UTC_INPUT_FORMATS = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
 
@@ -103,12 +103,12 @@ class UTCDateField(forms.DateField):
                 params={"accepted": dates.ACCEPTED, "reason": reason}) from None
 
 
-def user_choices(empty_label="— nobody yet —"):
-    """[(pk, name)] of active users, one query; pass to the forms of a page."""
-    users = (get_user_model().objects.filter(is_active=True).order_by("username")
-             .only("pk", "username", "first_name", "last_name"))  # what display_name reads
+def user_choices(empty_label="— nobody yet —", users=None):
+    """[(pk, name)] of active users, one query (none given ``users``, people.active_users
+    already read); pass to the forms of a page."""
     return [("", empty_label)] + [
-        (str(user.pk), display_name(user)) for user in users
+        (str(pk), name_from(username, first_name, last_name))
+        for pk, username, first_name, last_name in (active_users() if users is None else users)
     ]
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from postmortems import blameless, recurring
+from postmortems.fields import user_choices
 from postmortems.forms import (
     ActionItemForm,
     ContributingFactorForm,
@@ -22,6 +23,7 @@ from postmortems.forms import (
     WhyForm,
 )
 from postmortems.models import ActionItem, Postmortem, Presence
+from postmortems.people import active_users
 from postmortems.revisions import changes
 from postmortems.views import is_htmx
 from trackers.models import with_tickets
@@ -67,7 +69,8 @@ def editor_context(request, postmortem, **forms):
     What only some sections show is read when a template first uses it, so one section alone
     (render_section) reads only what it shows."""
     incident = postmortem.incident
-    people = SimpleLazyObject(blameless.known_people)
+    users = SimpleLazyObject(active_users)  # the owner picker and the blameless names: one read
+    people = SimpleLazyObject(lambda: blameless.known_people(users))
     whys = SimpleLazyObject(lambda: list(postmortem.whys.all()))
     factors = SimpleLazyObject(lambda: list(postmortem.factors.all()))
     items = SimpleLazyObject(lambda: with_tickets(
@@ -85,7 +88,7 @@ def editor_context(request, postmortem, **forms):
         "factor_form": forms.get("factor_form") or ContributingFactorForm(prefix="factor"),
         "action_form": forms.get("action_form") or SimpleLazyObject(
             lambda: ActionItemForm(prefix="action", incident=incident, whys=whys,
-                                   factors=factors)),
+                                   factors=factors, users=user_choices(users=users))),
         "items": items,
         "similar": SimpleLazyObject(lambda: recurring.seen_before(postmortem)),
         "blameless_fields": BLAMELESS_FIELDS,
