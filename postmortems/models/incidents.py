@@ -30,6 +30,10 @@ def incident_search_document():
 
 # A customer-facing outage longer than this needs a postmortem.
 OUTAGE_THRESHOLD = timedelta(minutes=15)
+# What postmortem_rules reads of an incident (the outage: its start and end).
+POSTMORTEM_RULE_COLUMNS = ["severity", "customer_facing", "started_at", "mitigated_at",
+                           "resolved_at", "data_loss", "security", "near_miss",
+                           "could_have_been_severe", "novel_failure_mode"]
 
 # The key times in the order they must happen; each must not precede the ones before it.
 KEY_TIMES = ["started_at", "detected_at", "acknowledged_at", "mitigated_at", "resolved_at"]
@@ -85,6 +89,21 @@ def _utc_midnight(day):
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
+def postmortem_rules(customer_facing_outage):
+    """The rules that require a postmortem (Incident.postmortem_required_reasons), as a Q, the
+    customer-facing one given: an outage longer than OUTAGE_THRESHOLD for the queries, any
+    customer-facing incident for the partial index of the incidents the rules may require
+    (an index cannot hold the clock an ongoing outage is measured by)."""
+    return (
+        Q(severity__lte=2)  # Incident.Severity.SEV2 (not defined yet where the index needs it)
+        | customer_facing_outage
+        | Q(data_loss=True)
+        | Q(security=True)
+        | Q(near_miss=True, could_have_been_severe=True)
+        | Q(novel_failure_mode=True)
+    )
+
+
 class IncidentQuerySet(models.QuerySet):
     def in_trash(self):
         """Incidents moved to the trash (read through Incident.all_objects)."""
@@ -100,14 +119,8 @@ class IncidentQuerySet(models.QuerySet):
         """Incidents the rules say need a postmortem (see Incident.postmortem_required_reasons)."""
         # The outage on the row itself, not "pk in (incidents with a long outage)": a
         # subquery over every incident read once more (the dashboard's count 12 -> 5 ms).
-        return self.alias(outage_end=self._outage_end()).filter(
-            Q(severity__lte=Incident.Severity.SEV2)
-            | Q(customer_facing=True, outage_end__gt=models.F("started_at") + OUTAGE_THRESHOLD)
-            | Q(data_loss=True)
-            | Q(security=True)
-            | Q(near_miss=True, could_have_been_severe=True)
-            | Q(novel_failure_mode=True)
-        )
+        return self.alias(outage_end=self._outage_end()).filter(postmortem_rules(
+            Q(customer_facing=True, outage_end__gt=models.F("started_at") + OUTAGE_THRESHOLD)))
 
     def needing_postmortem(self):
         """Required by the rules, and the postmortem is missing or not published yet."""
@@ -257,6 +270,13 @@ class Incident(TrashableIncident, models.Model):
             models.Index(fields=["severity", "-started_at", "-id"],
                          condition=Q(deleted_at__isnull=True),
                          name="postmortems_incident_severity"),
+            # The incidents the rules may require a postmortem for, with every column the rules
+            # read: the dashboard's count of the postmortems due reads this index alone (7,139
+            # of 10,000 incidents in the bench) instead of every incident's row.
+            models.Index(fields=["id"], include=POSTMORTEM_RULE_COLUMNS,
+                         condition=Q(deleted_at__isnull=True)
+                         & postmortem_rules(Q(customer_facing=True)),
+                         name="postmortems_incident_rules"),
         ]
         constraints = [
             models.CheckConstraint(
