@@ -4,6 +4,7 @@ Django's, the current owner selected, names escaped."""
 
 import re
 
+import pytest
 from django import forms
 
 from postmortems.fields import UserSelect, user_choices
@@ -36,3 +37,18 @@ def test_the_action_form_owner_field_uses_it(db, editor):
     html = str(form["owner"])
     assert html.startswith('<select name="action-owner"')
     assert f'<option value="{editor.pk}">' in html
+
+
+def test_the_choices_are_taken_as_given_and_still_checked(db, editor, django_user_model):
+    """user_choices' list is in Django's normal form already: a form of a page with many
+    owner pickers (a review meeting's rows) takes it as it is, not copied item by item."""
+    other = django_user_model.objects.create(username="not-listed")
+    choices = [("", "— nobody yet —"), (str(editor.pk), "Erin")]
+    form = ActionItemForm(prefix="action", incident=factories.incident(), users=choices)
+    field = form.fields["owner"]
+    assert list(field.choices) == choices == list(field.widget.choices)
+    assert field.choices.choices is choices
+    assert field.clean(str(editor.pk)) == editor
+    assert field.clean("") is None
+    with pytest.raises(forms.ValidationError):
+        field.clean(str(other.pk))  # active, but not among the choices given
