@@ -37,6 +37,14 @@ SOURCES = [
 ]
 
 
+@dataclass(frozen=True)
+class RecurringIncident:
+    """An incident as the dashboard's recurring causes show it: number and title (read as
+    values: ~100 of them, not model objects)."""
+    pk: int
+    title: str
+
+
 @dataclass
 class Match:
     incident: Incident
@@ -467,7 +475,7 @@ def _python_groups(since):
 
 def recurring_root_causes(days=180, limit=5):
     """Root causes of recent incidents that look like other incidents' root causes:
-    [(text, [incident, ...])], most repeated first; each group of incidents listed once.
+    [(text, [RecurringIncident, ...])], most repeated first; each group of incidents listed once.
     Two queries."""
     since = timezone.now() - timedelta(days=days)
     raw = _pg_groups(since) if connection.vendor == "postgresql" else _python_groups(since)
@@ -480,10 +488,10 @@ def recurring_root_causes(days=180, limit=5):
         groups.append((text, ids))
         if len(groups) >= limit:
             break
-    # The incidents as the dashboard shows them: number and title.
-    incidents = (Incident.objects.only("title").order_by()
-                 .in_bulk({i for _, ids in groups for i in ids}))
-    return [(text, [incidents[i] for i in ids if i in incidents]) for text, ids in groups]
+    titles = dict(Incident.objects.filter(pk__in={i for _, ids in groups for i in ids})
+                  .order_by().values_list("pk", "title"))
+    return [(text, [RecurringIncident(i, titles[i]) for i in ids if i in titles])
+            for text, ids in groups]
 
 
 def recurring_services(days=90, minimum=2, limit=5):
