@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from django import template
 from django.conf import settings
+from django.forms.models import ModelChoiceIterator
 from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
@@ -125,6 +126,21 @@ FIELD_CACHE_LARGEST = 32_000
 _field_html = {}
 
 
+def _model_choices(model_field):
+    """A model choice field's choices, as its own iterator gives them, from one plain query:
+    the iterator reads through a server-side cursor (DECLARE, FETCH and CLOSE, three round
+    trips: ~1 ms for the tracker's 50 services against ~0.5 ms), and asking len() first would
+    COUNT(*) them."""
+    iterator = model_field.choices
+    if type(iterator) is not ModelChoiceIterator:  # choices given (a list), or another iterator
+        yield from iterator
+        return
+    if model_field.empty_label is not None:
+        yield ("", model_field.empty_label)
+    for obj in iterator.queryset.all():
+        yield iterator.choice(obj)
+
+
 @register.filter
 def as_field(field):
     """``field|as_crispy_field``, remembered: crispy's templates take ~1 ms a field, and the
@@ -135,7 +151,7 @@ def as_field(field):
     from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
     if hasattr(field.field, "queryset"):  # read the choices once: the key and crispy share them
-        field.field.choices = list(iter(field.field.choices))  # iter(): no COUNT(*) first
+        field.field.choices = list(_model_choices(field.field))
     key = hashlib.blake2b("\x00".join(map(str, (
         type(field.form).__qualname__, type(field.field.widget).__qualname__,
         field.html_name, field.auto_id, field.label, field.help_text, field.field.required,

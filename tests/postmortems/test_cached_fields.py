@@ -117,3 +117,18 @@ def test_the_memory_is_bounded(postmortem, monkeypatch):
     long = WhyForm(prefix="why", initial={"answer": "x" * tags.FIELD_CACHE_LARGEST})
     assert as_field(long["answer"]) == as_crispy_field(long["answer"])
     assert all(len(html) <= tags.FIELD_CACHE_LARGEST for html in tags._field_html.values())
+
+
+def test_model_choices_are_read_in_one_plain_query():
+    """Not through a server-side cursor (DECLARE, FETCH, CLOSE: three round trips), nor
+    counted first."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from postmortems.models import Service
+
+    Service.objects.create(name="Checkout", slug="checkout")
+    with CaptureQueriesContext(connection) as ctx:
+        html = as_field(ActionFilterForm(data={"service": ""})["service"])
+    assert "Checkout" in html
+    assert [q["sql"].split()[0] for q in ctx.captured_queries] == ["SELECT"]
