@@ -21,6 +21,26 @@ from postmortems.people import display_name
 
 REASON_SEPARATOR = ", "
 
+
+class ConcatWS(Func):
+    """CONCAT_WS(separator, text, ...): the texts that are not NULL, joined by the separator.
+    SQLite has it only from 3.44: there each text is prefixed by the separator (NULL stays
+    NULL, then counts as nothing) and the first separator is cut off."""
+
+    function = "CONCAT_WS"
+    output_field = models.CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        separator, *texts = self.get_source_expressions()
+        separator_sql, separator_params = compiler.compile(separator)
+        parts, params = [], []
+        for text in texts:
+            text_sql, text_params = compiler.compile(text)
+            parts.append(f"COALESCE({separator_sql} || {text_sql}, '')")
+            params += [*separator_params, *text_params]
+        sql = f"SUBSTR({' || '.join(parts)}, LENGTH({separator_sql}) + 1)"
+        return sql, [*params, *separator_params]
+
 # Still being worked on (ActionItem.Status.OPEN and IN_PROGRESS): the items both rules look at.
 # A plain tuple, so the partial indexes in ActionItem.Meta can be written from the rules too.
 OPEN_STATUSES = ("open", "in_progress")
@@ -86,14 +106,13 @@ class ActionItemQuerySet(models.QuerySet):
         def piece(condition, text):  # NULL unless it applies: CONCAT_WS skips NULLs
             return Case(When(condition, then=Value(text)), output_field=models.CharField())
 
-        reasons = Func(
+        reasons = ConcatWS(
             Value(REASON_SEPARATOR),
             piece(Q(owner__isnull=True) & ~Q(owner_name=""), "owner is not a user"),
             piece(Q(owner__isnull=True) & Q(owner_name=""), "no owner"),
             piece(Q(owner__is_active=False), "owner is deactivated"),
             piece(Q(due__isnull=True), "no due date"),
             piece(Q(ticket=""), "no ticket"),
-            function="CONCAT_WS", output_field=models.CharField(),
         )
         return self.annotate(
             orphan_reason=Case(When(self.open_condition(), then=reasons), default=Value(""),

@@ -19,6 +19,13 @@ print("search", sorted(i.title for i in Incident.objects.all() if i.title in fou
 editor = client.get(f"/incidents/{pool.pk}/postmortem/", HTTP_HOST="127.0.0.1").content.decode()
 seen = editor[editor.index("Seen before?"):]
 print("similar", sorted(i.title for i in Incident.objects.exclude(pk=pool.pk) if i.title in seen))
+from postmortems.models import ActionItem
+bare = ActionItem.objects.create(incident=pool, text="Nothing set", priority="P1")
+named = ActionItem.objects.create(incident=pool, text="Owner by name", priority="P1",
+                                  owner_name="Sam", ticket="OPS-1")
+reasons = dict(ActionItem.objects.with_flags().filter(pk__in=[bare.pk, named.pk])
+               .values_list("text", "orphan_reason"))
+print("reasons", reasons["Nothing set"], "|", reasons["Owner by name"])
 """
 
 
@@ -32,3 +39,5 @@ def test_the_demo_pages_answer_on_sqlite(sqlite_manage):
     assert "search ['Accounts login errors from connection pool exhaustion', " \
            "'Checkout 5xx after connection pool exhaustion']" in out
     assert "similar ['Accounts login errors from connection pool exhaustion']" in out
+    # The orphan reasons are joined in SQL (CONCAT_WS on PostgreSQL, emulated on SQLite).
+    assert "reasons no owner, no due date, no ticket | owner is not a user, no due date" in out
