@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from postmortems import recurring
+from postmortems import recurring, similar
 from postmortems.models import (
     ActionItem,
     ContributingFactor,
@@ -214,4 +214,4 @@ def load(user):
     # The dashboard reads stored links between similar root causes, the editor each
     # postmortem's similar incidents (stored again here, all at once, with every cause in).
     recurring.link_all_root_causes()
-    recurring.store_all_similar_incidents()
+    similar.store_all_similar_incidents()

@@ -20,7 +20,7 @@ def link_recurring_causes(why_ids):
 @shared_task(name="postmortems.refresh_similar_incidents")
 def refresh_similar_incidents(postmortem_ids, around=()):
     """After causes changed (on commit): store again the similar incidents of these
-    postmortems and of the others the change may concern (postmortems.recurring)."""
-    from postmortems import recurring
+    postmortems and of the others the change may concern (postmortems.similar)."""
+    from postmortems import similar
 
-    recurring.refresh_similar_incidents(postmortem_ids, around)
+    similar.refresh_similar_incidents(postmortem_ids, around)

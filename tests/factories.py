@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
 
-from postmortems import recurring
+from postmortems import recurring, similar
 from postmortems.models import ActionItem, Incident, Postmortem, Service, TimelineEntry, Why
 from slos import budget
 from slos.models import SLO, DataSource, Snapshot
@@ -45,7 +45,7 @@ def why(postmortem_, position=1, question="Why?", answer="Because.", **fields):
     )
     # What is done on commit in the app (tests run inside a transaction).
     recurring.link_root_causes([made.pk])
-    recurring.refresh_similar_incidents([postmortem_.pk], around=[postmortem_.pk])
+    similar.refresh_similar_incidents([postmortem_.pk], around=[postmortem_.pk])
     return made
 
 

@@ -52,7 +52,7 @@ class SimilarIncident(models.Model):
     """One of the incidents the editor shows as "Seen before?" for ``postmortem``: another
     incident whose root cause or contributing factor looks like one of the postmortem's
     causes, with the text that matched and its trigram similarity; the best few per
-    postmortem, ranked 1, 2, 3 … (postmortems/recurring.py stores them whenever a cause
+    postmortem, ranked 1, 2, 3 … (postmortems/similar.py stores them whenever a cause
     changes). Rows whose incident is in the trash are left out where they are read."""
 
     class Kind(models.TextChoices):
@@ -84,7 +84,7 @@ class SimilarIncident(models.Model):
 def queue_similar_incidents(postmortem_id):
     """A cause of this postmortem changed: once committed, its own stored matches are
     written again at once (the answer to the change shows them), and the other postmortems'
-    that the change may enter or leave by a task (postmortems.recurring.postmortems_near)."""
+    that the change may enter or leave by a task (postmortems.similar.postmortems_near)."""
     # robust: a failure here is logged and the answer still sent (the change is committed)
     transaction.on_commit(partial(_store_similar_incidents, postmortem_id), robust=True)
     transaction.on_commit(partial(_send_similar_task, [], [postmortem_id]))
@@ -97,17 +97,17 @@ def queue_similar_refresh(postmortem_ids=(), around=()):
 
 
 def _store_similar_incidents(postmortem_id):
-    from postmortems import recurring
+    from postmortems import similar
 
-    recurring.store_similar_incidents([postmortem_id])
+    similar.store_similar_incidents([postmortem_id])
 
 
 def _send_similar_task(postmortem_ids, around):
     from config import queue
-    from postmortems import recurring
+    from postmortems import similar
     from postmortems.tasks import refresh_similar_incidents
 
     if connection.vendor != "postgresql":  # the SQLite demo: small, and no worker needed
-        recurring.refresh_similar_incidents(postmortem_ids, around)
+        similar.refresh_similar_incidents(postmortem_ids, around)
         return
     queue.send(refresh_similar_incidents, postmortem_ids, around)

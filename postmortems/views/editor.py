@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from postmortems import blameless, recurring
+from postmortems import blameless, similar
 from postmortems.fields import user_choices
 from postmortems.forms import (
     ActionItemForm,
@@ -90,7 +90,7 @@ def editor_context(request, postmortem, **forms):
             lambda: ActionItemForm(prefix="action", incident=incident, whys=whys,
                                    factors=factors, users=user_choices(users=users))),
         "items": items,
-        "similar": SimpleLazyObject(lambda: recurring.seen_before(postmortem)),
+        "similar": SimpleLazyObject(lambda: similar.seen_before(postmortem)),
         "blameless_fields": BLAMELESS_FIELDS,
         "editor_path": editor_url(postmortem),
         **timeline_context(postmortem, people=people, **{

@@ -3,7 +3,7 @@ number of queries, whatever the row counts; a section alone reads only what it s
 
 import pytest
 
-from postmortems import recurring
+from postmortems import similar
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def postmortem(make, editor):
         make.why(pm, position=i + 1, answer=f"Because {i}.")
         pm.factors.create(position=i + 1, text=f"connection pool exhausted {i}")
         make.action_item(pm.incident, f"Item {i}", owner=editor)
-    recurring.store_similar_incidents([pm.pk])  # done on commit in the app
+    similar.store_similar_incidents([pm.pk])  # done on commit in the app
     return pm
 
 

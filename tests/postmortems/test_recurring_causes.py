@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from postmortems import recurring
+from postmortems import recurring, similar
 from postmortems.models import ActionItem
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -33,7 +33,7 @@ def test_a_similar_root_cause_is_found_with_its_action_item_states(make, earlier
     pm = make.postmortem(make.incident("Checkout 500s", started_at=started,
                                        detected_at=started))
     make.why(pm, answer="The DB connection pool was exhausted by retries", is_root_cause=True)
-    matches = recurring.similar_incidents(pm)
+    matches = similar.similar_incidents(pm)
     assert [m.incident.title for m in matches] == ["Login errors"]
     assert matches[0].actions == "2 done, 1 won't do"
     assert matches[0].kind == "root cause"
@@ -42,14 +42,14 @@ def test_a_similar_root_cause_is_found_with_its_action_item_states(make, earlier
 def test_a_similar_contributing_factor_counts_too(make, earlier):
     pm = make.postmortem(make.incident("Search down"))
     pm.factors.create(position=1, text="connection pool exhausted")
-    assert [m.incident.title for m in recurring.similar_incidents(pm)] == ["Login errors"]
+    assert [m.incident.title for m in similar.similar_incidents(pm)] == ["Login errors"]
 
 
 def test_nothing_alike_gives_nothing(make, earlier):
     pm = make.postmortem(make.incident("Certificate expired"))
     make.why(pm, answer="Renewal is a manual step nobody owns", is_root_cause=True)
-    assert recurring.similar_incidents(pm) == []
-    assert recurring.similar_incidents(make.postmortem(make.incident("Empty"))) == []
+    assert similar.similar_incidents(pm) == []
+    assert similar.similar_incidents(make.postmortem(make.incident("Empty"))) == []
 
 
 def test_the_editor_shows_seen_before(editor_client, make, earlier):
@@ -164,9 +164,9 @@ def test_the_editor_passes_the_causes_it_has_read(make, earlier, django_assert_n
     make.why(pm, answer="Connection pool exhausted by retries", is_root_cause=True)
     pm.factors.create(position=1, text="connection pool exhausted")
     with CaptureQueriesContext(connection) as reading:
-        expected = recurring.similar_incidents(pm)
+        expected = similar.similar_incidents(pm)
     whys, factors = list(pm.whys.all()), list(pm.factors.all())
     with django_assert_num_queries(len(reading) - 2):
-        given = recurring.similar_incidents(pm, whys=whys, factors=factors)
+        given = similar.similar_incidents(pm, whys=whys, factors=factors)
     assert [(m.incident, m.text, m.kind, m.score, m.actions) for m in given] == [
         (m.incident, m.text, m.kind, m.score, m.actions) for m in expected] != []

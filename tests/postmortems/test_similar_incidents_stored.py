@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from config import queue
-from postmortems import recurring
+from postmortems import similar
 from postmortems.models import ContributingFactor, Postmortem, SimilarIncident
 from postmortems.tasks import refresh_similar_incidents
 
@@ -49,21 +49,21 @@ def causes(make, editor):
     quick = make.postmortem(make.incident("Quick one"), template=Postmortem.Template.QUICK,
                             root_cause_sentence="Connection pool exhausted by a retry storm")
     postmortems.append(quick)
-    recurring.store_all_similar_incidents()
+    similar.store_all_similar_incidents()
     return postmortems
 
 
 def test_the_stored_matches_are_those_computed_afresh(causes):
     for pm in causes:
-        assert shown(recurring.seen_before(pm)) == shown(recurring.similar_incidents(pm))
-    assert shown(recurring.seen_before(causes[0]))  # something to compare
-    assert recurring.seen_before(causes[4]) == []
+        assert shown(similar.seen_before(pm)) == shown(similar.similar_incidents(pm))
+    assert shown(similar.seen_before(causes[0]))  # something to compare
+    assert similar.seen_before(causes[4]) == []
 
 
 def test_the_editor_reads_them(editor_client, causes):
     page = editor_client.get(f"/incidents/{causes[0].incident_id}/postmortem/")
     assert [m.incident for m in page.context["similar"]] == [
-        m.incident for m in recurring.similar_incidents(causes[0])]
+        m.incident for m in similar.similar_incidents(causes[0])]
 
 
 def test_a_new_factor_stores_the_postmortem_s_own_at_once_and_the_others_by_a_task(
@@ -72,13 +72,13 @@ def test_a_new_factor_stores_the_postmortem_s_own_at_once_and_the_others_by_a_ta
     with django_capture_on_commit_callbacks(execute=True):
         ContributingFactor.objects.append(ContributingFactor(
             postmortem=pm, text="Log rotation disabled on the search nodes"))
-    assert [m.incident for m in recurring.seen_before(pm)] == [causes[4].incident]
+    assert [m.incident for m in similar.seen_before(pm)] == [causes[4].incident]
     assert sent == [("postmortems.refresh_similar_incidents", ([], [pm.pk]))]
-    assert recurring.seen_before(causes[4]) == []  # until the worker runs the task
+    assert similar.seen_before(causes[4]) == []  # until the worker runs the task
     refresh_similar_incidents(*sent[0][1])
-    assert [m.incident for m in recurring.seen_before(causes[4])] == [pm.incident]
-    assert shown(recurring.seen_before(causes[4])) == shown(
-        recurring.similar_incidents(causes[4]))
+    assert [m.incident for m in similar.seen_before(causes[4])] == [pm.incident]
+    assert shown(similar.seen_before(causes[4])) == shown(
+        similar.similar_incidents(causes[4]))
 
 
 def test_a_cause_that_changes_leaves_the_others_lists(
@@ -89,16 +89,16 @@ def test_a_cause_that_changes_leaves_the_others_lists(
         factor.text = other.answer = "Connection pool exhausted by client retries again"
         factor.save()
         other.save()
-    assert causes[4].incident not in [m.incident for m in recurring.seen_before(causes[0])]
+    assert causes[4].incident not in [m.incident for m in similar.seen_before(causes[0])]
     refresh_similar_incidents(*sent[-1][1])
-    assert causes[4].incident in [m.incident for m in recurring.seen_before(causes[0])]
+    assert causes[4].incident in [m.incident for m in similar.seen_before(causes[0])]
     with django_capture_on_commit_callbacks(execute=True):
         factor.delete()
         other.delete()
     refresh_similar_incidents(*sent[-1][1])
     for pm in causes:
-        assert causes[4].incident not in [m.incident for m in recurring.seen_before(pm)]
-        assert shown(recurring.seen_before(pm)) == shown(recurring.similar_incidents(pm))
+        assert causes[4].incident not in [m.incident for m in similar.seen_before(pm)]
+        assert shown(similar.seen_before(pm)) == shown(similar.similar_incidents(pm))
 
 
 def test_the_root_cause_sentence_counts_too(causes, sent, django_capture_on_commit_callbacks):
@@ -106,7 +106,7 @@ def test_the_root_cause_sentence_counts_too(causes, sent, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         quick.root_cause_sentence = "Disk usage alert missing on the log hosts"
         quick.save()
-    assert [m.incident for m in recurring.seen_before(quick)] == [causes[4].incident]
+    assert [m.incident for m in similar.seen_before(quick)] == [causes[4].incident]
     with django_capture_on_commit_callbacks(execute=True) as queued:
         quick.save()  # nothing about the cause changed
     assert queued == []
@@ -123,19 +123,19 @@ def test_renumbering_stores_nothing_again(causes, django_capture_on_commit_callb
 
 def test_an_incident_in_the_trash_is_left_out_then_back_when_restored(
         causes, admin, sent, django_capture_on_commit_callbacks):
-    before = shown(recurring.seen_before(causes[0]))
+    before = shown(similar.seen_before(causes[0]))
     trashed = causes[1].incident
     trashed.move_to_trash(admin)
-    after = shown(recurring.seen_before(causes[0]))
+    after = shown(similar.seen_before(causes[0]))
     assert trashed not in [match[0] for match in after]
-    assert after == shown(recurring.similar_incidents(causes[0]))
-    recurring.store_all_similar_incidents()  # stored again while it is in the trash
+    assert after == shown(similar.similar_incidents(causes[0]))
+    similar.store_all_similar_incidents()  # stored again while it is in the trash
     assert not SimilarIncident._base_manager.filter(postmortem=causes[0],
                                                     incident=trashed).exists()
     with django_capture_on_commit_callbacks(execute=True):
         trashed.restore_from_trash(admin)
     refresh_similar_incidents(*sent[-1][1])
-    assert shown(recurring.seen_before(causes[0])) == before
+    assert shown(similar.seen_before(causes[0])) == before
 
 
 def test_purging_an_incident_stores_the_lists_it_was_in_again(
@@ -151,12 +151,12 @@ def test_purging_an_incident_stores_the_lists_it_was_in_again(
     assert (name, set(postmortem_ids), around) == (
         "postmortems.refresh_similar_incidents", listing, [])
     refresh_similar_incidents(postmortem_ids, around)
-    assert shown(recurring.seen_before(causes[0])) == shown(
-        recurring.similar_incidents(causes[0]))
+    assert shown(similar.seen_before(causes[0])) == shown(
+        similar.similar_incidents(causes[0]))
 
 
 def test_relinking_everything_stores_them_too(causes):
     SimilarIncident.objects.all().delete()
     call_command("link_recurring_causes")
     for pm in causes:
-        assert shown(recurring.seen_before(pm)) == shown(recurring.similar_incidents(pm))
+        assert shown(similar.seen_before(pm)) == shown(similar.similar_incidents(pm))

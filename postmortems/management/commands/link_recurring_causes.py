@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from postmortems.recurring import link_all_root_causes, store_all_similar_incidents
+from postmortems.recurring import link_all_root_causes
+from postmortems.similar import store_all_similar_incidents
 
 
 class Command(BaseCommand):
