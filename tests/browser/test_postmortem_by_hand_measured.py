@@ -8,7 +8,9 @@ Counted:
 * page loads: the main frame's ``load`` events;
 * retyped keystrokes: what is typed although the site already holds it (checked before each
   typing against everything stored for the incident: its fields, its key times as they are
-  shown, the postmortem, its timeline, whys and action items). Target 0.
+  shown, the postmortem, its timeline, whys and action items; a line's leading time against
+  the times the site holds as times, its key times and timeline entries, not a time mentioned
+  in the summary's prose, which is saved or not yet depending on the autosave). Target 0.
 
 The issue's baseline: 89 clicks, 3,099 keystrokes, 24 page loads, 1,214 retyped. Targets: no
 retyping, at most 10 page loads. The figures are printed and written to
@@ -27,7 +29,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from postmortems.models import ActionItem, Incident, Postmortem
+from postmortems.models import ActionItem, Incident, Postmortem, TimelineEntry
 from postmortems.models.incidents import KEY_TIMES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -96,6 +98,19 @@ def known_text():
     return "\n".join(part for part in parts if part)
 
 
+def known_times():
+    """The times of day the site holds as times: the incident's key times and the timeline's
+    entries (a time written in a summary's prose is not one: typing it in the timeline is no
+    copy)."""
+    incident = Incident.objects.first()
+    if incident is None:
+        return set()
+    moments = [getattr(incident, name) for name in KEY_TIMES]
+    moments += list(TimelineEntry.objects.filter(postmortem__incident=incident)
+                    .values_list("at", flat=True))
+    return {moment.strftime("%H:%M") for moment in moments if moment is not None}
+
+
 class Person:
     """Clicks and keystrokes as a person makes them; page loads as the browser makes them."""
 
@@ -120,9 +135,11 @@ class Person:
 
     def type(self, text):
         """Type ``text`` where the cursor is (a newline is an Enter)."""
-        known = known_text()
+        known, times = known_text(), known_times()
         for token in self._tokens(text):
-            if len(token) >= 2 and token in known:
+            copied = (token in times if self._is_time(token)
+                      else len(token) >= 2 and token in known)
+            if copied:
                 self.retyped += len(token)
                 self.retyped_what.append(token)
         self.keystrokes += len(text)
@@ -135,13 +152,17 @@ class Person:
         self.type(text)
 
     @staticmethod
-    def _tokens(text):
+    def _is_time(token):
+        return ":" in token and token.replace(":", "").isdigit()
+
+    @classmethod
+    def _tokens(cls, text):
         """What could be a copy: the whole text, each line, and a line's leading time."""
         tokens = [text.strip()]
         for line in text.splitlines():
             tokens.append(line.strip())
             head = line.strip().split(" ", 1)[0]
-            if ":" in head and head.replace(":", "").isdigit():
+            if cls._is_time(head):
                 tokens.append(head)
         return list(dict.fromkeys(token for token in tokens if token))
 
@@ -258,3 +279,4 @@ def test_the_guides_sample_postmortem_written_by_hand(
     # The retyping check sees what is stored: typing any of these again would have counted.
     known = known_text()
     assert all(token in known for token in ("09:59", "47", "Service recovered", "OPS-102"))
+    assert {"09:12", "09:59"} <= known_times()
