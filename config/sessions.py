@@ -34,12 +34,11 @@ def mark_refreshed(session):
 def refresh_is_due(session):
     """A session with data whose last refresh is SESSION_REFRESH_SECONDS old (or unknown).
     No cookie means nothing to read; an unknown or expired key reads as empty."""
+    refreshed_at = session.get(REFRESHED_AT)  # reads it: an unknown key reads as empty
     if session.is_empty():
         return False
-    refreshed_at = session.get(REFRESHED_AT)
-    if refreshed_at is None:
-        return not session.is_empty()
-    return time.time() - refreshed_at >= settings.SESSION_REFRESH_SECONDS
+    return refreshed_at is None or (
+        time.time() - refreshed_at >= settings.SESSION_REFRESH_SECONDS)
 
 
 def mark_refreshed_at_login(sender, request, user, **kwargs):
