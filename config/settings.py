@@ -295,6 +295,9 @@ CELERY_BEAT_SCHEDULE["poll-slos"] = {
     "options": {"expires": float(SLO_POLL_INTERVAL)},
 }
 CELERY_BEAT_SCHEDULE["send-outbox"] = {"task": "config.send_outbox", "schedule": 60.0}
+# Expired sessions deleted daily, 03:40 UTC (`manage.py clearsessions` does the same).
+CELERY_BEAT_SCHEDULE["clear-expired-sessions"] = {"task": "config.clear_expired_sessions",
+                                                  "schedule": crontab(minute=40, hour=3)}
 # Snapshot retention tiers (slos.models.snapshots: downsample, hourly): every poll for
 # SLO_SNAPSHOT_RAW_HOURS, one per 5 minutes up to SLO_SNAPSHOT_FIVE_MINUTE_DAYS, one per hour
 # within the SLO window, one per day beyond (1,000 SLOs on 28-day windows: under 1 GB).

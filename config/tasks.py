@@ -1,4 +1,7 @@
+from importlib import import_module
+
 from celery import shared_task
+from django.conf import settings
 
 
 @shared_task
@@ -13,3 +16,10 @@ def send_outbox():
     from config.queue import send_outbox as send
 
     return {"sent": send()}
+
+
+@shared_task(name="config.clear_expired_sessions")
+def clear_expired_sessions():
+    """Celery beat, daily: sessions past their expiry are deleted (what `manage.py
+    clearsessions` does), else every sign-in leaves a row in django_session for ever."""
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
