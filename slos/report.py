@@ -13,7 +13,9 @@ The rule:
   ``FRESH_FOR``, a failed one after ``RETRY_AFTER``;
 * the page shows ``PAGE_SIZE`` SLOs at a time; a request measures at most ``MEASURE_LIMIT`` of
   them (two queries each); the others are queued for the worker (``slos.measure_month``) and
-  shown as "being measured"; the summary (met / measured, being measured) counts every SLO;
+  shown as "being measured"; the summary (met / measured, being measured) counts every SLO.
+  A month's job is queued once while it is pending or running (``QueuedMonth``), not once per
+  read;
 * the worker measures the month that just ended for every SLO, early each month.
 """
 

@@ -2,10 +2,11 @@
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 
 from config.locks import exclusive
 from slos import impacts, periods, poller, report
-from slos.models import SLO, Snapshot
+from slos.models import SLO, QueuedMonth, Snapshot
 from slos.prometheus import TRANSIENT_KINDS
 
 
@@ -53,9 +54,13 @@ def downsample():
 @shared_task(name="slos.measure_month")
 def measure_month(month=None):
     """Measure a month's compliance ("2026-11"; default: the month that just ended) for every
-    SLO whose stored result is due (the report page queues the SLOs it did not measure)."""
-    period = periods.parse_month(month) if month else None
-    return {"measured": report.measure_month(period)}
+    SLO whose stored result is due (the report page queues the SLOs it did not measure), then
+    mark the month's queued jobs done."""
+    period = periods.parse_month(month) if month else report.default_month()
+    started_at = timezone.now()
+    measured = report.measure_month(period, started_at)
+    QueuedMonth.objects.finished(periods.as_date(period), started_at)
+    return {"measured": measured}
 
 
 @shared_task(name="slos.measure_impacts")

@@ -2,8 +2,8 @@ from slos.models.alert_labels import ServiceAlertLabels
 from slos.models.data_sources import DataSource
 from slos.models.impacts import IncidentImpact
 from slos.models.objectives import SLO, SLOQuerySet
-from slos.models.reports import MonthlyResult
+from slos.models.reports import MonthlyResult, QueuedMonth
 from slos.models.snapshots import Snapshot, SnapshotQuerySet
 
-__all__ = ["SLO", "DataSource", "IncidentImpact", "MonthlyResult", "SLOQuerySet",
+__all__ = ["SLO", "DataSource", "IncidentImpact", "MonthlyResult", "QueuedMonth", "SLOQuerySet",
            "ServiceAlertLabels", "Snapshot", "SnapshotQuerySet"]

@@ -1,6 +1,8 @@
 """The monthly compliance of each SLO, stored: what Prometheus said about one calendar month
 (UTC), so the report page is fast and a month outlives Prometheus's retention."""
 
+from datetime import timedelta
+
 from django.db import models
 from django.utils import timezone
 
@@ -70,3 +72,38 @@ class MonthlyResult(models.Model):
         tolerance)."""
         sli = budget.sli_from_counts(total_events - bad_events, total_events)
         return None if sli is None else sli * 100 >= float(target) - 1e-9
+
+
+class QueuedMonthQuerySet(models.QuerySet):
+    def claim(self, month, now=None):
+        """True when the caller is to queue ``month``'s measuring job: none is pending or
+        running (queued less than ``QueuedMonth.LOST_AFTER`` ago). Two readers at once: one
+        of them claims it (the row's unique key, the UPDATE's row lock)."""
+        now = now or timezone.now()
+        if self.filter(month=month, queued_at__lt=now - QueuedMonth.LOST_AFTER).update(
+                queued_at=now):
+            return True  # the last one queued is taken as lost: queue another
+        _marker, created = self.get_or_create(month=month, defaults={"queued_at": now})
+        return created
+
+    def finished(self, month, started_at):
+        """A measuring job that started at ``started_at`` has measured what every job queued
+        before then was queued for: they are done (a job queued since then is still due)."""
+        self.filter(month=month, queued_at__lte=started_at).delete()
+
+
+class QueuedMonth(models.Model):
+    """A month's measuring job (``slos.measure_month``) queued by a read of the report and not
+    finished yet: while it is pending or running, reads that find SLOs still unmeasured queue
+    no other, so jobs do not pile up in the broker. One queued longer than ``LOST_AFTER`` ago
+    is taken as lost (the worker killed, the broker emptied) and may be queued again."""
+
+    LOST_AFTER = timedelta(minutes=15)
+
+    month = models.DateField(primary_key=True, help_text="The month's first day.")
+    queued_at = models.DateTimeField()
+
+    objects = QueuedMonthQuerySet.as_manager()
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} queued at {self.queued_at:%Y-%m-%d %H:%M:%S}"

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from config import queue
 from slos import periods, report
-from slos.models import SLO
+from slos.models import SLO, QueuedMonth
 from slos.tasks import measure_month
 
 
@@ -32,7 +32,8 @@ def _month(request, now):
 
 
 def _queue_rest(queued, period):
-    if queued:
+    """The month's job for the SLOs left unmeasured, unless one is pending or running."""
+    if queued and QueuedMonth.objects.claim(periods.as_date(period)):
         queue.send(measure_month, period.key)
 
 

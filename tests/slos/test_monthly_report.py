@@ -4,13 +4,16 @@ queries, and honest about months beyond Prometheus's retention."""
 
 import csv
 import io
+import json
 from datetime import datetime, timedelta
 
 import pytest
+import redis
 import time_machine
+from django.conf import settings
 
-from slos import impacts, periods, report
-from slos.models import MonthlyResult
+from slos import impacts, periods, report, tasks
+from slos.models import MonthlyResult, QueuedMonth
 from tests import factories
 from tests.slos.calendar_history import GOOD, NOW, OCTOBER_SPIKE, TOTAL, UTC
 
@@ -161,6 +164,65 @@ def test_a_read_of_the_report_measures_only_slos_of_its_page(
     assert sorted(MonthlyResult.objects.values_list("slo__name", flat=True)) == ["A", "B"]
     assert "<strong>2 of 2</strong> measured SLOs met" in page
     assert "1 more being measured" in page
+
+
+def jobs_in_the_broker(queue):
+    """The tasks waiting in this test worker's queue on the real broker, taken off it."""
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    waiting = [json.loads(message) for message in client.lrange(queue, 0, -1)]
+    client.delete(queue)
+    return [(job["headers"]["task"], job["headers"]["argsrepr"]) for job in waiting]
+
+
+def test_a_month_job_is_queued_once_while_it_is_pending(
+        client, viewer, calendar_source, make_slo, at_now, monkeypatch,
+        celery_queue_per_test_worker):
+    monkeypatch.setattr(report, "PAGE_SIZE", 2)
+    for name in ("A", "B", "C"):
+        slo_on(make_slo, calendar_source, name=name)
+    client.force_login(viewer)
+    jobs_in_the_broker(celery_queue_per_test_worker)  # other tests' leftovers
+    for _read in range(3):
+        page = client.get("/slos/report/?month=2026-10").content.decode()
+        assert "1 more being measured" in page  # C, on the next page
+    assert jobs_in_the_broker(celery_queue_per_test_worker) == [
+        ("slos.measure_month", "['2026-10']")]
+
+    # The job runs: C measured, the month's job done; the next read queues nothing.
+    assert tasks.measure_month.apply(args=["2026-10"]).get() == {"measured": 1}
+    assert not QueuedMonth.objects.exists()
+    assert "being measured" not in client.get("/slos/report/?month=2026-10").content.decode()
+    assert jobs_in_the_broker(celery_queue_per_test_worker) == []
+
+
+def test_a_month_job_lost_is_queued_again(client, viewer, calendar_source, make_slo, at_now,
+                                          monkeypatch, celery_queue_per_test_worker):
+    monkeypatch.setattr(report, "PAGE_SIZE", 1)
+    for name in ("A", "B"):
+        slo_on(make_slo, calendar_source, name=name)
+    client.force_login(viewer)
+    jobs_in_the_broker(celery_queue_per_test_worker)
+    client.get("/slos/report/?month=2026-10")
+    client.get("/slos/report/?month=2026-09")  # another month: a job of its own
+    with time_machine.travel(NOW + QueuedMonth.LOST_AFTER - timedelta(seconds=1), tick=False):
+        client.get("/slos/report/?month=2026-10")  # still pending
+    assert len(jobs_in_the_broker(celery_queue_per_test_worker)) == 2
+    with time_machine.travel(NOW + QueuedMonth.LOST_AFTER + timedelta(seconds=1), tick=False):
+        client.get("/slos/report/?month=2026-10")  # never ran (the worker was lost)
+    assert jobs_in_the_broker(celery_queue_per_test_worker) == [
+        ("slos.measure_month", "['2026-10']")]
+
+
+def test_a_job_queued_while_one_runs_stays_due(calendar_source, make_slo):
+    """A job marks done only the jobs queued before it started: one queued since then may be
+    for SLOs it did not see."""
+    october = periods.as_date(OCTOBER)
+    assert QueuedMonth.objects.claim(october, NOW)
+    assert not QueuedMonth.objects.claim(october, NOW + timedelta(minutes=1))
+    QueuedMonth.objects.finished(october, started_at=NOW - timedelta(seconds=1))
+    assert not QueuedMonth.objects.claim(october, NOW + timedelta(minutes=2))
+    QueuedMonth.objects.finished(october, started_at=NOW)
+    assert QueuedMonth.objects.claim(october, NOW + timedelta(minutes=3))
 
 
 def test_the_page_reads_stored_months_in_a_fixed_number_of_queries(
