@@ -43,6 +43,19 @@ def test_the_dashboard_query_count_does_not_grow_with_slos(editor_client, offlin
         editor_client.get("/slos/")
 
 
+def test_the_dashboard_escapes_names_and_errors(editor_client, offline_source, make_slo,
+                                                record_poll):
+    from postmortems.models import Service
+
+    service = Service.objects.create(slug="odd", name="Odd <b>service</b>")
+    slo = make_slo(offline_source, name="<script>alert(1)</script>", service_=service)
+    record_poll(slo, status="error", fault="refused", error="<img src=x onerror=alert(2)>")
+    text = editor_client.get("/slos/").content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>alert(1)" not in text
+    assert "Odd &lt;b&gt;service&lt;/b&gt;" in text
+    assert "&lt;img src=x onerror=alert(2)&gt;" in text and "<img src=x" not in text
+
+
 def test_a_failed_poll_shows_stale_with_the_last_good_time(editor_client, offline_source,
                                                            make_slo, record_poll):
     slo = make_slo(offline_source)
