@@ -189,3 +189,23 @@ def test_the_tracker_reads_the_same_queries_whatever_the_number_of_items(
         response = editor_client.get(path)
     assert response.status_code == 200
     assert len(response.context["page"]) == (50 if more_items else 4 if path == "/actions/" else 1)
+
+
+def test_what_people_typed_is_escaped_in_the_rows(editor_client, make, editor):
+    """The rows are written in Python, not by the template engine: each typed text still
+    reaches the page as text, never as markup."""
+    from postmortems.models import ContributingFactor, Postmortem
+
+    typed = '<script>alert("x")</script> & \'quotes\''
+    incident = make.incident(typed)
+    factor = ContributingFactor.objects.create(
+        postmortem=Postmortem.objects.create(incident=incident), position=1, text=typed)
+    make.action_item(incident, typed, owner=None, owner_name=typed, ticket=typed,
+                     status=ActionItem.Status.WONT_DO, wont_do_reason=typed,
+                     addresses_factor=factor)
+    content = editor_client.get("/actions/").content.decode()
+    assert "<script>alert" not in content
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;quotes&#x27;"
+    table = content[content.index('data-testid="action-items"'):content.index("</table>")]
+    # incident title, text, owner name, ticket, won't-do reason, factor, the Edit button's label
+    assert table.count(escaped) == 7
