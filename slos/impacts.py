@@ -84,13 +84,16 @@ def measure_pending(limit=50):
     return [measure(impact) for impact in impacts]
 
 
-def set_slos(incident, slos):
-    """Make ``slos`` exactly the SLOs the incident names; new links are measured later."""
+def set_slos(incident, slos, among=None):
+    """Make ``slos`` exactly the SLOs the incident names; new links are measured later.
+    With ``among`` (the ids of the SLOs a form showed), only those change: the links to SLOs
+    the form did not show are kept."""
     wanted = {slo.pk for slo in slos}
+    links = IncidentImpact.objects.filter(incident=incident)
     with transaction.atomic():
-        IncidentImpact.objects.filter(incident=incident).exclude(slo__in=wanted).delete()
-        existing = set(IncidentImpact.objects.filter(incident=incident)
-                       .values_list("slo_id", flat=True))
+        (links if among is None else links.filter(slo__in=among)).exclude(
+            slo__in=wanted).delete()
+        existing = set(links.values_list("slo_id", flat=True))
         IncidentImpact.objects.bulk_create(
             [IncidentImpact(incident=incident, slo_id=pk) for pk in wanted - existing])
 

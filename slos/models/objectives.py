@@ -38,6 +38,22 @@ class SLOQuerySet(models.QuerySet):
     def for_service(self, service):
         return self.filter(service=service)
 
+    def matching(self, text):
+        """SLOs whose name, service name or service slug holds every word of ``text`` (any
+        case); every SLO when it is blank."""
+        found = self
+        for word in text.split():
+            found = found.filter(Q(name__icontains=word) | Q(service__name__icontains=word)
+                                 | Q(service__slug__icontains=word))
+        return found
+
+    def services_first(self, services):
+        """The SLOs of ``services`` (a queryset) first, then by service and SLO name."""
+        return self.annotate(other_service=models.Case(
+            models.When(service__in=services, then=models.Value(False)),
+            default=models.Value(True), output_field=models.BooleanField(),
+        )).order_by("other_service", "service__name", "name", "pk")
+
     def service_gate(self, service, now=None):
         """May risky changes to ``service`` ship? Only if every one of its SLOs allows them
         (a service without SLOs has no budget to consult: no). The verdict, the worst
