@@ -51,16 +51,24 @@ def today_utc():
     return timezone.now().astimezone(UTC).date()
 
 
-def _count_each(**querysets):
-    """{name: number of rows} of each queryset, in one query: each count is a subquery planned
-    on its own, so each can read the (partial) index that fits its filter."""
-    counts, params, db = [], [], next(iter(querysets.values())).db
-    for queryset in querysets.values():
+def count_each_sql(**querysets):
+    """(sql, params) of one query whose columns, named as the querysets are, are the number
+    of rows of each: each count is a subquery planned on its own, so each can read the
+    (partial) index that fits its filter."""
+    counts, params = [], []
+    for name, queryset in querysets.items():
         sql, more = queryset.order_by().values("pk").query.sql_with_params()
-        counts.append(f"(SELECT count(*) FROM ({sql}) counted)")
+        quoted = connections[queryset.db].ops.quote_name(name)
+        counts.append(f"(SELECT count(*) FROM ({sql}) counted) AS {quoted}")
         params += more
+    return "SELECT " + ", ".join(counts), params
+
+
+def _count_each(**querysets):
+    """{name: number of rows} of each queryset, in one query (count_each_sql)."""
+    db = next(iter(querysets.values())).db
     with connections[db].cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(counts), params)
+        cursor.execute(*count_each_sql(**querysets))
         return dict(zip(querysets, cursor.fetchone(), strict=True))
 
 
@@ -97,12 +105,13 @@ class ActionItemQuerySet(models.QuerySet):
         )
 
     @staticmethod
-    def overdue_condition():
-        """Still open, and due before today (UTC)."""
-        return Q(status__in=OPEN_STATUSES, due__lt=today_utc())
+    def overdue_condition(today=None):
+        """Still open, and due before today (UTC; or before the day given)."""
+        return Q(status__in=OPEN_STATUSES, due__lt=today or today_utc())
 
-    def with_flags(self):
-        """Annotate is_orphaned, orphan_reason ("no owner, no ticket"), is_overdue."""
+    def with_flags(self, today=None):
+        """Annotate is_orphaned, orphan_reason ("no owner, no ticket"), is_overdue (as of
+        ``today``, by default today in UTC)."""
         def piece(condition, text):  # NULL unless it applies: CONCAT_WS skips NULLs
             return Case(When(condition, then=Value(text)), output_field=models.CharField())
 
@@ -122,19 +131,19 @@ class ActionItemQuerySet(models.QuerySet):
                 default=Value(False), output_field=models.BooleanField(),
             ),
             is_overdue=Case(
-                When(self.overdue_condition(), then=Value(True)),
+                When(self.overdue_condition(today), then=Value(True)),
                 default=Value(False), output_field=models.BooleanField(),
             ),
         )
 
-    def orphaned(self):
-        return self.with_flags().filter(self.orphan_condition())
+    def orphaned(self, today=None):
+        return self.with_flags(today).filter(self.orphan_condition())
 
     def not_orphaned(self):
         return self.exclude(self.orphan_condition())
 
-    def overdue(self):
-        return self.with_flags().filter(self.overdue_condition())
+    def overdue(self, today=None):
+        return self.with_flags(today).filter(self.overdue_condition(today))
 
     def attention_counts(self, **more):
         """{"orphaned": n, "overdue": n}: the dashboard's two counts in one query, each read
@@ -143,12 +152,22 @@ class ActionItemQuerySet(models.QuerySet):
         is deactivated (postmortems_action_complete, by owner), overdue from
         postmortems_action_open_due. The size of each queryset in ``more`` comes with them,
         from the same query (the dashboard's incident counts: one round trip for all four)."""
-        counts = _count_each(
-            missing_detail=self.filter(self.missing_detail_condition()),
-            owner_deactivated=self.filter(self.complete_condition(), owner__is_active=False),
-            overdue=self.filter(self.overdue_condition()),
+        return self.attention_totals(_count_each(**self.attention_parts(**more)))
+
+    def attention_parts(self, today=None, **more):
+        """What attention_counts counts, by name (overdue as of ``today``, by default today
+        in UTC); attention_totals adds them up."""
+        return {
+            "missing_detail": self.filter(self.missing_detail_condition()),
+            "owner_deactivated": self.filter(self.complete_condition(), owner__is_active=False),
+            "overdue": self.filter(self.overdue_condition(today)),
             **more,
-        )
+        }
+
+    @staticmethod
+    def attention_totals(counts):
+        """attention_counts from the counts of attention_parts."""
+        counts = dict(counts)
         return {"orphaned": counts.pop("missing_detail") + counts.pop("owner_deactivated"),
                 **counts}
 

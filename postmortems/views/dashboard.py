@@ -7,27 +7,24 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from postmortems import recurring
-from postmortems.models import ActionItem, Incident
+from postmortems.attention import needs_attention
+from postmortems.models import Incident
 
 WINDOW_DAYS = 90
-LIST_SIZE = 8
 
 
 @require_GET
 def dashboard(request):
-    items = ActionItem.objects.select_related("incident")
-    counts = ActionItem.objects.attention_counts(
-        open=Incident.objects.open(), due=Incident.objects.needing_postmortem())
+    attention = needs_attention()
+    counts = attention["counts"]
     return render(request, "home.html", {
-        "open_incidents": list(Incident.objects.open()[:LIST_SIZE]),
+        "open_incidents": attention["open_incidents"],
         "open_count": counts["open"],
-        "due": list(Incident.objects.needing_postmortem().select_related("postmortem")
-                    .only("title", "postmortem__state")[:LIST_SIZE]),
+        "due": attention["due"],
         "due_count": counts["due"],
-        "orphans": list(items.orphaned().order_by("incident_id", "pk")[:LIST_SIZE]),
+        "orphans": attention["orphans"],
         "orphan_count": counts["orphaned"],
-        "overdue": list(items.select_related("owner").overdue().order_by("due", "pk")
-                        [:LIST_SIZE]),
+        "overdue": attention["overdue"],
         "overdue_count": counts["overdue"],
         "times": Incident.objects.mean_times(
             since=timezone.now() - timedelta(days=WINDOW_DAYS)),
