@@ -99,6 +99,41 @@ def severity_badge(incident):
                        incident.severity, label, label)
 
 
+INCIDENT_ROW = """
+  <tr>
+    <td><a href="{url}">#{pk} {title}</a>
+      {orphans}</td>
+    <td>{severity}</td>
+    <td>{status}</td>
+    <td class="text-nowrap">{started}</td>
+    <td>{services}</td>
+    <td>{postmortem}</td>
+    <td>{owner}</td>
+  </tr>
+  """
+ORPHANS_BADGE = mark_safe('<span class="badge badge-orphaned">Orphaned action items</span>')
+NO_POSTMORTEM = mark_safe('<span class="text-body-secondary">none</span>')
+
+
+@register.simple_tag
+def incident_row(incident):
+    """A row of the incident list (a ListedIncident), written here, escaped by format_html,
+    rather than by the template engine: its ~20 lookups, filters and tags a row cost ~1.5 ms
+    a page of 25."""
+    return format_html(
+        INCIDENT_ROW,
+        url=pk_url("postmortems:incident_detail", incident.pk), pk=incident.pk,
+        title=incident.title, orphans=ORPHANS_BADGE if incident.has_orphans else "",
+        severity=severity_badge(incident), status=incident.get_status_display(),
+        started=utc(incident.started_at, "%Y-%m-%d %H:%M"),
+        services=format_html_join("", '<span class="badge text-bg-light border">{}</span> ',
+                                  ((name,) for name in incident.service_names)),
+        postmortem=(NO_POSTMORTEM if incident.postmortem_state is None
+                    else incident.get_postmortem_state_display()),
+        owner=incident.owner_username or "—",
+    )
+
+
 _PK_SENTINEL = "987654321"
 
 

@@ -89,15 +89,46 @@ def test_the_date_range_takes_whole_utc_days(editor_client, make):
     assert titles(response) == ["last minute", "first minute"]
 
 
-def test_each_row_says_whether_it_has_orphaned_action_items(editor_client, make, editor):
+def test_each_row_says_whether_it_has_orphaned_action_items(editor_client, make, editor,
+                                                             django_user_model):
     orphaned = make.incident("orphaned", started_at=T0)
     make.action_item(orphaned, ticket="")
     tidy = make.incident("tidy", started_at=T0 - timedelta(hours=1))
     make.action_item(tidy, owner=editor)
     make.action_item(tidy, owner=editor, ticket="", status="done")
+    left = make.incident("owner left", started_at=T0 - timedelta(hours=2))
+    make.action_item(left, owner=django_user_model.objects.create(username="gone",
+                                                                  is_active=False))
     rows = {incident.title: incident.has_orphans
             for incident in editor_client.get("/incidents/").context["page"]}
-    assert rows == {"orphaned": True, "tidy": False}
+    assert rows == {"orphaned": True, "tidy": False, "owner left": True}
+
+
+def test_a_row_shows_severity_status_start_services_postmortem_and_owner(editor_client, make,
+                                                                         editor):
+    """Each row as the page writes it: escaped, services sorted by name."""
+    shown = make.incident('Checkout <b>"down"</b>', severity=Incident.Severity.SEV1,
+                          status=Incident.Status.MITIGATED, owner=editor,
+                          services=[make.service("Payments & co"), make.service("Checkout")])
+    make.postmortem(shown, state=Postmortem.State.IN_REVIEW)
+    make.incident("Nobody's", started_at=T0 - timedelta(days=1))
+    html = editor_client.get("/incidents/").content.decode()
+    assert "\n    ".join([
+        "\n  <tr>",
+        f'<td><a href="/incidents/{shown.pk}/">#{shown.pk} Checkout &lt;b&gt;&quot;down&quot;'
+        "&lt;/b&gt;</a>\n      </td>",
+        '<td><span class="badge sev-1" title="SEV1 – critical">SEV1 – critical</span></td>',  # noqa: RUF001
+        "<td>Mitigated</td>",
+        '<td class="text-nowrap">2026-03-04 10:00 UTC</td>',
+        '<td><span class="badge text-bg-light border">Checkout</span> '
+        '<span class="badge text-bg-light border">Payments &amp; co</span> </td>',
+        "<td>In review</td>",
+        f"<td>{editor.username}</td>\n  </tr>\n",
+    ]) in html
+    assert "\n    ".join([
+        "<td>Open</td>", '<td class="text-nowrap">2026-03-03 10:00 UTC</td>', "<td></td>",
+        '<td><span class="text-body-secondary">none</span></td>', "<td>—</td>\n  </tr>",
+    ]) in html
 
 
 LIST_PAGES = ["/incidents/", "/incidents/?page=2", "/incidents/?severity=2",
@@ -105,10 +136,10 @@ LIST_PAGES = ["/incidents/", "/incidents/?page=2", "/incidents/?severity=2",
               "/incidents/?started_from=2026-01-01&started_to=2026-12-31",
               "/incidents/?q=outage", "/incidents/?postmortem=needed",
               "/incidents/?postmortem=draft"]
-# Session, user, the user's role, the count, the service choices, the page's rows, their
-# services (the session is not saved again within its refresh interval). A service filter
-# also reads the chosen service.
-LIST_QUERIES = 7
+# Session, user, the user's role, the count, the page's rows with their services, the
+# service choices (the session is not saved again within its refresh interval). A service
+# filter also reads the chosen service.
+LIST_QUERIES = 6
 
 
 @pytest.mark.parametrize("page", LIST_PAGES)

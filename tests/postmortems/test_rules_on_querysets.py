@@ -51,3 +51,27 @@ def test_accepting_an_orphan_twice_keeps_the_first_reason(meeting, make, editor)
     first = meeting.accept_orphan(item, "  No team owns it yet ", editor)
     again = meeting.accept_orphan(item, "another reason", editor)
     assert (again.pk, again.reason) == (first.pk, "No team owns it yet")
+
+
+def test_the_orphan_rule_without_the_owner_join_picks_the_same_items(make, editor,
+                                                                     django_user_model):
+    """orphan_condition_unjoined (the incident list's test) is orphan_condition, written with
+    the deactivated accounts as a list of ids."""
+    gone = django_user_model.objects.create(username="gone", is_active=False)
+    incident = make.incident()
+    for text, fields in [("complete", {"owner": editor}), ("no owner", {"owner": None}),
+                         ("by name", {"owner": None, "owner_name": "Sam"}),
+                         ("no due date", {"owner": editor, "due": None}),
+                         ("no ticket", {"owner": editor, "ticket": ""}),
+                         ("owner gone", {"owner": gone}),
+                         ("owner gone, done", {"owner": gone, "status": "done"}),
+                         ("no owner, won't do", {"owner": None, "status": "wont_do",
+                                                   "wont_do_reason": "a duplicate"})]:
+        make.action_item(incident, text, **fields)
+    items = ActionItem.objects.all()
+
+    def orphaned(condition):
+        return set(items.filter(condition).values_list("text", flat=True))
+
+    assert orphaned(items.orphan_condition_unjoined()) == orphaned(items.orphan_condition()) \
+        == {"no owner", "by name", "no due date", "no ticket", "owner gone"}
