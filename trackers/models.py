@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -250,10 +250,3 @@ class TicketLink(models.Model):
         self.state, self.state_name = issue.state, issue.state_name[:100]
         self.synced_at, self.last_error, self.failures = now, "", 0
         self.next_attempt_at = now + timedelta(seconds=settings.TRACKER_POLL_INTERVAL)
-
-
-def with_tickets(items):
-    """Action items with their ticket (a join) and ``trackers_on``: whether any tracker is set
-    up, asked in the same query (a subquery), so the pages' query counts stay as they were."""
-    return items.select_related("ticket_link").annotate(
-        trackers_on=Exists(TrackerConnection.objects.all()))

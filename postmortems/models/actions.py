@@ -73,6 +73,16 @@ def _count_each(**querysets):
         return dict(zip(querysets, cursor.fetchone(), strict=True))
 
 
+# The columns a row of the action items table shows (ActionItemQuerySet.for_table).
+ROW_FIELDS = ("incident_id", "priority", "text", "owner_id", "owner_name", "due", "ticket",
+              "status", "wont_do_reason", "addresses_why_id", "addresses_factor_id",
+              "owner__username", "owner__first_name", "owner__last_name", "owner__is_active",
+              "ticket_link__key", "ticket_link__url", "ticket_link__state",
+              "ticket_link__state_name", "ticket_link__synced_at", "ticket_link__last_error",
+              "ticket_link__created_at")
+INCIDENT_FIELDS = ("incident__title", "incident__owner_id")
+
+
 class ActionItemQuerySet(models.QuerySet):
     def open(self):
         return self.filter(self.open_condition())
@@ -146,6 +156,29 @@ class ActionItemQuerySet(models.QuerySet):
                 When(self.overdue_condition(today), then=Value(True)),
                 default=Value(False), output_field=models.BooleanField(),
             ),
+        )
+
+    def for_table(self, with_incident=False):
+        """What a row of the action items table (templatetags/action_items.py) reads, and no
+        more columns: the flags, the owner's names and state, the linked ticket
+        (trackers.TicketLink) and whether any tracker is set up (``trackers_on``, a
+        subquery), the position of the why and the text of the factor the item addresses
+        (``cause_position``, ``cause_text``), and with_incident its incident's title and
+        owner. The cause is read by subqueries, not joins: joined, the two tables cost the
+        planner more than the rest of the tracker's query (~1 ms)."""
+        from postmortems.models.analysis import ContributingFactor, Why
+        from trackers.models import TrackerConnection
+
+        def value_of(model, pk_field, field):
+            return models.Subquery(model._base_manager.filter(
+                pk=models.OuterRef(pk_field)).order_by().values(field))
+
+        related = ["owner", "ticket_link", *(["incident"] if with_incident else [])]
+        return self.with_flags().select_related(*related).only(
+            *ROW_FIELDS, *(INCIDENT_FIELDS if with_incident else ())).annotate(
+            trackers_on=models.Exists(TrackerConnection.objects.all()),
+            cause_position=value_of(Why, "addresses_why_id", "position"),
+            cause_text=value_of(ContributingFactor, "addresses_factor_id", "text"),
         )
 
     def orphaned(self, today=None):
@@ -325,7 +358,7 @@ class ActionItem(models.Model):
     @property
     def linked_ticket(self):
         """Its ticket in a tracker (trackers.TicketLink, selected with the item by
-        with_tickets), or None. A template reading item.ticket_link of an item without one
+        for_table), or None. A template reading item.ticket_link of an item without one
         gets DoesNotExist, which Django's templates tell from a bug by listing every attribute
         of the item (dir()): ~0.1 ms a row."""
         try:

@@ -26,10 +26,10 @@ UNLINKED = ('<span class="badge badge-unlinked" title="Actions that address no c
 @register.simple_tag(takes_context=True)
 def action_rows(context, items, next_url, editable=None, read_only=False, show_incident=False,
                 in_place=False):
-    """The table's rows: ``items`` (with_flags, trackers.models.with_tickets, their owner,
-    cause and, with ``show_incident``, incident selected), ``next_url`` the edit links' return
-    URL. An Edit button where the user may edit the item: its pk in ``editable`` (a set) when
-    given, else unless ``read_only``; ``in_place`` (the editor) swaps the row for its form."""
+    """The table's rows: ``items`` (ActionItemQuerySet.for_table, with_incident when
+    ``show_incident``), ``next_url`` the edit links' return URL. An Edit button where the user
+    may edit the item: its pk in ``editable`` (a set) when given, else unless ``read_only``;
+    ``in_place`` (the editor) swaps the row for its form."""
     rows = _Rows(context, next_url, show_incident, in_place)
     return mark_safe("".join(
         rows.row(item, item.pk in editable if editable not in (None, "") else not read_only)
@@ -155,7 +155,7 @@ class _Rows:
     @staticmethod
     def cause(item):
         if item.addresses_why_id:
-            return f"Why {escape(item.addresses_why.position)}"
+            return f"Why {escape(item.cause_position)}"
         if item.addresses_factor_id:
-            return f"Factor: {escape(shortened(item.addresses_factor.text, 40))}"
+            return f"Factor: {escape(shortened(item.cause_text, 40))}"
         return "—"

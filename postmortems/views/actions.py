@@ -16,7 +16,6 @@ from postmortems.permissions import editable_action_items, require_edit
 from postmortems.revisions.concurrency import save_or_conflict
 from postmortems.views import is_htmx, safe_next
 from postmortems.views.editor import render_section
-from trackers.models import with_tickets
 
 PAGE_SIZE = 50
 CSV_COLUMNS = ["incident", "priority", "action", "owner", "due", "ticket", "status", "orphaned",
@@ -84,10 +83,9 @@ def action_edit(request, pk):
     }, status=status)
 
 
-def filtered_items(request, form):
-    # Not the incident's summary (Markdown of any length): a row shows its title only.
-    items = with_tickets(ActionItem.objects.with_flags().select_related(
-        "incident", "owner", "addresses_why", "addresses_factor").defer("incident__summary"))
+def filtered_items(request, form, items):
+    """``items`` (ActionItem.objects read as the page or the CSV needs them) filtered and
+    ordered as the tracker's filter form says."""
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status")
     if status == "active":
@@ -134,7 +132,7 @@ def counted_total(form, counts):
 @require_GET
 def action_list(request):
     form = ActionFilterForm(request.GET or None)
-    items = filtered_items(request, form)
+    items = filtered_items(request, form, ActionItem.objects.for_table(with_incident=True))
     counts = ActionItem.objects.filter_counts(request.user)
     paginator = Paginator(items, PAGE_SIZE)
     total = counted_total(form, counts)
@@ -184,7 +182,8 @@ def csv_lines(items, rows_per_chunk=None):
 @require_GET
 def action_csv(request):
     form = ActionFilterForm(request.GET or None)
-    response = StreamingHttpResponse(csv_lines(filtered_items(request, form)),
+    response = StreamingHttpResponse(csv_lines(filtered_items(request, form,
+                                                          ActionItem.objects.with_flags())),
                                      content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="action-items.csv"'
     return response

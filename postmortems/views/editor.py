@@ -26,7 +26,6 @@ from postmortems.models import ActionItem, Postmortem, Presence
 from postmortems.people import active_users
 from postmortems.revisions import changes
 from postmortems.views import is_htmx
-from trackers.models import with_tickets
 
 SECTIONS = ("document", "timeline", "whys", "actions")
 
@@ -73,9 +72,7 @@ def editor_context(request, postmortem, **forms):
     people = SimpleLazyObject(lambda: blameless.known_people(users))
     whys = SimpleLazyObject(lambda: list(postmortem.whys.all()))
     factors = SimpleLazyObject(lambda: list(postmortem.factors.all()))
-    items = SimpleLazyObject(lambda: with_tickets(
-        ActionItem.objects.filter(incident=incident).with_flags()
-        .select_related("owner", "addresses_why", "addresses_factor")))
+    items = SimpleLazyObject(lambda: ActionItem.objects.filter(incident=incident).for_table())
     return {
         "incident": incident,
         "postmortem": postmortem,

@@ -12,7 +12,6 @@ from postmortems.forms import IncidentFilterForm, IncidentForm, StartPostmortemF
 from postmortems.models import ActionItem, Incident, Service
 from postmortems.permissions import can_edit, require_edit
 from postmortems.revisions.concurrency import save_or_conflict
-from trackers.models import with_tickets
 
 PAGE_SIZE = 25
 
@@ -90,8 +89,7 @@ def incident_detail(request, pk):
         .prefetch_related(Prefetch("services", queryset=Service.objects.only("name"))), pk=pk
     )
     postmortem = getattr(incident, "postmortem", None)  # read with the incident (one query)
-    items = with_tickets(ActionItem.objects.filter(incident=incident).with_flags()
-                         .select_related("owner", "addresses_why", "addresses_factor"))
+    items = ActionItem.objects.filter(incident=incident).for_table()
     return render(request, "postmortems/incident_detail.html", {
         "incident": incident,
         "postmortem": postmortem,
