@@ -14,6 +14,8 @@ and /api/slos/), GET …/gate/: may risky changes ship?, and the writes the page
 
 Filter: service (slug), window, kind."""
 
+from functools import cached_property
+
 import django_filters
 from django.http import HttpResponse
 from django.utils import timezone
@@ -146,7 +148,13 @@ class SLOSerializer(VersionedSerializer):
 
     @extend_schema_field(FiguresSerializer)
     def get_figures(self, slo):
-        return FiguresSerializer(slo.figures(self.context.get("now"))).data
+        return self._figures.to_representation(slo.figures(self.context.get("now")))
+
+    @cached_property
+    def _figures(self):
+        """One FiguresSerializer for every SLO of a list page: making one per SLO deep-copied
+        its 16 fields each time (a page of 500: ~0.9 of ~1.4 s under the profiler)."""
+        return FiguresSerializer()
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_notes(self, slo):
