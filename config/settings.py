@@ -376,6 +376,9 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 HEALTHZ_BROKER_TIMEOUT = env_int("HEALTHZ_BROKER_TIMEOUT", 3, minimum=1)
 
 # The REST API under /api/v1/ (api/): a session or an API token; roles as on the pages.
+# Every API list (/api/v1/ and /api/slos/) answers at most API_MAX_PAGE_SIZE results a page,
+# whatever ?page_size= asks.
+API_MAX_PAGE_SIZE = env_int("API_MAX_PAGE_SIZE", 500, minimum=1)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.BearerTokenAuthentication",  # first: anonymous callers get 401

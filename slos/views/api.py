@@ -4,6 +4,7 @@ gets 401 JSON."""
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import JsonResponse
@@ -84,15 +85,16 @@ def _iso(value):
 
 
 API_PAGE_SIZE = 100
-API_MAX_PAGE_SIZE = 500
 
 
 @api_view
 def slo_list(request):
     """{"slos": [...], "count", "next", "previous"}: one page (?page=N, ?page_size=M up to
-    500, 100 by default); next and previous are URLs, null at the ends."""
+    API_MAX_PAGE_SIZE as every API list, 100 by default); next and previous are URLs, null at
+    the ends."""
     try:
-        size = min(API_MAX_PAGE_SIZE, max(1, int(request.GET.get("page_size", API_PAGE_SIZE))))
+        size = min(settings.API_MAX_PAGE_SIZE,
+                   max(1, int(request.GET.get("page_size", API_PAGE_SIZE))))
         number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
         return JsonResponse({"error": "page and page_size must be whole numbers"}, status=400)

@@ -1,5 +1,6 @@
-"""Every list of the API is paged (issue 9): at most 200 results a page whatever page_size
-asks, with count and the next page; the SLO list's queries do not grow with the SLOs."""
+"""Every list of the API is paged (issue 9): at most API_MAX_PAGE_SIZE (500) results a page
+whatever page_size asks, /api/v1/ and /api/slos/ alike, with count and the next page; the SLO
+list's queries do not grow with the SLOs."""
 
 import pytest
 from django.db import connection
@@ -7,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from api.urls import router
 from postmortems.models import Service
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +22,21 @@ def test_every_list_is_paged_and_capped(api, viewer, url):
     assert set(response.json()) == {"count", "next", "previous", "results"}
 
 
-def test_page_size_is_capped_at_200(api, viewer, service):
-    for number in range(205):
+def test_page_size_is_capped_by_the_one_api_setting(api, viewer, service, settings,
+                                                   offline_source):
+    assert settings.API_MAX_PAGE_SIZE == 500  # what /api/slos/ allowed before there was one
+    settings.API_MAX_PAGE_SIZE = 7
+    for number in range(8):
         Service.objects.create(name=f"Service {number}", slug=f"service-{number}")
-    data = api(viewer).get("/api/v1/services/", {"page_size": 100_000}).json()
-    assert data["count"] == 206 and len(data["results"]) == 200 and data["next"]
+        factories.slo(offline_source, name=f"SLO {number}")
+    client = api(viewer)
+    services = client.get("/api/v1/services/", {"page_size": 100_000}).json()
+    assert services["count"] == 9 and len(services["results"]) == 7 and services["next"]
+    slos = client.get("/api/v1/slos/", {"page_size": 8}).json()
+    assert slos["count"] == 8 and len(slos["results"]) == 7 and slos["next"]
+    figures = client.get("/api/slos/", {"page_size": 100_000}).json()
+    assert figures["count"] == 8 and len(figures["slos"]) == 7 and figures["next"]
+    assert len(client.get("/api/v1/services/", {"page_size": 3}).json()["results"]) == 3
 
 
 def _queries(client, url):
