@@ -5,6 +5,7 @@ owner whose account is deactivated counts as no owner, and so does an imported o
 matches no user. Overdue = still open and past its due date (UTC).
 """
 
+import functools
 from datetime import UTC
 
 from django.conf import settings
@@ -222,26 +223,16 @@ class ActionItemManager(HidesTrashed.from_queryset(ActionItemQuerySet)):
         """How many items outside the trash each filter of the tracker would show, in one
         query where each part reads only what it must: per status and priority the tally (see
         action_tally; not every item), and the flags from the partial indexes the dashboard's
-        counts read (attention_counts), the user's own through the owner index."""
-        visible = self.get_queryset()  # the trash rule built once, copied into each part
-        flagged = [
-            ("mine", visible.filter(owner=user)),
-            ("orphaned", visible.filter(visible.missing_detail_condition())),
-            ("orphaned", visible.filter(visible.complete_condition(), owner__is_active=False)),
-            ("overdue", visible.filter(visible.overdue_condition())),
-        ]
-        flag_counts = [items.order_by().annotate(flag=Value(flag), none=Value(""))
-                       .values_list("flag", "none").annotate(items=models.Count("pk"))
-                       for flag, items in flagged]
-        if ActionItemTally.kept():
-            by_status_and_priority = ActionItemTally.changes()
-        else:
-            by_status_and_priority = (visible.order_by().values_list("status", "priority")
-                                      .annotate(items=models.Count("pk")))
+        counts read (attention_counts), the user's own through the owner index. Its SQL is
+        made of nothing but the database, the day (what is overdue) and the user, so it is
+        compiled once per day, user and process (filter_counts_sql)."""
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(*filter_counts_sql(self.db, today_utc(), user.pk))
+            rows = cursor.fetchall()
         counts = dict.fromkeys(["all", "active", *ActionItem.Status.values,
                                 *ActionItem.Priority.values, "mine", "orphaned", "overdue"], 0)
         tally_rows = 0
-        for status, priority, items in by_status_and_priority.union(*flag_counts, all=True):
+        for status, priority, items in rows:
             if priority == "":  # a flag's count
                 counts[status] += items
                 continue
@@ -252,6 +243,32 @@ class ActionItemManager(HidesTrashed.from_queryset(ActionItemQuerySet)):
             counts[priority] = counts.get(priority, 0) + items
         ActionItemTally.fold_when_longer(tally_rows)
         return counts
+
+
+@functools.lru_cache(maxsize=256)
+def filter_counts_sql(db, today, user_pk):
+    """(sql, params) of ActionItemManager.filter_counts on the database ``db`` as of ``today``
+    for the user ``user_pk``: (status, priority, items) rows, a flag's count with the flag's
+    name as status and an empty priority. Compiling its five parts took ~2.5 ms of the
+    tracker's ~10 ms of CPU; running it ~1 ms."""
+    visible = ActionItem.objects.db_manager(db).get_queryset()  # the trash rule built once
+    flagged = [
+        ("mine", visible.filter(owner=user_pk)),
+        ("orphaned", visible.filter(visible.missing_detail_condition())),
+        ("orphaned", visible.filter(visible.complete_condition(), owner__is_active=False)),
+        ("overdue", visible.filter(visible.overdue_condition(today))),
+    ]
+    flag_counts = [items.order_by().annotate(flag=Value(flag), none=Value(""))
+                   .values_list("flag", "none").annotate(items=models.Count("pk"))
+                   for flag, items in flagged]
+    if ActionItemTally.kept():
+        by_status_and_priority = ActionItemTally.changes()
+    else:
+        by_status_and_priority = (visible.order_by().values_list("status", "priority")
+                                  .annotate(items=models.Count("pk")))
+    sql, params = (by_status_and_priority.union(*flag_counts, all=True).query
+                   .get_compiler(db).as_sql())
+    return sql, tuple(params)
 
 
 class ActionItem(models.Model):

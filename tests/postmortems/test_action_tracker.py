@@ -209,3 +209,26 @@ def test_what_people_typed_is_escaped_in_the_rows(editor_client, make, editor):
     table = content[content.index('data-testid="action-items"'):content.index("</table>")]
     # incident title, text, owner name, ticket, won't-do reason, factor, the Edit button's label
     assert table.count(escaped) == 7
+
+
+def test_the_counts_sql_is_compiled_once_a_day_per_user(editor_client, make, editor, admin,
+                                                        time_machine):
+    """The counts' SQL is made of nothing but the database, the day and the user: each is
+    compiled once, and a new day or another user is a new statement, so "overdue" and "mine"
+    stay true."""
+    from postmortems.models.actions import filter_counts_sql
+
+    incident = make.incident("Checkout down")
+    tomorrow = timezone.now().date() + timedelta(days=1)
+    make.action_item(incident, "due tomorrow", owner=editor, due=tomorrow)
+    filter_counts_sql.cache_clear()
+
+    assert ActionItem.objects.filter_counts(editor)["overdue"] == 0
+    assert editor_client.get("/actions/").context["counts"]["mine"] == 1
+    assert filter_counts_sql.cache_info().misses == 1  # compiled once, run twice
+    assert ActionItem.objects.filter_counts(admin)["mine"] == 0
+    assert filter_counts_sql.cache_info().misses == 2
+
+    time_machine.move_to(timezone.now() + timedelta(days=2), tick=False)
+    assert ActionItem.objects.filter_counts(editor)["overdue"] == 1
+    assert filter_counts_sql.cache_info().misses == 3
