@@ -18,6 +18,8 @@ def postmortem_of(obj):
     if isinstance(obj, Postmortem):
         return obj
     if isinstance(obj, Incident):
+        if Incident.postmortem.is_cached(obj):  # read with it (select_related), or None
+            return getattr(obj, "postmortem", None)
         return Postmortem.objects.filter(incident_id=obj.pk).first()
     if isinstance(obj, ActionItem):
         return Postmortem.objects.filter(incident_id=obj.incident_id).first()

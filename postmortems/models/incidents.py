@@ -17,6 +17,7 @@ from postmortems.models.actions import ActionItem, ActionItemQuerySet
 from postmortems.models.analysis import Why, why_search_document
 from postmortems.models.catalogue import Service
 from postmortems.models.documents import Postmortem
+from postmortems.models.intake import AlertGroup
 from postmortems.models.trash import HidesTrashed, TrashableIncident
 
 
@@ -216,10 +217,25 @@ class IncidentQuerySet(models.QuerySet):
         orphans = ActionItem._base_manager.filter(ActionItemQuerySet.orphan_condition_unjoined(),
                                                   incident=OuterRef("pk"))
         return [ListedIncident(*row) for row in (
-            self.filter(pk__in=rows.values("pk"))
-            .annotate(has_orphans=Exists(orphans), service_names=ServiceNames())
+            self.filter(pk__in=rows.values("pk")).with_service_names()
+            .annotate(has_orphans=Exists(orphans))
             .values_list(*ListedIncident.COLUMNS)
         )]
+
+    def with_service_names(self):
+        """Each incident with the names of its services, sorted (``service_names``), read in
+        its own query (no query of the services of their own, no Service objects)."""
+        return self.annotate(service_names=ServiceNames())
+
+    def for_its_page(self):
+        """Each incident as its page shows it, in one query: with its owner, its postmortem,
+        the names of its services and ``has_alert_groups`` (was it opened from alerts? Most
+        were not: their page then reads no alert groups)."""
+        # The base manager: the incident is outside the trash (the default manager's rule
+        # applies to it), so are its alert groups.
+        alert_groups = AlertGroup._base_manager.filter(incident=OuterRef("pk"))
+        return (self.select_related("owner", "postmortem").with_service_names()
+                .annotate(has_alert_groups=Exists(alert_groups)))
 
     def search(self, text):
         """Full-text search over titles, summaries and the 5 whys (PostgreSQL); a plain

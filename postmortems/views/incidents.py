@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
@@ -9,7 +8,7 @@ from accounts.roles import EDITOR, require_role
 from postmortems import blameless
 from postmortems.documents.batch import import_files, import_uploads
 from postmortems.forms import IncidentFilterForm, IncidentForm, StartPostmortemForm
-from postmortems.models import ActionItem, Incident, Service
+from postmortems.models import ActionItem, Incident
 from postmortems.permissions import can_edit, require_edit
 from postmortems.revisions.concurrency import save_or_conflict
 
@@ -84,17 +83,15 @@ def incident_edit(request, pk):
 
 @require_GET
 def incident_detail(request, pk):
-    incident = get_object_or_404(
-        Incident.objects.select_related("owner", "postmortem")
-        .prefetch_related(Prefetch("services", queryset=Service.objects.only("name"))), pk=pk
-    )
+    incident = get_object_or_404(Incident.objects.for_its_page(), pk=pk)
     postmortem = getattr(incident, "postmortem", None)  # read with the incident (one query)
     items = ActionItem.objects.filter(incident=incident).for_table()
     return render(request, "postmortems/incident_detail.html", {
         "incident": incident,
+        "alert_groups": incident.alert_groups.all() if incident.has_alert_groups else (),
         "postmortem": postmortem,
         "items": items,
-        "start_form": StartPostmortemForm(),
+        "start_form": None if postmortem else StartPostmortemForm(),
         # The names are read only for a summary with a blame word in it (see blameless.check).
         "people": SimpleLazyObject(blameless.known_people),
         # Readers see the record without buttons they cannot use.

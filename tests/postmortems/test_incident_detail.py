@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from postmortems import blameless
-from postmortems.models import Incident
+from postmortems.models import AlertGroup, Incident
 from tests.factories import T0
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
@@ -68,3 +68,44 @@ def test_the_postmortem_is_read_with_the_incident(editor_client, make):
     assert b"Write the postmortem" in response.content
     assert not any('FROM "postmortems_postmortem"' in query["sql"].split(" WHERE ")[0]
                    for query in written.captured_queries)
+
+
+# Session, user, the user's role, the incident with its owner, postmortem and services' names,
+# its action items (the session is not saved again within its refresh interval).
+PAGE_QUERIES = 5
+
+
+def test_the_page_reads_the_incident_with_its_services_then_its_items(
+        editor_client, make, editor, django_assert_num_queries):
+    incident = make.incident(owner=editor, services=[make.service("Search"),
+                                                     make.service("Checkout")])
+    make.postmortem(incident)
+    make.action_item(incident, "Add an alert", owner=editor)
+    with django_assert_num_queries(PAGE_QUERIES):
+        response = editor_client.get(f"/incidents/{incident.pk}/")
+    assert b"Services: Checkout, Search</p>" in response.content
+    assert b"Add an alert" in response.content
+    assert b'data-testid="alert-group"' not in response.content
+    bare = make.incident("Bare")  # no postmortem, services or items: the same queries
+    with django_assert_num_queries(PAGE_QUERIES):
+        response = editor_client.get(f"/incidents/{bare.pk}/")
+    assert b"Services: none</p>" in response.content
+    assert b"Write the postmortem" in response.content
+
+
+def test_alert_groups_are_read_only_for_an_incident_opened_from_alerts(
+        editor_client, make, django_assert_num_queries):
+    incident = make.incident()
+    AlertGroup.objects.create(source="alertmanager", key="{}:{alertname=\"Down\"}",
+                              incident=incident, receiver="<pager>",
+                              external_url="https://am.example.com/#/alerts?a=1&b=2")
+    AlertGroup.objects.create(source="grafana", key="g", incident=incident,
+                              all_resolved_at=T0 + timedelta(minutes=30))
+    with django_assert_num_queries(PAGE_QUERIES + 1):
+        content = editor_client.get(f"/incidents/{incident.pk}/").content.decode()
+    assert content.count('data-testid="alert-group"') == 2
+    assert ('Opened from Alertmanager (<a href="https://am.example.com/#/alerts?a=1&amp;b=2" '
+            'rel="noreferrer">&lt;pager&gt;</a>).') in content
+    assert "<strong>Alerts are still firing.</strong>" in content
+    assert "<strong>Every alert of this group resolved</strong> at 2026-03-04 10:30:00 UTC" \
+        in content
