@@ -12,7 +12,6 @@ Both are lists numbered 1, 2, 3 … within their postmortem, written once here:
 
 from functools import partial
 
-from django.contrib.postgres.search import SearchVector
 from django.db import connection, models, transaction
 from django.db.models import Max, Q
 from simple_history.models import HistoricalRecords
@@ -93,13 +92,6 @@ def _send_link_task(why_id):
     from postmortems.tasks import link_recurring_causes
 
     queue.send(link_recurring_causes, [why_id])
-
-
-def why_search_document():
-    """What the incident search reads of a why (PostgreSQL full text): the expression of the
-    GIN index postmortems_why_search (migration 0015), so a search reads the index instead of
-    every why."""
-    return SearchVector("question", "answer", config="english")
 
 
 def changes_a_cause(update_fields):

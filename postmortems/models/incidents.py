@@ -4,29 +4,30 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Now
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from postmortems.models.actions import ActionItem, ActionItemQuerySet
-from postmortems.models.analysis import Why, why_search_document
+from postmortems.models.analysis import Why
 from postmortems.models.catalogue import Service
 from postmortems.models.documents import Postmortem
 from postmortems.models.intake import AlertGroup
 from postmortems.models.trash import HidesTrashed, TrashableIncident
 
-
-def incident_search_document():
-    """What the search reads of an incident (PostgreSQL full text): its title, weighted above
-    its summary: the expression of the GIN index postmortems_incident_search (migration 0015),
-    so a search reads the index instead of every incident."""
-    return (SearchVector("title", weight="A", config="english")
-            + SearchVector("summary", weight="B", config="english"))
+# What the search matches (PostgreSQL full text): the stored documents of incidents (title
+# weighted above summary) and of whys (question and answer), generated columns with GIN
+# indexes (migration 0022), so a match neither recomputes to_tsvector nor reads every row.
+SEARCH_INCIDENTS = ("SELECT id FROM postmortems_incident "
+                    "WHERE search_document @@ websearch_to_tsquery('english', %s)")
+SEARCH_WHYS = ("SELECT postmortem.incident_id FROM postmortems_why why "
+               "JOIN postmortems_postmortem postmortem ON postmortem.id = why.postmortem_id "
+               "WHERE why.search_document @@ websearch_to_tsquery('english', %s)")
 
 
 # A customer-facing outage longer than this needs a postmortem.
@@ -244,12 +245,9 @@ class IncidentQuerySet(models.QuerySet):
         if not text:
             return self
         if connection.vendor == "postgresql":
-            query = SearchQuery(text, config="english", search_type="websearch")
-            whys = Why.objects.annotate(document=why_search_document()).filter(
-                document=query).values("postmortem__incident_id")
-            matching = self.model.objects.annotate(
-                document=incident_search_document()).filter(document=query).values("pk")
-            return self.filter(Q(pk__in=matching) | Q(pk__in=whys))
+            # The trash needs no rule here: these incidents are filtered by it already.
+            return self.filter(Q(pk__in=RawSQL(SEARCH_INCIDENTS, [text]))
+                               | Q(pk__in=RawSQL(SEARCH_WHYS, [text])))
         whys = Why.objects.filter(
             Q(question__icontains=text) | Q(answer__icontains=text)
         ).values("postmortem__incident_id")
