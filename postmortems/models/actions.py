@@ -159,9 +159,10 @@ class ActionItemQuerySet(models.QuerySet):
             ),
         )
 
-    def for_table(self, with_incident=False):
+    def for_table(self, with_incident=False, today=None):
         """What a row of the action items table (templatetags/action_items.py) reads, and no
-        more columns: the flags, the owner's names and state, the linked ticket
+        more columns: the flags (as of ``today``, by default today in UTC), the owner's names
+        and state, the linked ticket
         (trackers.TicketLink) and whether any tracker is set up (``trackers_on``, a
         subquery), the position of the why and the text of the factor the item addresses
         (``cause_position``, ``cause_text``), and with_incident its incident's title and
@@ -175,7 +176,7 @@ class ActionItemQuerySet(models.QuerySet):
                 pk=models.OuterRef(pk_field)).order_by().values(field))
 
         related = ["owner", "ticket_link", *(["incident"] if with_incident else [])]
-        return self.with_flags().select_related(*related).only(
+        return self.with_flags(today).select_related(*related).only(
             *ROW_FIELDS, *(INCIDENT_FIELDS if with_incident else ())).annotate(
             trackers_on=models.Exists(TrackerConnection.objects.all()),
             cause_position=value_of(Why, "addresses_why_id", "position"),

@@ -1,6 +1,7 @@
 """Action items: add/edit, and the tracker across all incidents (filters, counts, CSV)."""
 
 import csv
+import functools
 import io
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from postmortems.forms import ActionFilterForm, ActionItemForm
 from postmortems.models import ActionItem, Incident, Postmortem
+from postmortems.models.actions import today_utc
 from postmortems.permissions import editable_action_items, require_edit
 from postmortems.revisions.concurrency import save_or_conflict
 from postmortems.views import is_htmx, safe_next
@@ -83,9 +85,22 @@ def action_edit(request, pk):
     }, status=status)
 
 
-def filtered_items(request, form, items):
+@functools.lru_cache(maxsize=2)
+def _tracker_items(today):
+    return ActionItem.objects.for_table(with_incident=True, today=today)
+
+
+def tracker_items(today):
+    """What the tracker's rows read of every item (for_table, with the incident), as of
+    ``today``: built once per day and process (its annotations, the flags' rules, took
+    ~1.5 ms to build on every page), a copy of it for each request to filter."""
+    return _tracker_items(today).all()
+
+
+def filtered_items(request, form, items, today=None):
     """``items`` (ActionItem.objects read as the page or the CSV needs them) filtered and
-    ordered as the tracker's filter form says."""
+    ordered as the tracker's filter form says (overdue as of ``today``, by default today in
+    UTC)."""
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status")
     if status == "active":
@@ -103,7 +118,7 @@ def filtered_items(request, form, items):
     if data.get("orphaned"):
         items = items.filter(items.orphan_condition())
     if data.get("overdue"):
-        items = items.filter(items.overdue_condition())
+        items = items.filter(items.overdue_condition(today))
     sort = data.get("sort") or "due"
     if sort == "-due":
         order = [F("due").desc(nulls_last=True), "priority", "pk"]
@@ -132,7 +147,8 @@ def counted_total(form, counts):
 @require_GET
 def action_list(request):
     form = ActionFilterForm(request.GET or None)
-    items = filtered_items(request, form, ActionItem.objects.for_table(with_incident=True))
+    today = today_utc()
+    items = filtered_items(request, form, tracker_items(today), today)
     counts = ActionItem.objects.filter_counts(request.user)
     paginator = Paginator(items, PAGE_SIZE)
     total = counted_total(form, counts)

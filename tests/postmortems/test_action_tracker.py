@@ -232,3 +232,17 @@ def test_the_counts_sql_is_compiled_once_a_day_per_user(editor_client, make, edi
     time_machine.move_to(timezone.now() + timedelta(days=2), tick=False)
     assert ActionItem.objects.filter_counts(editor)["overdue"] == 1
     assert filter_counts_sql.cache_info().misses == 3
+
+
+def test_the_rows_flags_follow_the_day(editor_client, make, editor, time_machine):
+    """The tracker's items are built once a day (tracker_items): the next day's page flags
+    what has become overdue since."""
+    tomorrow = timezone.now().date() + timedelta(days=1)
+    make.action_item(make.incident("Checkout down"), "due tomorrow", owner=editor, due=tomorrow)
+    assert not editor_client.get("/actions/").context["page"][0].is_overdue
+    assert listed(editor_client.get("/actions/?overdue=on")) == []
+
+    time_machine.move_to(timezone.now() + timedelta(days=2), tick=False)
+    editor_client.force_login(editor)  # the session has ended meanwhile
+    assert editor_client.get("/actions/").context["page"][0].is_overdue
+    assert listed(editor_client.get("/actions/?overdue=on")) == ["due tomorrow"]
