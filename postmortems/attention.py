@@ -5,7 +5,8 @@ Each is read by the named queryset that holds its rule (Incident.objects.open(),
 needing_postmortem(), ActionItem.objects.orphaned(), overdue(), attention_counts), as plain
 rows. Their SQL is made of nothing but the database and the day (UTC: what is overdue; the
 clock of an ongoing outage is the database's), so it is compiled once per day and process
-(``statements``) and a request only runs it, all five in one round trip (``run``):
+(``statements``) and a request only runs it, all five in one round trip
+(postmortems.statements):
 compiling these querysets took ~8 of the dashboard's ~19 ms of CPU at 10,000 incidents.
 """
 
@@ -19,6 +20,7 @@ from django.db.models import F
 from postmortems.models import ActionItem, ActionItemQuerySet, Incident, Postmortem
 from postmortems.models.actions import count_each_sql, today_utc
 from postmortems.people import name_from
+from postmortems.statements import Statement, run
 
 LIST_SIZE = 8
 
@@ -69,45 +71,6 @@ class ListedItem:
         return self.owner_name
 
 
-@dataclass(frozen=True)
-class Statement:
-    """SQL and its parameters, compiled once, and what each of its rows is read as:
-    ``row_class`` called with the columns by name (a values() queryset's SQL names each)."""
-    sql: str
-    params: tuple
-    row_class: type
-
-    @classmethod
-    def of(cls, queryset, row_class):
-        sql, params = queryset.query.sql_with_params()
-        return cls(sql, tuple(params), row_class)
-
-    def read(self, cursor):
-        names = [column[0] for column in cursor.description]
-        return [self.row_class(**dict(zip(names, row, strict=True)))
-                for row in cursor.fetchall()]
-
-
-def run(statements):
-    """The rows of each statement, in one round trip on PostgreSQL: Django's psycopg cursor
-    (client-side binding) sends them as one simple query, and each gives a result set; one
-    by one elsewhere (SQLite runs a statement at a time)."""
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            results = []
-            for statement in statements:
-                cursor.execute(statement.sql, statement.params)
-                results.append(statement.read(cursor))
-            return results
-        cursor.execute(";\n".join(statement.sql for statement in statements),
-                       [param for statement in statements for param in statement.params])
-        results = [statements[0].read(cursor)]
-        for statement in statements[1:]:
-            cursor.nextset()
-            results.append(statement.read(cursor))
-        return results
-
-
 def _items_listed(items, *fields, **expressions):
     """The columns of ListedItem (the owner's given in ``fields`` and ``expressions``)."""
     return items.values("pk", "text", "due", "incident_id", "orphan_reason", "is_orphaned",
@@ -140,11 +103,21 @@ def statements(vendor, today):
 
 
 def needs_attention():
-    """The dashboard's counts and lists: {"counts": {"open", "due", "orphaned", "overdue"},
-    "open_incidents", "due", "orphans", "overdue"}, each list at most LIST_SIZE long, in one
-    query on PostgreSQL (five elsewhere)."""
-    (counts,), open_incidents, due, orphans, overdue = run(
-        statements(connection.vendor, today_utc()))
+    """The dashboard's counts and lists (see from_rows), in one query on PostgreSQL (five
+    elsewhere)."""
+    return from_rows(run(*attention_statements()))
+
+
+def attention_statements():
+    """Today's statements (see ``statements``), for ``run``; from_rows reads their rows."""
+    return statements(connection.vendor, today_utc())
+
+
+def from_rows(results):
+    """{"counts": {"open", "due", "orphaned", "overdue"}, "open_incidents", "due",
+    "orphans", "overdue"} from the rows of attention_statements, each list at most LIST_SIZE
+    long."""
+    (counts,), open_incidents, due, orphans, overdue = results
     return {
         "counts": ActionItemQuerySet.attention_totals(counts),
         "open_incidents": open_incidents,

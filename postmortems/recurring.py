@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from postmortems.models import Incident, Service, Why
 from postmortems.similar import THRESHOLD
+from postmortems.statements import Statement, run
 
 LINKS_PER_CAUSE = 20
 
@@ -148,10 +149,7 @@ LIMIT 100
 """
 
 
-def _pg_groups(since):
-    with connection.cursor() as cursor:
-        cursor.execute(RECURRING_SQL, [since])
-        rows = cursor.fetchall()
+def _pg_groups(rows):
     groups = []
     for incident_id, text, others, trashed in rows:
         others, trashed = (json.loads(others) if isinstance(others, str) else others), set(trashed)
@@ -161,11 +159,10 @@ def _pg_groups(since):
     return sorted(groups, key=lambda group: (-len(group[1]), -group[1][0]))
 
 
-def _python_groups(since):
-    started = "postmortem__incident__started_at"
-    rows = list(Why.objects.filter(is_root_cause=True).exclude(answer="")
-                .values_list("postmortem__incident_id", "answer", started)
-                .order_by(f"-{started}")[:200])
+_STARTED = "postmortem__incident__started_at"
+
+
+def _python_groups(rows, since):
     groups = []
     for incident_id, text, started_at in rows:
         if started_at < since:
@@ -177,12 +174,21 @@ def _python_groups(since):
     return sorted(groups, key=lambda group: -len(group[1]))
 
 
-def recurring_root_causes(days=180, limit=5):
-    """Root causes of recent incidents that look like other incidents' root causes:
-    [(text, [RecurringIncident, ...])], most repeated first; each group of incidents listed once.
-    Two queries."""
-    since = timezone.now() - timedelta(days=days)
-    raw = _pg_groups(since) if connection.vendor == "postgresql" else _python_groups(since)
+def causes_statement(since):
+    """What recurring_root_causes reads first, as a statement (to be run beside others; its
+    rows go to root_causes_from): the stored groups of root causes since ``since`` on
+    PostgreSQL, elsewhere the latest 200 root causes, compared in Python."""
+    if connection.vendor == "postgresql":
+        return Statement(RECURRING_SQL, (since,))
+    return Statement.of(Why.objects.filter(is_root_cause=True).exclude(answer="")
+                        .values_list("postmortem__incident_id", "answer", _STARTED)
+                        .order_by(f"-{_STARTED}")[:200])
+
+
+def root_causes_from(rows, since, limit=5):
+    """recurring_root_causes from the rows of causes_statement(since): one query more, for the
+    titles of the incidents shown."""
+    raw = _pg_groups(rows) if connection.vendor == "postgresql" else _python_groups(rows, since)
     groups, seen = [], set()
     for text, ids in raw:
         key = frozenset(ids)
@@ -198,13 +204,34 @@ def recurring_root_causes(days=180, limit=5):
             for text, ids in groups]
 
 
-def recurring_services(days=90, minimum=2, limit=5):
-    """Services hit by at least ``minimum`` (≥ 1) incidents in the last ``days``: one query,
-    reading only the recent incidents (the started_at index), not every incident's services."""
+def recurring_root_causes(days=180, limit=5):
+    """Root causes of recent incidents that look like other incidents' root causes:
+    [(text, [RecurringIncident, ...])], most repeated first; each group of incidents listed once.
+    Two queries."""
     since = timezone.now() - timedelta(days=days)
-    return list(
+    (rows,) = run(causes_statement(since))
+    return root_causes_from(rows, since, limit)
+
+
+@dataclass(frozen=True)
+class RecurringService:
+    pk: int
+    name: str
+    recent: int  # incidents in the window
+
+
+def services_statement(since, minimum=2, limit=5):
+    """recurring_services as a statement (to be run beside others): rows of RecurringService."""
+    return Statement.of(
         Service.objects.filter(incidents__started_at__gte=since,
                                incidents__deleted_at__isnull=True)
         .annotate(recent=Count("incidents"))  # one row per (service, incident): no DISTINCT
-        .filter(recent__gte=max(1, minimum)).order_by("-recent", "name")[:limit]
-    )
+        .filter(recent__gte=max(1, minimum)).order_by("-recent", "name")
+        .values("pk", "name", "recent")[:limit], RecurringService)
+
+
+def recurring_services(days=90, minimum=2, limit=5):
+    """Services hit by at least ``minimum`` (≥ 1) incidents in the last ``days``: one query,
+    reading only the recent incidents (the started_at index), not every incident's services."""
+    (services,) = run(services_statement(timezone.now() - timedelta(days=days), minimum, limit))
+    return services

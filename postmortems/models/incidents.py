@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Now
 from django.urls import reverse
@@ -195,8 +195,14 @@ class IncidentQuerySet(models.QuerySet):
     def mean_times(self, since=None):
         """MTTD and MTTR (start → detected, start → resolved) over these incidents, or those
         started since ``since``, as {"incidents", "mttd", "mttr"}: one query."""
+        return self.mean_times_row(since).get()
+
+    def mean_times_row(self, since=None):
+        """mean_times as a queryset of its one row (to be run beside other statements): the
+        aggregates over a constant, which Django leaves out of GROUP BY, so the query has none
+        and always gives one row, as aggregate() does."""
         incidents = self if since is None else self.filter(started_at__gte=since)
-        return incidents.aggregate(
+        return incidents.order_by().annotate(every_one=Value(1)).values("every_one").annotate(
             incidents=models.Count("pk"),
             mttd=models.Avg(models.ExpressionWrapper(
                 models.F("detected_at") - models.F("started_at"),
@@ -204,7 +210,7 @@ class IncidentQuerySet(models.QuerySet):
             mttr=models.Avg(models.ExpressionWrapper(
                 models.F("resolved_at") - models.F("started_at"),
                 output_field=models.DurationField()), filter=Q(resolved_at__isnull=False)),
-        )
+        ).values("incidents", "mttd", "mttr")
 
     def listed(self, rows):
         """The incident list's rows (ListedIncident), read in full for one page only: ``rows``

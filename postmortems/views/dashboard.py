@@ -6,29 +6,37 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from postmortems import recurring
-from postmortems.attention import needs_attention
+from postmortems import attention, recurring
 from postmortems.models import Incident
+from postmortems.statements import Statement, run
 
 WINDOW_DAYS = 90
+CAUSES_DAYS = 180
 
 
 @require_GET
 def dashboard(request):
-    attention = needs_attention()
-    counts = attention["counts"]
+    now = timezone.now()
+    since, causes_since = now - timedelta(days=WINDOW_DAYS), now - timedelta(days=CAUSES_DAYS)
+    *needs, (times,), services, causes = run(  # one round trip
+        *attention.attention_statements(),
+        Statement.of(Incident.objects.mean_times_row(since), dict),
+        recurring.services_statement(since),
+        recurring.causes_statement(causes_since),
+    )
+    needs = attention.from_rows(needs)
+    counts = needs["counts"]
     return render(request, "home.html", {
-        "open_incidents": attention["open_incidents"],
+        "open_incidents": needs["open_incidents"],
         "open_count": counts["open"],
-        "due": attention["due"],
+        "due": needs["due"],
         "due_count": counts["due"],
-        "orphans": attention["orphans"],
+        "orphans": needs["orphans"],
         "orphan_count": counts["orphaned"],
-        "overdue": attention["overdue"],
+        "overdue": needs["overdue"],
         "overdue_count": counts["overdue"],
-        "times": Incident.objects.mean_times(
-            since=timezone.now() - timedelta(days=WINDOW_DAYS)),
+        "times": times,
         "window_days": WINDOW_DAYS,
-        "recurring_services": recurring.recurring_services(days=WINDOW_DAYS),
-        "recurring_causes": recurring.recurring_root_causes(),
+        "recurring_services": services,
+        "recurring_causes": recurring.root_causes_from(causes, causes_since),
     })

@@ -19,6 +19,11 @@ print("search", sorted(i.title for i in Incident.objects.all() if i.title in fou
 editor = client.get(f"/incidents/{pool.pk}/postmortem/", HTTP_HOST="127.0.0.1").content.decode()
 seen = editor[editor.index("Seen before?"):]
 print("similar", sorted(i.title for i in Incident.objects.exclude(pk=pool.pk) if i.title in seen))
+import re
+home = client.get("/", HTTP_HOST="127.0.0.1").content.decode()
+print("home", *(bool(re.search(pattern, home)) for pattern in (
+    r"since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC", r"Overdue since \\d{4}-\\d\\d-\\d\\d",
+    r"MTTD \\d", r"MTTR \\d")))
 from postmortems.models import ActionItem
 bare = ActionItem.objects.create(incident=pool, text="Nothing set", priority="P1")
 named = ActionItem.objects.create(incident=pool, text="Owner by name", priority="P1",
@@ -39,5 +44,7 @@ def test_the_demo_pages_answer_on_sqlite(sqlite_manage):
     assert "search ['Accounts login errors from connection pool exhaustion', " \
            "'Checkout 5xx after connection pool exhaustion']" in out
     assert "similar ['Accounts login errors from connection pool exhaustion']" in out
+    # The dashboard's rows, read as plain rows, have their dates and times as such.
+    assert "home True True True True" in out
     # The orphan reasons are joined in SQL (CONCAT_WS on PostgreSQL, emulated on SQLite).
     assert "reasons no owner, no due date, no ticket | owner is not a user, no due date" in out
