@@ -98,7 +98,7 @@ def slo_list(request):
         number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
         return JsonResponse({"error": "page and page_size must be whole numbers"}, status=400)
-    paginator = Paginator(SLO.objects.for_panels().with_incident_shares(), size)
+    paginator = Paginator(SLO.objects.for_lists().with_incident_shares(), size)
     if number > paginator.num_pages:
         return JsonResponse({"error": f"no page {number}: there are {paginator.num_pages}"},
                             status=404)

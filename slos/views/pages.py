@@ -24,7 +24,7 @@ DASHBOARD_PAGE_SIZE = 50
 @require_GET
 def dashboard(request):
     now = timezone.now()
-    page = Paginator(SLO.objects.for_panels(), DASHBOARD_PAGE_SIZE).get_page(
+    page = Paginator(SLO.objects.for_lists(), DASHBOARD_PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "slos/dashboard.html", {
         "rows": [(slo, slo.figures(now)) for slo in page], "page": page, "query": "",

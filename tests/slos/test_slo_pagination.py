@@ -89,3 +89,37 @@ def test_the_api_query_count_does_not_grow_with_slos(editor_client, many_slos,
     many_slos(120, prefix="More")
     with django_assert_num_queries(5):
         editor_client.get("/api/slos/?page_size=500")
+
+
+def test_the_lists_read_each_row_in_their_one_query_whatever_its_state(
+        editor_client, many_slos, offline_source, make_slo, record_poll, service,
+        django_assert_num_queries):
+    """The lists read only the columns a row shows (SLOQuerySet.for_lists): a row in any
+    state (measured, failed, calendar, with incidents) reads nothing more."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from postmortems.models import Incident
+    from slos.models import SLO, IncidentImpact
+
+    many_slos(3)
+    record_poll(make_slo(offline_source, name="Measured"), error_ratio=0.0004)
+    failed = make_slo(offline_source, name="Failed")
+    record_poll(failed, error_ratio=0.0001, at=timezone.now() - timedelta(minutes=30))
+    record_poll(failed, status="error", fault="refused", error="cannot connect")
+    calendar = make_slo(offline_source, name="Monthly", window="monthly")
+    SLO.objects.filter(pk=calendar.pk).update(data_since=timezone.now() - timedelta(days=2))
+    record_poll(calendar, error_ratio=0.0002)
+    incident = Incident.objects.create(title="Outage", started_at=timezone.now(),
+                                       resolved_at=timezone.now(), status="resolved")
+    IncidentImpact.objects.create(slo=calendar, incident=incident, budget_consumed=0.1,
+                                  bad_events=12, status="ok")
+    # session, user, the user's role, how many SLOs, the page of SLOs
+    with django_assert_num_queries(5):
+        text = editor_client.get("/slos/").content.decode()
+    assert "cannot connect" in text and "measured over 2.0 of" in text
+    # session, user, how many SLOs, the page of SLOs, their incidents' budget shares
+    with django_assert_num_queries(5):
+        body = editor_client.get("/api/slos/").json()
+    assert [share["title"] for item in body["slos"] for share in item["incidents"]] == ["Outage"]
