@@ -1,26 +1,21 @@
 """Service level objectives: what is measured (two PromQL expressions), the target and the
-window, the alert settings, and the figures of the latest poll."""
+window, the alert settings, and the figures of the latest poll (slos.models.figures)."""
 
 import hashlib
 import re
-from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from slos import alerting, budget, coverage, periods, promql
+from slos import alerting, budget, periods, promql
+from slos.models.figures import FiguresMixin
 from slos.models.impacts import IncidentImpact
 from slos.models.windows import WindowMixin
-
-# What the panel's badges call each burn-rate alert (Sloth's four: two pages, two tickets).
-ALERT_LABELS = {"fast_burn": "fast page", "slow_burn": "slow page",
-                "fast_ticket": "fast ticket", "ticket": "slow ticket"}
 
 
 class SLOQuerySet(models.QuerySet):
@@ -28,31 +23,9 @@ class SLOQuerySet(models.QuerySet):
         """An SLO with what its panel and its figures read, in one query."""
         return self.select_related("service", "data_source", "latest_snapshot")
 
-    # What a list of SLOs reads (the dashboard's rows, the API's list): the figures' inputs, the
-    # name, slug, service and window; not the columns only an SLO's own page shows (its
-    # queries, description, alert labels and settings), which made a page of 50 or 100 rows
-    # convert and set ~30 more values a row. A column read but not listed here costs a query
-    # per row: the lists' query-count tests say so.
-    LIST_COLUMNS = (
-        "name", "slug", "target", "window", "last_good_at", "data_since",
-        "fast_burn_rate", "slow_burn_rate", "fast_ticket_burn_rate", "ticket_burn_rate",
-        "fast_severity", "slow_severity", "fast_ticket_severity", "ticket_severity",
-        "service__name", "service__slug", "data_source__retention_seconds",
-        "latest_snapshot__taken_at", "latest_snapshot__status", "latest_snapshot__fault",
-        "latest_snapshot__error", "latest_snapshot__sli", "latest_snapshot__budget_remaining",
-        "latest_snapshot__error_ratios",
-    )
-
     def for_lists(self):
-        """SLOs with the figures' inputs and what a row shows, in one query."""
-        return self.for_panels().only(*self.LIST_COLUMNS)
-
-    def with_incident_shares(self):
-        """Each SLO's incidents and the budget share each spent (``incident_shares``, a list),
-        in one more query."""
-        return self.prefetch_related(models.Prefetch(
-            "incident_impacts", queryset=IncidentImpact.objects.select_related("incident"),
-            to_attr="incident_shares"))
+        """The values a list's rows are made of (ListedSLO.of makes the rows), one query."""
+        return self.values(*ListedSLO.FIELDS, **ListedSLO.RELATED)
 
     def for_service(self, service):
         return self.filter(service=service)
@@ -95,7 +68,7 @@ class SLOQuerySet(models.QuerySet):
         }
 
 
-class SLO(WindowMixin, models.Model):
+class SLO(WindowMixin, FiguresMixin, models.Model):
     class Kind(models.TextChoices):
         AVAILABILITY = "availability", "Availability (good requests / all requests)"
         LATENCY = "latency", "Latency (requests faster than a threshold / all requests)"
@@ -285,42 +258,6 @@ class SLO(WindowMixin, models.Model):
             slug, n = f"{base}-{n}", n + 1
         return slug
 
-    # --- figures ------------------------------------------------------------------------
-
-    @property
-    def budget(self):
-        return budget.error_budget(self.target)
-
-    def burn_factors(self):
-        """{"fast_burn": 13.44, ...}: the SLO's own factors, else derived from budget shares."""
-        derived = budget.alert_factors(self.window_days)
-        own = {"fast_burn": self.fast_burn_rate, "slow_burn": self.slow_burn_rate,
-               "fast_ticket": self.fast_ticket_burn_rate, "ticket": self.ticket_burn_rate}
-        return {name: own[name] or derived[name] for name in derived}
-
-    def alert_rows(self):
-        """The multi-window alerts: name, long and short windows, factor, severity."""
-        factors = self.burn_factors()
-        severities = {"fast_burn": self.fast_severity, "slow_burn": self.slow_severity,
-                      "fast_ticket": self.fast_ticket_severity, "ticket": self.ticket_severity}
-        return [
-            {"name": name, "label": ALERT_LABELS[name], "long_window": long, "short_window": short,
-             "burn_rate": factors[name], "severity": severities[name],
-             "error_ratio_threshold": factors[name] * self.budget}
-            for name, long, short, _share in budget.ALERT_SHARES
-        ]
-
-    def alert_states(self, burn_rates):
-        """{"fast_burn": True, ...}: would the generated alert fire on these burn rates (its
-        long and short windows both above the factor)? None without figures."""
-        return {
-            row["name"]: None if burn_rates.get(row["long_window"]) is None
-            or burn_rates.get(row["short_window"]) is None
-            else (burn_rates[row["long_window"]] > row["burn_rate"]
-                  and burn_rates[row["short_window"]] > row["burn_rate"])
-            for row in self.alert_rows()
-        }
-
     def query(self, which, window):
         expression = self.good_query if which == "good" else self.total_query
         return promql.with_window(promql.normalise_le(expression), window)
@@ -344,79 +281,53 @@ class SLO(WindowMixin, models.Model):
     def downtime_table(self):
         return budget.downtime_table(self.target, self.window_days)
 
-    # --- the latest poll ------------------------------------------------------------------
+    @property
+    def data_source_retention(self):
+        """How long the data source keeps data, in seconds (None: unknown)."""
+        return self.data_source.retention_seconds
 
-    def is_stale(self, now=None):
-        """No good poll within three poll intervals (or the last poll failed)."""
-        now = now or timezone.now()
-        snapshot = self.latest_snapshot
-        if snapshot is None or snapshot.status != snapshot.Status.OK or self.last_good_at is None:
-            return True
-        return now - self.last_good_at > timedelta(seconds=3 * settings.SLO_POLL_INTERVAL)
 
-    def figures(self, now=None):
-        """Everything the panels and the API show, from the latest snapshot and the maths."""
-        now = now or timezone.now()
-        snapshot = self.latest_snapshot
-        ok = snapshot is not None and snapshot.status == snapshot.Status.OK
-        ratios = snapshot.error_ratios if ok else {}
-        remaining = snapshot.budget_remaining if ok else None
-        if remaining is not None and abs(remaining) < 1e-9:
-            remaining = 0.0  # exactly at target: float noise is not an overspent budget
-        target_budget = self.budget
-        burn_rates = {w: budget.burn_rate(ratios.get(w), target_budget)
-                      for w in budget.BURN_WINDOWS}
-        period = self.period(now)
-        if period:
-            exhaustion = budget.period_time_to_exhaustion(
-                remaining, burn_rates.get("1h"), period.elapsed_seconds(now),
-                (period.end - now).total_seconds())
-        else:
-            exhaustion = budget.time_to_exhaustion(remaining, burn_rates.get("1h"),
-                                                   self.window_seconds)
-        state = budget.policy_state(remaining)
-        sli = snapshot.sli if ok else None
-        return {
-            "sli": sli,
-            "met": None if sli is None else sli * 100 >= float(self.target),
-            "budget_remaining": remaining,
-            "burn_rates": burn_rates,
-            "time_to_exhaustion_seconds": exhaustion,
-            "policy": state,
-            "policy_words": budget.POLICY_WORDS[state],
-            "risky_changes_allowed": budget.risky_changes_allowed(state),
-            "last_polled_at": snapshot.taken_at if snapshot else None,
-            "last_good_at": self.last_good_at,
-            "stale": self.is_stale(now),
-            "status": snapshot.status if snapshot else "never_polled",
-            "status_label": snapshot.status_label if snapshot else "never polled",
-            "fault": snapshot.fault if snapshot else "",
-            "error": snapshot.error if snapshot else "",
-            "error_ratios": dict(ratios),
-            "alert_states": self.alert_states(burn_rates),
-            "coverage": coverage.figures(self.measured_seconds(now), self.data_since,
-                                         self.data_source.retention_seconds, now,
-                                         period_seconds=period.seconds if period else None),
-            "window_kind": self.window_kind,
-            "period": None if period is None else {
-                "kind": period.kind, "key": period.key, "name": period.name,
-                "start": period.start,
-                "end": period.end, "day": period.day(now), "days": period.days,
-                "label": period.label(now)},
-        }
+class ListedSLO(WindowMixin, FiguresMixin):
+    """An SLO as a list shows it (the dashboard's rows, /api/slos/): the same figures
+    (FiguresMixin), its name, slug, service and window, read as values (SLOQuerySet.for_lists),
+    not as four model objects a row (the SLO, its service, data source and latest snapshot),
+    which cost twice what the rest of a row does."""
 
-    def gate(self, now=None, figures=None):
-        """May risky changes ship? The error-budget policy's answer, with the reason (from
-        ``figures`` when the caller has them at ``now``)."""
-        figures = figures or self.figures(now)
-        if figures["stale"] or figures["budget_remaining"] is None:
-            allowed = False
-            reason = (f"{self.name}: no current figure (status {figures['status']}); "
-                      "without data the budget cannot vouch for a risky change.")
-        else:
-            allowed = figures["risky_changes_allowed"]
-            reason = (f"{self.name}: {figures['budget_remaining'] * 100:.1f}% of the error "
-                      f"budget left. {figures['policy_words']}")
-        return {"slo": self.pk, "name": self.name, "allowed": allowed,
-                "policy": figures["policy"], "budget_remaining": figures["budget_remaining"],
-                "reason": reason}
+    FIELDS = ("id", "name", "slug", "target", "window", "last_good_at", "data_since",
+              "fast_burn_rate", "slow_burn_rate", "fast_ticket_burn_rate", "ticket_burn_rate",
+              "fast_severity", "slow_severity", "fast_ticket_severity", "ticket_severity")
+    RELATED = {"service_name": F("service__name"), "service_slug": F("service__slug"),
+               "data_source_retention": F("data_source__retention_seconds"),
+               **{f"snapshot_{field}": F(f"latest_snapshot__{field}")
+                  for field in ("taken_at", "status", "fault", "error", "sli",
+                                "budget_remaining", "error_ratios")}}
+
+    def __init__(self, values, latest_snapshot):
+        self.__dict__.update(values)
+        self.pk = self.id
+        self.latest_snapshot = latest_snapshot
+        self.incident_shares = []
+
+    def get_window_display(self):
+        return SLO.Window(self.window).label
+
+    @classmethod
+    def of(cls, rows, incident_shares=False):
+        """The rows of for_lists() as ListedSLOs; with ``incident_shares``, each SLO's
+        incidents and the budget share each spent, in one more query."""
+        from slos.models.snapshots import LatestPoll
+
+        listed = []
+        for row in rows:
+            poll = {field: row.pop(f"snapshot_{field}") for field in LatestPoll.FIELDS}
+            listed.append(cls(row, None if poll["status"] is None else LatestPoll(**poll)))
+        if incident_shares and listed:
+            by_pk = {slo.pk: slo for slo in listed}
+            for share in IncidentImpact.objects.filter(slo__in=list(by_pk)).values(
+                    "slo_id", "incident_id", "incident__title", "status", "budget_consumed",
+                    "bad_events"):
+                by_pk[share["slo_id"]].incident_shares.append({
+                    "incident": share["incident_id"], "title": share["incident__title"],
+                    "status": share["status"], "budget_consumed": share["budget_consumed"],
+                    "bad_events": share["bad_events"]})
+        return listed

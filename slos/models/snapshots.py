@@ -128,3 +128,16 @@ class Snapshot(models.Model):
     def status_label(self):
         """get_status_display(), read from a dict made once (every panel of a page asks)."""
         return self.STATUS_LABELS.get(self.status, self.status)
+
+
+class LatestPoll:
+    """An SLO's latest snapshot as a list reads it (ListedSLO): the fields its figures read,
+    as values."""
+
+    FIELDS = ("taken_at", "status", "fault", "error", "sli", "budget_remaining", "error_ratios")
+    Status = Snapshot.Status
+    STATUS_LABELS = Snapshot.STATUS_LABELS
+    status_label = Snapshot.status_label
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)

@@ -197,7 +197,7 @@ def slo_row(slo, figures):
                     if period else "")
     return mark_safe(
         f'<tr>\n    <td><a class="fw-semibold" href="{pk_url("slos:detail", slo.pk)}">'
-        f'{escape(slo.name)}</a><div class="small text-body-secondary">{escape(str(slo.service))}'
+        f'{escape(slo.name)}</a><div class="small text-body-secondary">{escape(slo.service_name)}'
         f" · {escape(slo.window_words)}{period_label}</div></td>\n"
         f'    <td><span class="fs-5">{percent(figures["sli"], 3)}</span> '
         f'<span class="text-body-secondary">/ {target(slo.target)}%</span>'

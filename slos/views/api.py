@@ -7,7 +7,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -16,6 +16,7 @@ from accounts.models import ApiToken
 from postmortems.models import Service
 from postmortems.templatetags.postmortems import pk_url
 from slos.models import SLO
+from slos.models.objectives import ListedSLO
 
 
 def api_view(view):
@@ -47,12 +48,13 @@ def api_view(view):
 
 
 def as_json(slo, now):
+    """An SLO of a list (ListedSLO, with its incident shares) as the API gives it."""
     figures = slo.figures(now)
     return {
         "id": slo.pk,
         "name": slo.name,
         "slug": slo.slug,
-        "service": slo.service.slug,
+        "service": slo.service_slug,
         "target": float(slo.target),
         "window": slo.window,
         "window_kind": slo.window_kind,
@@ -71,11 +73,7 @@ def as_json(slo, now):
         "coverage": figures["coverage"],
         "error_ratios": figures["error_ratios"],
         "alert_states": figures["alert_states"],
-        "incidents": [
-            {"incident": impact.incident_id, "title": impact.incident.title,
-             "status": impact.status, "budget_consumed": impact.budget_consumed,
-             "bad_events": impact.bad_events}
-            for impact in slo.incident_shares],
+        "incidents": slo.incident_shares,
         "url": pk_url("slos:detail", slo.pk),  # its get_absolute_url(), reversed once
     }
 
@@ -98,7 +96,7 @@ def slo_list(request):
         number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
         return JsonResponse({"error": "page and page_size must be whole numbers"}, status=400)
-    paginator = Paginator(SLO.objects.for_lists().with_incident_shares(), size)
+    paginator = Paginator(SLO.objects.for_lists(), size)
     if number > paginator.num_pages:
         return JsonResponse({"error": f"no page {number}: there are {paginator.num_pages}"},
                             status=404)
@@ -114,15 +112,16 @@ def slo_list(request):
         "count": paginator.count,
         "next": link(page.next_page_number()) if page.has_next() else None,
         "previous": link(page.previous_page_number()) if page.has_previous() else None,
-        "slos": [as_json(slo, now) for slo in page],
+        "slos": [as_json(slo, now) for slo in ListedSLO.of(page, incident_shares=True)],
     })
 
 
 @api_view
 def slo_detail(request, pk):
-    return JsonResponse(as_json(get_object_or_404(
-        SLO.objects.for_panels().with_incident_shares(), pk=pk),
-                                timezone.now()))
+    listed = ListedSLO.of(SLO.objects.filter(pk=pk).for_lists(), incident_shares=True)
+    if not listed:
+        raise Http404("No SLO matches the given query.")
+    return JsonResponse(as_json(listed[0], timezone.now()))
 
 
 @api_view

@@ -16,6 +16,7 @@ from slos import budget, chart, definitions, editing, impacts, rules
 from slos.formats import choice
 from slos.forms import ImportForm, SLOForm
 from slos.models import SLO
+from slos.models.objectives import ListedSLO
 from slos.tasks import poll_one
 
 DASHBOARD_PAGE_SIZE = 50
@@ -27,7 +28,8 @@ def dashboard(request):
     page = Paginator(SLO.objects.for_lists(), DASHBOARD_PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "slos/dashboard.html", {
-        "rows": [(slo, slo.figures(now)) for slo in page], "page": page, "query": "",
+        "rows": [(slo, slo.figures(now)) for slo in ListedSLO.of(page)], "page": page,
+        "query": "",
         "can_edit": has_role(request.user, EDITOR)})
 
 
