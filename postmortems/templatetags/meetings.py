@@ -2,7 +2,7 @@
 
 from django import template
 
-from postmortems.models import DissentingView, Meeting
+from postmortems.models import DissentingView
 
 register = template.Library()
 
@@ -28,9 +28,9 @@ def mmss(seconds):
 
 @register.inclusion_tag("meetings/summaries.html")
 def meeting_summaries(postmortem):
-    """The closed review meetings of a postmortem: summary and dissenting views (two queries)."""
-    meetings = list(Meeting.objects.filter(postmortem=postmortem, closed_at__isnull=False)
-                    .order_by("started_at"))
+    """The closed review meetings of a postmortem: summary and dissenting views (two queries;
+    one when there are none)."""
+    meetings = list(postmortem.meetings.filter(closed_at__isnull=False).order_by("started_at"))
     dissent = list(DissentingView.objects.filter(meeting__in=[m.pk for m in meetings])
-                   .select_related("user"))
+                   .select_related("user")) if meetings else []
     return {"meetings": meetings, "dissent": dissent, "postmortem": postmortem}

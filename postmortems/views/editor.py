@@ -22,7 +22,7 @@ from postmortems.forms import (
     TimelinePasteForm,
     WhyForm,
 )
-from postmortems.models import ActionItem, Postmortem, Presence
+from postmortems.models import Postmortem, Presence
 from postmortems.people import active_users
 from postmortems.revisions import changes
 from postmortems.views import is_htmx
@@ -72,7 +72,7 @@ def editor_context(request, postmortem, **forms):
     people = SimpleLazyObject(lambda: blameless.known_people(users))
     whys = SimpleLazyObject(lambda: list(postmortem.whys.all()))
     factors = SimpleLazyObject(lambda: list(postmortem.factors.all()))
-    items = SimpleLazyObject(lambda: ActionItem.objects.filter(incident=incident).for_table())
+    items = SimpleLazyObject(lambda: incident.action_items.for_table())
     return {
         "incident": incident,
         "postmortem": postmortem,

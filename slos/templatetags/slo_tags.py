@@ -17,7 +17,6 @@ from django.utils.safestring import mark_safe
 from postmortems import durations
 from postmortems.templatetags.postmortems import pk_url
 from slos import budget
-from slos.models import IncidentImpact
 
 register = template.Library()
 
@@ -111,8 +110,7 @@ def slo_impacts(incident):
     """The SLOs an incident hit with the budget each lost, in one query."""
     if incident is None or not getattr(incident, "pk", None):
         return []
-    return list(IncidentImpact.objects.filter(incident=incident).select_related("slo")
-                .order_by("slo__name"))
+    return list(incident.slo_impacts.select_related("slo").order_by("slo__name"))
 
 
 # --- the panels' pieces ---------------------------------------------------------------------

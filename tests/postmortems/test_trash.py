@@ -221,6 +221,22 @@ def test_an_alert_group_does_not_join_a_trashed_incident(doomed):
         postmortem__incident=doomed, text__contains="Pool").exists()
 
 
+def test_parts_read_through_their_owner_follow_the_owner(doomed):
+    """The rule is applied once, to the owner read through its manager: its parts read
+    through it (postmortem.whys, incident.action_items) ask nothing more of the trash."""
+    postmortem = Postmortem.objects.get(incident=doomed)
+    for parts in (postmortem.whys.all(), postmortem.factors.all(), postmortem.timeline.all(),
+                  postmortem.meetings.all(), doomed.action_items.all(), doomed.slo_impacts.all()):
+        assert "deleted_at" not in str(parts.query), parts.model
+        assert parts.exists(), parts.model
+    doomed.move_to_trash()
+    assert not Postmortem.objects.filter(incident=doomed).exists()
+    assert not Why.objects.filter(postmortem=postmortem).exists()  # read on their own: hidden
+    assert not ActionItem.objects.filter(incident=doomed).exists()
+    # Not on the way to the incident: the rule stays (the owner's items of every incident).
+    assert "deleted_at" in str(doomed.owner.action_items.all().query)
+
+
 # --- The trash page, restore, purge -----------------------------------------------------------
 
 def test_the_trash_lists_what_was_deleted_by_whom(admin_client, admin, doomed, kept):
