@@ -24,6 +24,9 @@ home = client.get("/", HTTP_HOST="127.0.0.1").content.decode()
 print("home", *(bool(re.search(pattern, home)) for pattern in (
     r"since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC", r"Overdue since \\d{4}-\\d\\d-\\d\\d",
     r"MTTD \\d", r"MTTR \\d")))
+from postmortems.models import Presence
+present = Presence.objects.here().filter(postmortem__incident=pool)
+print("present", [p.user.username for p in present])
 from postmortems.models import ActionItem
 bare = ActionItem.objects.create(incident=pool, text="Nothing set", priority="P1")
 named = ActionItem.objects.create(incident=pool, text="Owner by name", priority="P1",
@@ -46,5 +49,6 @@ def test_the_demo_pages_answer_on_sqlite(sqlite_manage):
     assert "similar ['Accounts login errors from connection pool exhaustion']" in out
     # The dashboard's rows, read as plain rows, have their dates and times as such.
     assert "home True True True True" in out
+    assert "present ['demo']" in out  # the editor's upsert, in SQLite's time format
     # The orphan reasons are joined in SQL (CONCAT_WS on PostgreSQL, emulated on SQLite).
     assert "reasons no owner, no due date, no ticket | owner is not a user, no due date" in out
