@@ -98,6 +98,12 @@ def set_slos(incident, slos, among=None):
             [IncidentImpact(incident=incident, slo_id=pk) for pk in wanted - existing])
 
 
+def for_incident(incident):
+    """The incident's links to the SLOs it hit, with their SLOs, by SLO name (one query): what
+    its postmortem's impact section shows (slos/partials/incident_impact.html)."""
+    return list(incident.slo_impacts.select_related("slo").order_by("slo__name"))
+
+
 def for_slo(slo, start):
     """Incidents that hit the SLO within the window (started or still going after start)."""
     rows = []

@@ -17,7 +17,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from postmortems import blameless, durations
+from postmortems import blameless, durations, kept_html
 from postmortems import markdown as markdown_module
 from postmortems.people import display_name
 
@@ -244,6 +244,14 @@ def timeline_row(context, entry):
             _timeline_row_html.clear()  # one step, safe beside another thread of the worker
         _timeline_row_html[key] = html
     return mark_safe(html.replace(_CSRF_PLACE, token))
+
+
+@register.simple_tag(takes_context=True)
+def include_kept(context, template_name, contents):
+    """``{% include template_name %}``, kept per process by what it is made of: ``contents``,
+    everything the template shows (see postmortems.kept_html), or None to render afresh."""
+    template = context.template.engine.get_template(template_name)
+    return kept_html.render_kept(template, context, contents)
 
 
 def _widget_key(field):

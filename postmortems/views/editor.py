@@ -26,6 +26,7 @@ from postmortems.models import Postmortem, Presence
 from postmortems.people import active_users
 from postmortems.revisions import changes
 from postmortems.views import is_htmx
+from slos import impacts as slo_impacts
 
 SECTIONS = ("document", "timeline", "whys", "actions")
 
@@ -66,18 +67,23 @@ def timeline_context(postmortem, people=None, **extra):
 def editor_context(request, postmortem, **forms):
     """Everything the editor page shows: a fixed number of queries, whatever the row counts.
     What only some sections show is read when a template first uses it, so one section alone
-    (render_section) reads only what it shows."""
+    (render_section) reads only what it shows. Each section's ``<key>_made_of``: everything
+    it shows (the forms on it are made from those too), by which its HTML is kept
+    (postmortems.kept_html); None, with a form given (its input, its errors): rendered afresh."""
     incident = postmortem.incident
     users = SimpleLazyObject(active_users)  # the owner picker and the blameless names: one read
     people = SimpleLazyObject(lambda: blameless.known_people(users))
     whys = SimpleLazyObject(lambda: list(postmortem.whys.all()))
     factors = SimpleLazyObject(lambda: list(postmortem.factors.all()))
-    items = SimpleLazyObject(lambda: incident.action_items.for_table())
-    return {
+    items = SimpleLazyObject(lambda: list(incident.action_items.for_table()))
+    impacts = SimpleLazyObject(lambda: slo_impacts.for_incident(incident))
+    seen_before = SimpleLazyObject(lambda: similar.seen_before(postmortem))
+    context = {
         "incident": incident,
         "postmortem": postmortem,
         "document_form": forms.get("document_form") or document_form_class(postmortem)(
             instance=postmortem),
+        "slo_impacts": impacts,
         "whys": whys,
         "factors": factors,
         "why_form": forms.get("why_form") or WhyForm(
@@ -87,7 +93,7 @@ def editor_context(request, postmortem, **forms):
             lambda: ActionItemForm(prefix="action", incident=incident, whys=whys,
                                    factors=factors, users=user_choices(users=users))),
         "items": items,
-        "similar": SimpleLazyObject(lambda: similar.seen_before(postmortem)),
+        "similar": seen_before,
         "blameless_fields": BLAMELESS_FIELDS,
         "editor_path": editor_url(postmortem),
         **timeline_context(postmortem, people=people, **{
@@ -95,6 +101,15 @@ def editor_context(request, postmortem, **forms):
             if key in ("entry_form", "paste_form", "paste_errors", "key_time_error")
         }),
     }
+    made_of = {  # the postmortem brings its incident, and the incident its postmortem
+        "document": (postmortem, people, impacts),
+        "timeline": (postmortem, context["timeline"], people),
+        "whys": (postmortem, whys, factors, people, seen_before),
+        "actions": (postmortem, items, whys, factors, users),
+    }
+    for key in SECTIONS:
+        context[f"{key}_made_of"] = None if forms else made_of[key]
+    return context
 
 
 def render_editor(request, postmortem, status=200, **forms):

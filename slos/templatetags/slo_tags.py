@@ -105,14 +105,6 @@ def target(value):
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-@register.simple_tag
-def slo_impacts(incident):
-    """The SLOs an incident hit with the budget each lost, in one query."""
-    if incident is None or not getattr(incident, "pk", None):
-        return []
-    return list(incident.slo_impacts.select_related("slo").order_by("slo__name"))
-
-
 # --- the panels' pieces ---------------------------------------------------------------------
 
 NOT_POLLED_BADGE = '<span class="badge text-bg-secondary">not polled yet</span>'

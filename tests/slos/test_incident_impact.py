@@ -76,7 +76,8 @@ def test_the_postmortem_impact_section_names_the_budget_consumed(offline_source,
     incident = make_incident(service, now - timedelta(hours=2), now - timedelta(hours=1))
     IncidentImpact.objects.create(slo=slo, incident=incident, budget_consumed=0.123,
                                   status=IncidentImpact.Status.OK)
-    html = render_to_string("slos/partials/incident_impact.html", {"incident": incident})
+    html = render_to_string("slos/partials/incident_impact.html", {
+        "incident": incident, "slo_impacts": impacts.for_incident(incident)})
     assert "Consumed <strong>12.3%</strong> of the" in html
     assert "Checkout availability</a> error budget" in html
 
@@ -86,7 +87,8 @@ def test_the_impact_section_degrades_cleanly(service):
     assert render_to_string("slos/partials/incident_impact.html", {}).strip() == ""
     now = timezone.now()
     incident = make_incident(service, now - timedelta(hours=2), now)
-    html = render_to_string("slos/partials/incident_impact.html", {"incident": incident})
+    html = render_to_string("slos/partials/incident_impact.html", {
+        "incident": incident, "slo_impacts": impacts.for_incident(incident)})
     assert "No SLO is linked to this incident." in html
 
 
@@ -141,5 +143,6 @@ def test_the_impact_section_costs_one_query_however_many_slos(offline_source, ma
                                       incident=incident, budget_consumed=0.01 * i,
                                       status=IncidentImpact.Status.OK)
     with django_assert_num_queries(1):
-        html = render_to_string("slos/partials/incident_impact.html", {"incident": incident})
+        html = render_to_string("slos/partials/incident_impact.html", {
+            "incident": incident, "slo_impacts": impacts.for_incident(incident)})
     assert html.count("Consumed <strong>") == 4
