@@ -3,6 +3,7 @@ marked safe."""
 
 import functools
 import hashlib
+import html
 import re
 import unicodedata
 from datetime import UTC, datetime
@@ -161,9 +162,10 @@ def incident_links(incidents, title_length=40):
     {% pk_url %} and |shorten gives, without the template's work per link (the dashboard's
     recurring root causes link ~100 incidents)."""
     url = "postmortems:incident_detail"
-    return format_html_join(" · ", '<a href="{}">#{} {}</a>', (
-        (pk_url(url, incident.pk), incident.pk, shorten(incident.title, title_length))
-        for incident in incidents))
+    # html.escape is Django's escape (django.utils.html) without its lazy-text wrapper.
+    return mark_safe(" · ".join(
+        f'<a href="{html.escape(pk_url(url, incident.pk))}">#{int(incident.pk)} '
+        f'{html.escape(shorten(incident.title, title_length))}</a>' for incident in incidents))
 
 
 # Rendered crispy fields, by what their HTML is made of: at most FIELD_CACHE_SIZE per process,
