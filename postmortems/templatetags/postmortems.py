@@ -15,6 +15,7 @@ from django.forms.models import ModelChoiceIterator
 from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
+from django.utils.html import conditional_escape as escape
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -100,38 +101,34 @@ def severity_badge(incident):
                        incident.severity, label, label)
 
 
-INCIDENT_ROW = """
-  <tr>
-    <td><a href="{url}">#{pk} {title}</a>
-      {orphans}</td>
-    <td>{severity}</td>
-    <td>{status}</td>
-    <td class="text-nowrap">{started}</td>
-    <td>{services}</td>
-    <td>{postmortem}</td>
-    <td>{owner}</td>
-  </tr>
-  """
-ORPHANS_BADGE = mark_safe('<span class="badge badge-orphaned">Orphaned action items</span>')
-NO_POSTMORTEM = mark_safe('<span class="text-body-secondary">none</span>')
+LIST_TIME = "%Y-%m-%d %H:%M"
 
 
 @register.simple_tag
 def incident_row(incident):
-    """A row of the incident list (a ListedIncident), written here, escaped by format_html,
-    rather than by the template engine: its ~20 lookups, filters and tags a row cost ~1.5 ms
-    a page of 25."""
-    return format_html(
-        INCIDENT_ROW,
-        url=pk_url("postmortems:incident_detail", incident.pk), pk=incident.pk,
-        title=incident.title, orphans=ORPHANS_BADGE if incident.has_orphans else "",
-        severity=severity_badge(incident), status=incident.get_status_display(),
-        started=utc(incident.started_at, "%Y-%m-%d %H:%M"),
-        services=format_html_join("", '<span class="badge text-bg-light border">{}</span> ',
-                                  ((name,) for name in incident.service_names)),
-        postmortem=(NO_POSTMORTEM if incident.postmortem_state is None
-                    else incident.get_postmortem_state_display()),
-        owner=incident.owner_username or "—",
+    """A row of the incident list (a ListedIncident), written here, each value escaped as
+    autoescaping escaped it, rather than by the template engine: its ~20 lookups, filters
+    and tags a row cost ~1.5 ms a page of 25."""
+    pk = int(incident.pk)
+    orphans = ('<span class="badge badge-orphaned">Orphaned action items</span>'
+               if incident.has_orphans else "")
+    services = "".join(f'<span class="badge text-bg-light border">{escape(name)}</span> '
+                       for name in incident.service_names)
+    postmortem = ('<span class="text-body-secondary">none</span>'
+                  if incident.postmortem_state is None
+                  else escape(incident.get_postmortem_state_display()))
+    return mark_safe(
+        f'\n  <tr>\n'
+        f'    <td><a href="{escape(pk_url("postmortems:incident_detail", pk))}">#{pk} '
+        f'{escape(incident.title)}</a>\n'
+        f'      {orphans}</td>\n'
+        f'    <td>{severity_badge(incident)}</td>\n'
+        f'    <td>{escape(incident.get_status_display())}</td>\n'
+        f'    <td class="text-nowrap">{escape(utc(incident.started_at, LIST_TIME))}</td>\n'
+        f'    <td>{services}</td>\n'
+        f'    <td>{postmortem}</td>\n'
+        f'    <td>{escape(incident.owner_username or "—")}</td>\n'
+        f'  </tr>\n  '
     )
 
 
