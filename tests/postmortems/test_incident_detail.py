@@ -109,3 +109,16 @@ def test_alert_groups_are_read_only_for_an_incident_opened_from_alerts(
     assert "<strong>Alerts are still firing.</strong>" in content
     assert "<strong>Every alert of this group resolved</strong> at 2026-03-04 10:30:00 UTC" \
         in content
+
+
+def test_the_items_flags_follow_the_day(editor_client, make, editor, time_machine):
+    """The page's items are built once a day: the next day's page flags what has become
+    overdue since."""
+    incident = make.incident()
+    make.action_item(incident, "Due tomorrow", owner=editor, due=T0.date() + timedelta(days=6))
+    assert "Overdue since" not in editor_client.get(f"/incidents/{incident.pk}/").content.decode()
+
+    time_machine.move_to(timezone.now() + timedelta(days=2), tick=False)
+    editor_client.force_login(editor)  # the session has ended meanwhile
+    page = editor_client.get(f"/incidents/{incident.pk}/").content.decode()
+    assert "Overdue since 2026-03-10" in page
