@@ -16,7 +16,7 @@ from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils.html import conditional_escape as escape
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from postmortems import blameless, durations, kept_html
