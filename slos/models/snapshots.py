@@ -1,14 +1,34 @@
 """One poll of one SLO: the figures Prometheus gave, or why it gave none."""
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import models
-from django.db.models import Avg
+from django.db.models import Avg, FloatField, Func
 from django.db.models.functions import ExtractMinute, Floor, TruncDay, TruncHour
 from django.utils import timezone
 
 from slos import budget, periods, prometheus, shape
 from slos.models.objectives import SLO
+
+
+class HourStart(Func):
+    """The start of the UTC hour a time falls in, in seconds since the epoch (a float), read
+    as the database gives it: TruncHour's datetimes were made aware by Django row by row, ~1 ms
+    of CPU for the 672 hourly points of a 28-day chart."""
+
+    output_field = FloatField()
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template=(
+            "EXTRACT(EPOCH FROM DATE_TRUNC('hour', %(expressions)s AT TIME ZONE 'UTC'))"
+            "::double precision"), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Django keeps UTC times as text, "2026-03-09 12:34:56.789": its hour, then the
+        # Julian day of that whole hour in seconds, exact once rounded.
+        return self.as_sql(compiler, connection, template=(
+            "ROUND((julianday(substr(%(expressions)s, 1, 13) || ':00:00') - 2440587.5) "
+            "* 86400)"), **extra)
 
 
 class SnapshotQuerySet(models.QuerySet):
@@ -21,9 +41,15 @@ class SnapshotQuerySet(models.QuerySet):
 
     def hourly_budget(self):
         """Budget remaining averaged per UTC hour: the burn-down chart's points, a bounded number
-        of rows whatever the poll interval."""
-        return (self.good().annotate(hour=TruncHour("taken_at", tzinfo=UTC)).values("hour")
+        of rows whatever the poll interval; each hour as its start in seconds since the epoch
+        (HourStart: burn_down_points makes them datetimes)."""
+        return (self.good().annotate(hour=HourStart("taken_at")).values("hour")
                 .annotate(remaining=Avg("budget_remaining")).order_by("hour"))
+
+    def burn_down_points(self):
+        """[(hour, remaining)]: hourly_budget's rows, each hour an aware UTC datetime."""
+        return [(datetime.fromtimestamp(hour, UTC), remaining)
+                for hour, remaining in self.hourly_budget().values_list("hour", "remaining")]
 
     def downsample(self, now=None):
         """Retention tiers: every snapshot for SLO_SNAPSHOT_RAW_HOURS (48), then the first of

@@ -40,8 +40,7 @@ def detail(request, pk):
     start = slo.window_start(now)
     figures = slo.figures(now)
     incidents = impacts.for_slo(slo, start)
-    points = [(row["hour"], row["remaining"])
-              for row in slo.snapshots.within(start).hourly_budget()]
+    points = slo.snapshots.within(start).burn_down_points()
     marks = [(item["started_at"], item["ended_at"], item["title"]) for item in incidents]
     alerts = slo.alert_rows()
     burn_rows = [
