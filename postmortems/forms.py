@@ -272,7 +272,8 @@ class IncidentFilterForm(forms.Form):
     severity = forms.TypedChoiceField(choices=[("", "Any"), *Incident.Severity.choices],
                                       coerce=int, empty_value=None, required=False)
     status = forms.ChoiceField(choices=[("", "Any"), *Incident.Status.choices], required=False)
-    service = forms.ModelChoiceField(Service.objects.all(), required=False, empty_label="Any")
+    service = forms.ModelChoiceField(Service.objects.only("name"), required=False,
+                                     empty_label="Any")
     started_from = UTCDateField(label="Started from (UTC)", required=False)
     started_to = UTCDateField(label="Started until (UTC)", required=False)
     postmortem = forms.ChoiceField(choices=POSTMORTEM_CHOICES, required=False)
@@ -288,7 +289,8 @@ class ActionFilterForm(forms.Form):
     owner = forms.ChoiceField(choices=[("", "Anyone"), ("mine", "Mine")], required=False)
     priority = forms.ChoiceField(choices=[("", "Any"), *ActionItem.Priority.choices],
                                  required=False)
-    service = forms.ModelChoiceField(Service.objects.all(), required=False, empty_label="Any")
+    service = forms.ModelChoiceField(Service.objects.only("name"), required=False,
+                                     empty_label="Any")
     orphaned = forms.BooleanField(required=False, label="Orphaned only")
     overdue = forms.BooleanField(required=False, label="Overdue only")
     sort = forms.ChoiceField(choices=SORTS, required=False)

@@ -2,13 +2,13 @@
 
 The tracker shows 50 rows a page, the editor and the incident page every item of an incident.
 Through the template engine a row cost ~35 variable lookups and filters (~0.2 ms a row: half
-of the tracker's CPU). Here every value is escaped as autoescaping escaped it
-(``conditional_escape``), into the same markup."""
+of the tracker's CPU). Here every value is escaped as autoescaping escaped it (escape, as
+``conditional_escape``), into the same markup."""
 
+import html
 from urllib.parse import quote
 
 from django import template
-from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
 
 from postmortems.models import ActionItem
@@ -16,6 +16,15 @@ from postmortems.people import display_name
 from postmortems.templatetags.postmortems import pk_url, shortened, ticket_link, utc
 
 register = template.Library()
+
+
+def escape(value):
+    """``conditional_escape(value)``, without its wrapper's test for lazy text on each of the
+    ~500 calls of a tracker page (a third of the rows' time)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
 
 PRIORITY_LABELS = dict(ActionItem.Priority.choices)
 STATUS_LABELS = dict(ActionItem.Status.choices)
