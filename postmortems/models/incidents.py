@@ -128,7 +128,8 @@ class ServiceNames(Subquery):
 @dataclass(frozen=True, slots=True)
 class ListedIncident:
     """A row of the incident list: what it shows of an incident, read as values (25 a page,
-    not model objects with their owner, postmortem and services: Incident.objects.listed)."""
+    not model objects with their owner, postmortem and services: Incident.objects.listed,
+    a row of which is ListedIncident(*row))."""
 
     COLUMNS = ("pk", "title", "severity", "status", "started_at", "owner__username",
                "postmortem__state", "has_orphans", "service_names")
@@ -212,22 +213,19 @@ class IncidentQuerySet(models.QuerySet):
                 output_field=models.DurationField()), filter=Q(resolved_at__isnull=False)),
         ).values("incidents", "mttd", "mttr")
 
-    def listed(self, rows):
-        """The incident list's rows (ListedIncident), read in full for one page only: ``rows``
-        (a filtered, sliced queryset) gives the page's ids through the sort's index, then just
-        these are read, as values, with the columns the list shows, ``has_orphans`` (an open
-        action item is orphaned) and the names of their services, in one query. Asked of a
-        page's ids, the orphan check is 25 index lookups, not a pass over every open item (6 ms
-        at 50,000 items)."""
+    def listed(self):
+        """The incident list's columns of each incident (ListedIncident.COLUMNS), as values:
+        those shown, ``has_orphans`` (an open action item is orphaned) and the names of its
+        services, in one query. The list reads one page's rows in two steps inside that
+        query: ``.filter(pk__in=<the page's queryset>.values("pk"))`` gives the page's ids
+        through the sort's index, then just these are read. Asked of a page's ids, the orphan
+        check is 25 index lookups, not a pass over every open item (6 ms at 50,000 items)."""
         # The base manager: these incidents are not in the trash, so neither are their items
         # (the trash rule's subquery would be built and run for nothing).
         orphans = ActionItem._base_manager.filter(ActionItemQuerySet.orphan_condition_unjoined(),
                                                   incident=OuterRef("pk"))
-        return [ListedIncident(*row) for row in (
-            self.filter(pk__in=rows.values("pk")).with_service_names()
-            .annotate(has_orphans=Exists(orphans))
-            .values_list(*ListedIncident.COLUMNS)
-        )]
+        return (self.with_service_names().annotate(has_orphans=Exists(orphans))
+                .values_list(*ListedIncident.COLUMNS))
 
     def with_service_names(self):
         """Each incident with the names of its services, sorted (``service_names``), read in

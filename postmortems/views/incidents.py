@@ -12,6 +12,7 @@ from postmortems.documents.batch import import_files, import_uploads
 from postmortems.forms import IncidentFilterForm, IncidentForm, StartPostmortemForm
 from postmortems.models import ActionItem, Incident
 from postmortems.models.actions import today_utc
+from postmortems.models.incidents import ListedIncident
 from postmortems.permissions import can_edit, require_edit
 from postmortems.revisions.concurrency import save_or_conflict
 
@@ -43,11 +44,19 @@ def filtered_incidents(form):
     return incidents
 
 
+@functools.lru_cache(maxsize=1)
+def _listed_incidents():
+    return Incident.objects.listed()
+
+
 @require_GET
 def incident_list(request):
     form = IncidentFilterForm(request.GET or None)
     page = Paginator(filtered_incidents(form), PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = Incident.objects.listed(page.object_list)
+    # The rows' queryset is built once per process, each request filtering a copy (its
+    # annotations and subqueries took ~0.8 ms of CPU to build on every load).
+    rows = _listed_incidents().filter(pk__in=page.object_list.values("pk"))
+    page.object_list = [ListedIncident(*row) for row in rows]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "postmortems/incident_list.html", {
