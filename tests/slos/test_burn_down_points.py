@@ -1,5 +1,5 @@
 """The burn-down chart's points: the budget remaining averaged per UTC hour over the good polls,
-each hour an aware UTC datetime, the same on PostgreSQL and on SQLite (`make run`)."""
+each hour an aware UTC datetime (on SQLite too: test_slo_pages_on_sqlite)."""
 
 from collections import defaultdict
 from datetime import UTC, datetime
@@ -34,25 +34,3 @@ def test_the_points_are_hourly_averages_of_good_polls(make_slo, offline_source, 
     assert all(hour.tzinfo is UTC for hour, _ in points)
     assert [round(value, 12) for _, value in points] == [
         round(value, 12) for _, value in expected(polls)]
-
-
-SQLITE = """
-import datetime
-from postmortems.models import Service
-from slos.models import SLO, DataSource, Snapshot
-times = [%s]
-slo = SLO.objects.create(service=Service.objects.create(name="S", slug="s"), name="A",
-    slug="a", target="99.9", window="28d", good_query="a[$window]", total_query="b[$window]",
-    data_source=DataSource.objects.create(name="p", url="http://127.0.0.1:9"))
-for i, at in enumerate(times):
-    Snapshot.objects.create(slo=slo, taken_at=at, status="ok", sli=1, budget_remaining=i / 8)
-print("points", slo.snapshots.within(times[0]).burn_down_points())
-"""
-
-
-def test_the_points_are_the_same_on_sqlite(sqlite_manage):
-    sqlite_manage("migrate", "--noinput")
-    script = SQLITE % ", ".join(repr(at) for at in TIMES)
-    out = sqlite_manage("shell", "--no-imports", "-c", script)
-    polls = [(at, i / 8) for i, at in enumerate(TIMES)]
-    assert f"points {expected(polls)!r}" in out, out
