@@ -1,5 +1,6 @@
 """Incidents: what happened, when (aware UTC), how bad, and whether it needs a postmortem."""
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -146,13 +147,19 @@ class ListedIncident:
 
     # The labels as the model's get_FOO_display gives them (the value itself if unknown).
     def get_severity_display(self):
-        return dict(Incident.Severity.choices).get(self.severity, self.severity)
+        return _labels(Incident.Severity).get(self.severity, self.severity)
 
     def get_status_display(self):
-        return dict(Incident.Status.choices).get(self.status, self.status)
+        return _labels(Incident.Status).get(self.status, self.status)
 
     def get_postmortem_state_display(self):
-        return dict(Postmortem.State.choices).get(self.postmortem_state, self.postmortem_state)
+        return _labels(Postmortem.State).get(self.postmortem_state, self.postmortem_state)
+
+
+@functools.cache
+def _labels(choices):
+    """{value: label} of a choices class, made once (its .choices is built on every read)."""
+    return dict(choices.choices)
 
 
 class IncidentQuerySet(models.QuerySet):

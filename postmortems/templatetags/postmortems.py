@@ -96,9 +96,9 @@ def blameless_hints(text, people=()):
 def severity_badge(incident):
     """The incident's severity as a badge coloured by its level (a tag, not an included
     template: the incident list shows 25 of them)."""
-    label = incident.get_severity_display()
-    return format_html('<span class="badge sev-{}" title="{}">{}</span>',
-                       incident.severity, label, label)
+    label = escape(incident.get_severity_display())
+    return mark_safe(f'<span class="badge sev-{escape(incident.severity)}" title="{label}">'
+                     f'{label}</span>')
 
 
 LIST_TIME = "%Y-%m-%d %H:%M"
