@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from slos import budget, coverage
 
+# What the figures read of the latest snapshot (a list reads them as values: LatestPoll).
+POLL_FIELDS = ("taken_at", "status", "fault", "error", "sli", "budget_remaining", "error_ratios")
+
 # What the panel's badges call each burn-rate alert (Sloth's four: two pages, two tickets).
 ALERT_LABELS = {"fast_burn": "fast page", "slow_burn": "slow page",
                 "fast_ticket": "fast ticket", "ticket": "slow ticket"}

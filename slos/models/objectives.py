@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from slos import alerting, budget, periods, promql
-from slos.models.figures import FiguresMixin
+from slos.models.figures import POLL_FIELDS, FiguresMixin
 from slos.models.impacts import IncidentImpact
 from slos.models.windows import WindowMixin
 
@@ -291,16 +291,14 @@ class ListedSLO(WindowMixin, FiguresMixin):
     """An SLO as a list shows it (the dashboard's rows, /api/slos/): the same figures
     (FiguresMixin), its name, slug, service and window, read as values (SLOQuerySet.for_lists),
     not as four model objects a row (the SLO, its service, data source and latest snapshot),
-    which cost twice what the rest of a row does."""
+    which cost more than computing and showing the rest of the row."""
 
     FIELDS = ("id", "name", "slug", "target", "window", "last_good_at", "data_since",
               "fast_burn_rate", "slow_burn_rate", "fast_ticket_burn_rate", "ticket_burn_rate",
               "fast_severity", "slow_severity", "fast_ticket_severity", "ticket_severity")
     RELATED = {"service_name": F("service__name"), "service_slug": F("service__slug"),
                "data_source_retention": F("data_source__retention_seconds"),
-               **{f"snapshot_{field}": F(f"latest_snapshot__{field}")
-                  for field in ("taken_at", "status", "fault", "error", "sli",
-                                "budget_remaining", "error_ratios")}}
+               **{f"snapshot_{field}": F(f"latest_snapshot__{field}") for field in POLL_FIELDS}}
 
     def __init__(self, values, latest_snapshot):
         self.__dict__.update(values)
@@ -319,7 +317,7 @@ class ListedSLO(WindowMixin, FiguresMixin):
 
         listed = []
         for row in rows:
-            poll = {field: row.pop(f"snapshot_{field}") for field in LatestPoll.FIELDS}
+            poll = {field: row.pop(f"snapshot_{field}") for field in POLL_FIELDS}
             listed.append(cls(row, None if poll["status"] is None else LatestPoll(**poll)))
         if incident_shares and listed:
             by_pk = {slo.pk: slo for slo in listed}

@@ -157,10 +157,9 @@ class Snapshot(models.Model):
 
 
 class LatestPoll:
-    """An SLO's latest snapshot as a list reads it (ListedSLO): the fields its figures read,
-    as values."""
+    """An SLO's latest snapshot as a list reads it (ListedSLO): the fields its figures read
+    (figures.POLL_FIELDS), as values."""
 
-    FIELDS = ("taken_at", "status", "fault", "error", "sli", "budget_remaining", "error_ratios")
     Status = Snapshot.Status
     STATUS_LABELS = Snapshot.STATUS_LABELS
     status_label = Snapshot.status_label
