@@ -274,6 +274,19 @@ def filter_counts_sql(db, today, user_pk):
     return sql, tuple(params)
 
 
+@functools.lru_cache(maxsize=4)
+def _table_items(today, with_incident):
+    return ActionItem.objects.for_table(with_incident=with_incident, today=today)
+
+
+def table_items(today=None, with_incident=False):
+    """ActionItem.objects.for_table(with_incident, today), built once per day and process (its
+    flags, subqueries and column list: ~1.3 ms of CPU to build and compile for the editor's
+    five items, against ~0.75 ms to filter and compile a copy), a copy for the caller to filter
+    (``.filter(incident=...)``). ``today``: by default today in UTC."""
+    return _table_items(today or today_utc(), with_incident).all()
+
+
 class ActionItem(models.Model):
     class Priority(models.TextChoices):
         P0 = "P0", "P0 – immediate fix"  # noqa: RUF001

@@ -23,6 +23,7 @@ from postmortems.forms import (
     WhyForm,
 )
 from postmortems.models import Postmortem, Presence
+from postmortems.models.actions import table_items
 from postmortems.people import active_users
 from postmortems.revisions import changes
 from postmortems.views import is_htmx
@@ -75,7 +76,7 @@ def editor_context(request, postmortem, **forms):
     people = SimpleLazyObject(lambda: blameless.known_people(users))
     whys = SimpleLazyObject(lambda: list(postmortem.whys.all()))
     factors = SimpleLazyObject(lambda: list(postmortem.factors.all()))
-    items = SimpleLazyObject(lambda: list(incident.action_items.for_table()))
+    items = SimpleLazyObject(lambda: list(table_items().filter(incident=incident)))
     impacts = SimpleLazyObject(lambda: slo_impacts.for_incident(incident))
     seen_before = SimpleLazyObject(lambda: similar.seen_before(postmortem))
     context = {
