@@ -38,25 +38,24 @@ def made_of(value):
 
 
 def _made_of(value, seen):
-    if type(value) in PLAIN:
-        return value
-    if isinstance(value, PLAIN_KINDS):
+    if type(value) in PLAIN or isinstance(value, PLAIN_KINDS):
         return value
     if isinstance(value, LazyObject):
         if value._wrapped is empty:
             value._setup()
         return _made_of(value._wrapped, seen)
     if isinstance(value, (list, tuple)):
-        return tuple(item if type(item) in PLAIN else _made_of(item, seen) for item in value)
+        return tuple([item if type(item) in PLAIN else _made_of(item, seen) for item in value])
     if isinstance(value, dict):
-        return tuple((_made_of(key, seen), _made_of(item, seen)) for key, item in value.items())
+        return tuple([(_made_of(key, seen), _made_of(item, seen))
+                      for key, item in value.items()])
     if isinstance(value, (set, frozenset)):
-        return frozenset(_made_of(item, seen) for item in value)
+        return frozenset([_made_of(item, seen) for item in value])
     if isinstance(value, models.Model):
         return _model_made_of(value, seen)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value), *(_made_of(getattr(value, field.name), seen)
-                                for field in dataclasses.fields(value)))
+        return (type(value), *[_made_of(getattr(value, field.name), seen)
+                               for field in dataclasses.fields(value)])
     raise TypeError(f"{type(value).__qualname__} cannot key kept HTML")
 
 
@@ -64,14 +63,15 @@ def _model_made_of(instance, seen):
     if id(instance) in seen:
         return seen[id(instance)][1]
     seen[id(instance)] = (instance, ("again", len(seen)))  # the instance kept alive meanwhile
+    related = instance._state.fields_cache
+    prefetched = instance.__dict__.get("_prefetched_objects_cache")
     return (
         type(instance),
-        tuple((name, value if type(value) in PLAIN else _made_of(value, seen))
-              for name, value in vars(instance).items() if not name.startswith("_")),
-        tuple((name, _made_of(related, seen))
-              for name, related in instance._state.fields_cache.items()),
-        tuple((name, _made_of(list(rows), seen)) for name, rows
-              in getattr(instance, "_prefetched_objects_cache", {}).items()),
+        tuple([(name, value if type(value) in PLAIN else _made_of(value, seen))
+               for name, value in vars(instance).items() if name[0] != "_"]),
+        tuple([(name, _made_of(row, seen)) for name, row in related.items()]) if related else (),
+        tuple([(name, _made_of(list(rows), seen)) for name, rows in prefetched.items()])
+        if prefetched else (),
     )
 
 
