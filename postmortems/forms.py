@@ -272,11 +272,21 @@ class IncidentFilterForm(forms.Form):
     severity = forms.TypedChoiceField(choices=[("", "Any"), *Incident.Severity.choices],
                                       coerce=int, empty_value=None, required=False)
     status = forms.ChoiceField(choices=[("", "Any"), *Incident.Status.choices], required=False)
-    service = forms.ModelChoiceField(Service.objects.only("name"), required=False,
-                                     empty_label="Any")
+    # The services as (id, name) values, read once with the form: not a ModelChoiceField, whose
+    # 50 Service objects, their choice wrappers and a query for the chosen one cost more than
+    # the rest of the filters. Its error is ModelChoiceField's.
+    service = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False,
+        error_messages={"invalid_choice": forms.ModelChoiceField.default_error_messages[
+            "invalid_choice"]})
     started_from = UTCDateField(label="Started from (UTC)", required=False)
     started_to = UTCDateField(label="Started until (UTC)", required=False)
     postmortem = forms.ChoiceField(choices=POSTMORTEM_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", "Any"),
+                                          *Service.objects.values_list("pk", "name")]
 
 
 class ActionFilterForm(forms.Form):
