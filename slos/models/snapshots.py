@@ -19,9 +19,10 @@ class HourStart(Func):
     output_field = FloatField()
 
     def as_postgresql(self, compiler, connection, **extra):
+        # In double precision, as cheap per row as date_trunc (EXTRACT's numeric doubled the
+        # aggregate's time); a microsecond before the hour stays in it for millennia to come.
         return self.as_sql(compiler, connection, template=(
-            "EXTRACT(EPOCH FROM DATE_TRUNC('hour', %(expressions)s AT TIME ZONE 'UTC'))"
-            "::double precision"), **extra)
+            "FLOOR(DATE_PART('epoch', %(expressions)s) / 3600) * 3600"), **extra)
 
     def as_sqlite(self, compiler, connection, **extra):
         # Django keeps UTC times as text, "2026-03-09 12:34:56.789": its hour, then the
