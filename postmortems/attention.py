@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import DateTimeField, F
 
 from postmortems.models import ActionItem, ActionItemQuerySet, Incident, Postmortem
 from postmortems.models.actions import count_each_sql, today_utc
 from postmortems.people import name_from
-from postmortems.statements import Statement, run
+from postmortems.statements import Given, Statement, run
 
 LIST_SIZE = 8
 
@@ -125,3 +125,14 @@ def from_rows(results):
         "orphans": orphans,
         "overdue": overdue,
     }
+
+
+def mean_times_statement(since):
+    """Incident.objects.mean_times(since) as a statement (its one row as a dict), compiled once
+    per process, ``since`` given when it runs."""
+    return _mean_times_statement(connection.vendor).given(since=since)
+
+
+@functools.lru_cache(maxsize=2)
+def _mean_times_statement(vendor):
+    return Statement.of(Incident.objects.mean_times_row(Given("since", DateTimeField())), dict)

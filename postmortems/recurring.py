@@ -10,18 +10,19 @@ cause with the other incidents its links reach. The editor's similar incidents a
 postmortems.similar.
 """
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import timedelta
 from difflib import SequenceMatcher
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, DateTimeField
 from django.utils import timezone
 
 from postmortems.models import Incident, Service, Why
 from postmortems.similar import THRESHOLD
-from postmortems.statements import Statement, run
+from postmortems.statements import Given, Statement, run
 
 LINKS_PER_CAUSE = 20
 
@@ -221,7 +222,14 @@ class RecurringService:
 
 
 def services_statement(since, minimum=2, limit=5):
-    """recurring_services as a statement (to be run beside others): rows of RecurringService."""
+    """recurring_services as a statement (to be run beside others): rows of RecurringService;
+    compiled once per process, ``since`` given when it runs."""
+    return _services_statement(connection.vendor, minimum, limit).given(since=since)
+
+
+@functools.lru_cache(maxsize=8)
+def _services_statement(vendor, minimum, limit):
+    since = Given("since", DateTimeField())
     return Statement.of(
         Service.objects.filter(incidents__started_at__gte=since,
                                incidents__deleted_at__isnull=True)

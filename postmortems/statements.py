@@ -7,9 +7,24 @@ query, which gives a result set per statement (read in turn with ``nextset``); e
 round trip waits for the database's process to be scheduled: the dashboard's 11 queries were
 most of its SQL time."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import connection
+from django.db.models import Expression
+
+
+class Given(Expression):
+    """A parameter given when the statement runs (``Statement.given``), not when it is
+    compiled: what changes per request (the start of a time window) in a statement compiled
+    once. It compiles to a placeholder holding itself, and is adapted as its field adapts a
+    value when given."""
+
+    def __init__(self, name, output_field):
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def as_sql(self, compiler, connection):
+        return "%s", [self]
 
 
 @dataclass(frozen=True)
@@ -31,6 +46,12 @@ class Statement:
         return cls(sql, tuple(params), row_class, tuple(
             (position, tuple(functions), expression)
             for position, (functions, expression) in converters.items()))
+
+    def given(self, **values):
+        """This statement with its Given parameters' values."""
+        return replace(self, params=tuple(
+            param.output_field.get_db_prep_value(values[param.name], connection)
+            if isinstance(param, Given) else param for param in self.params))
 
     def read(self, cursor):
         rows = cursor.fetchall()

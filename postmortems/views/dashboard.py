@@ -7,8 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from postmortems import attention, recurring
-from postmortems.models import Incident
-from postmortems.statements import Statement, run
+from postmortems.statements import run
 
 WINDOW_DAYS = 90
 CAUSES_DAYS = 180
@@ -20,7 +19,7 @@ def dashboard(request):
     since, causes_since = now - timedelta(days=WINDOW_DAYS), now - timedelta(days=CAUSES_DAYS)
     *needs, (times,), services, causes = run(  # one round trip
         *attention.attention_statements(),
-        Statement.of(Incident.objects.mean_times_row(since), dict),
+        attention.mean_times_statement(since),
         recurring.services_statement(since),
         recurring.causes_statement(causes_since),
     )
