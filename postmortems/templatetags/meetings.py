@@ -29,8 +29,10 @@ def mmss(seconds):
 @register.inclusion_tag("meetings/summaries.html")
 def meeting_summaries(postmortem):
     """The closed review meetings of a postmortem: summary and dissenting views (two queries;
-    one when there are none)."""
-    meetings = list(postmortem.meetings.filter(closed_at__isnull=False).order_by("started_at"))
+    one when there are none, and none when the page read that there are none:
+    ``has_closed_meetings``, see views.editor.get_postmortem)."""
+    meetings = list(postmortem.meetings.filter(closed_at__isnull=False).order_by("started_at")
+                    ) if getattr(postmortem, "has_closed_meetings", True) else []
     dissent = list(DissentingView.objects.filter(meeting__in=[m.pk for m in meetings])
                    .select_related("user")) if meetings else []
     return {"meetings": meetings, "dissent": dissent, "postmortem": postmortem}

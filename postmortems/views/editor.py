@@ -7,6 +7,7 @@ somebody else changed. Without JavaScript the same views redirect back to the pa
 """
 
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -22,12 +23,13 @@ from postmortems.forms import (
     TimelinePasteForm,
     WhyForm,
 )
-from postmortems.models import Postmortem, Presence
+from postmortems.models import Meeting, Postmortem, Presence
 from postmortems.models.actions import table_items
 from postmortems.people import active_users
 from postmortems.revisions import changes
 from postmortems.views import is_htmx
 from slos import impacts as slo_impacts
+from slos.models import IncidentImpact
 
 SECTIONS = ("document", "timeline", "whys", "actions")
 
@@ -43,9 +45,16 @@ def document_form_class(postmortem):
 
 
 def get_postmortem(incident_pk):
+    """The incident's postmortem, with its incident, and whether it has closed review meetings
+    and SLO links (EXISTS in the same query: most have neither, and the editor then reads
+    neither: two queries fewer)."""
     return get_object_or_404(
-        Postmortem.objects.select_related("incident", "incident__owner"), incident_id=incident_pk
-    )
+        Postmortem.objects.select_related("incident", "incident__owner").annotate(
+            has_closed_meetings=Exists(Meeting._base_manager.filter(
+                postmortem=OuterRef("pk"), closed_at__isnull=False)),
+            has_slo_impacts=Exists(IncidentImpact._base_manager.filter(
+                incident=OuterRef("incident_id")))),
+        incident_id=incident_pk)
 
 
 def editor_url(postmortem, anchor=""):
@@ -77,7 +86,8 @@ def editor_context(request, postmortem, **forms):
     whys = SimpleLazyObject(lambda: list(postmortem.whys.all()))
     factors = SimpleLazyObject(lambda: list(postmortem.factors.all()))
     items = SimpleLazyObject(lambda: list(table_items().filter(incident=incident)))
-    impacts = SimpleLazyObject(lambda: slo_impacts.for_incident(incident))
+    impacts = SimpleLazyObject(lambda: slo_impacts.for_incident(incident) if getattr(
+        postmortem, "has_slo_impacts", True) else [])  # unknown unless read by get_postmortem
     seen_before = SimpleLazyObject(lambda: similar.seen_before(postmortem))
     context = {
         "incident": incident,

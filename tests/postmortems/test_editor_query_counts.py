@@ -4,13 +4,17 @@ number of queries, whatever the row counts; a section alone reads only what it s
 import pytest
 
 from postmortems import similar
+from postmortems.models import Meeting
+from slos.models import IncidentImpact
 
 pytestmark = pytest.mark.django_db
 
-PAGE_QUERIES = 14  # the active users read once for the owner picker and the blameless names
+# The active users read once for the owner picker and the blameless names; the closed
+# meetings and SLO links only when the postmortem's query says there are some.
+PAGE_QUERIES = 12
 # A section is kept by what it is made of (test_kept_sections.py): the document and the whys
 # read the names the blameless hints know for their key, even when no text asks for them.
-SECTION_QUERIES = {"document": 6, "timeline": 6, "whys": 9, "actions": 8}
+SECTION_QUERIES = {"document": 5, "timeline": 6, "whys": 9, "actions": 8}
 
 
 @pytest.fixture
@@ -33,6 +37,22 @@ def test_the_page_reads_a_fixed_number_of_queries(editor_client, postmortem,
     with django_assert_num_queries(PAGE_QUERIES):
         response = editor_client.get(f"/incidents/{postmortem.incident_id}/postmortem/")
     assert "Login errors" in response.content.decode()  # seen before
+
+
+def test_closed_meetings_and_slo_links_are_read_only_when_there_are_some(
+        editor_client, postmortem, editor, make_slo, offline_source, django_assert_num_queries):
+    meeting = Meeting.start(postmortem, editor)
+    meeting.close(editor)
+    Meeting.start(postmortem, editor)  # open: not shown
+    IncidentImpact.objects.create(slo=make_slo(offline_source, name="Checkout availability"),
+                                  incident=postmortem.incident, budget_consumed=0.25,
+                                  status=IncidentImpact.Status.OK)
+    with django_assert_num_queries(PAGE_QUERIES + 3):  # the meetings, their dissent, the links
+        response = editor_client.get(f"/incidents/{postmortem.incident_id}/postmortem/")
+    html = response.content.decode()
+    assert html.count('data-testid="meeting-summaries"') == 1
+    assert html.count("Full meeting record") == 1
+    assert "Consumed <strong>25.0%</strong> of the" in html
 
 
 @pytest.mark.parametrize("key", SECTION_QUERIES)

@@ -153,6 +153,10 @@ def measure_impact(pm, make, owner):
     IncidentImpact.objects.filter(incident=pm.incident).update(budget_consumed=0.5)
 
 
+def unlink_slo(pm, make, owner):
+    IncidentImpact.objects.filter(incident=pm.incident).delete()
+
+
 def rename_slo(pm, make, owner):
     impact = IncidentImpact.objects.get(incident=pm.incident)
     type(impact.slo).objects.filter(pk=impact.slo_id).update(name="Checkout 2xx")
@@ -190,7 +194,7 @@ CHANGES = [
     set_text(ActionItem, due=None), set_text(ActionItem, ticket=""),
     set_text(ActionItem, priority="P0"),
     deactivate_owner, rename_owner, name_zoltan, link_ticket,
-    similar_actions_done, forget_similar, measure_impact, rename_slo,
+    similar_actions_done, forget_similar, measure_impact, rename_slo, unlink_slo,
     set_key_time, retitle, summarize,
 ]
 
