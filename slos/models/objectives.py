@@ -293,6 +293,7 @@ class ListedSLO(WindowMixin, FiguresMixin):
     not as four model objects a row (the SLO, its service, data source and latest snapshot),
     which cost more than computing and showing the rest of the row."""
 
+    WINDOW_LABELS = dict(SLO.Window.choices)
     FIELDS = ("id", "name", "slug", "target", "window", "last_good_at", "data_since",
               "fast_burn_rate", "slow_burn_rate", "fast_ticket_burn_rate", "ticket_burn_rate",
               "fast_severity", "slow_severity", "fast_ticket_severity", "ticket_severity")
@@ -307,7 +308,8 @@ class ListedSLO(WindowMixin, FiguresMixin):
         self.incident_shares = []
 
     def get_window_display(self):
-        return SLO.Window(self.window).label
+        """As the model's: the window's label, else the value as it is."""
+        return self.WINDOW_LABELS.get(self.window, self.window)
 
     @classmethod
     def of(cls, rows, incident_shares=False):
