@@ -15,8 +15,7 @@ from django.views.decorators.cache import never_cache
 from accounts.models import ApiToken
 from postmortems.models import Service
 from postmortems.templatetags.postmortems import pk_url
-from slos.models import SLO
-from slos.models.objectives import ListedSLO
+from slos.models import SLO, ListedSLO
 
 
 def api_view(view):

@@ -15,8 +15,7 @@ from postmortems.revisions.concurrency import Conflict, conflict_response
 from slos import budget, chart, definitions, editing, impacts, rules
 from slos.formats import choice
 from slos.forms import ImportForm, SLOForm
-from slos.models import SLO
-from slos.models.objectives import ListedSLO
+from slos.models import SLO, ListedSLO
 from slos.tasks import poll_one
 
 DASHBOARD_PAGE_SIZE = 50
