@@ -36,7 +36,8 @@ UNLINKED = ('<span class="badge badge-unlinked" title="Actions that address no c
 def action_rows(context, items, next_url, editable=None, read_only=False, show_incident=False,
                 in_place=False):
     """The table's rows: ``items`` (ActionItemQuerySet.for_table, with_incident when
-    ``show_incident``), ``next_url`` the edit links' return URL. An Edit button where the user
+    ``show_incident``, or the tracker's tracker_rows.TrackerRows, read under the same names),
+    ``next_url`` the edit links' return URL. An Edit button where the user
     may edit the item: its pk in ``editable`` (a set) when given, else unless ``read_only``;
     ``in_place`` (the editor) swaps the row for its form."""
     rows = _Rows(context, next_url, show_incident, in_place)

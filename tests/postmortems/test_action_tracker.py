@@ -246,3 +246,56 @@ def test_the_rows_flags_follow_the_day(editor_client, make, editor, time_machine
     editor_client.force_login(editor)  # the session has ended meanwhile
     assert editor_client.get("/actions/").context["page"][0].is_overdue
     assert listed(editor_client.get("/actions/?overdue=on")) == ["due tomorrow"]
+
+
+def test_the_pages_rows_render_as_the_items_would(editor_client, make, editor, owner,
+                                                   django_user_model):
+    """The tracker reads a page as plain rows (tracker_rows), not model objects: each row
+    renders as the item itself (ActionItemQuerySet.for_table, as the incident page reads it)
+    would, whatever its owner, ticket, cause and flags."""
+    from django.template import Context
+
+    from postmortems.models import ContributingFactor, Postmortem
+    from postmortems.templatetags.action_items import action_rows
+    from trackers.models import TicketLink, TrackerConnection
+
+    gone = django_user_model.objects.create_user("gone", is_active=False)
+    incident = make.incident("Checkout <down>", owner=owner)
+    postmortem = Postmortem.objects.create(incident=incident)
+    why = make.why(postmortem, position=2)
+    factor = ContributingFactor.objects.create(postmortem=postmortem, position=1,
+                                               text="A factor long enough to be shortened here")
+    tracker = TrackerConnection.objects.create(name="t", kind="jira_cloud", project="OPS",
+                                               base_url="https://jira.example.com")
+    make.action_item(incident, "nobody's", due=None, ticket="")
+    make.action_item(incident, "named", owner_name="Ann", addresses_why=why)
+    make.action_item(incident, "gone's", owner=gone, due=timezone.now().date() - timedelta(1),
+                     addresses_factor=factor)
+    linked = make.action_item(incident, "linked", owner=editor, ticket="OPS-9",
+                              status=ActionItem.Status.WONT_DO, wont_do_reason="Later")
+    TicketLink.objects.create(item=linked, connection=tracker, state="closed", key="OPS-9",
+                              url="https://jira.example.com/browse/OPS-9", reference="9",
+                              last_error="down", synced_at=timezone.now())
+
+    rows = list(editor_client.get("/actions/").context["page"])
+    items = list(ActionItem.objects.for_table(with_incident=True).order_by("due", "priority",
+                                                                           "pk"))
+    assert [row.pk for row in rows] == [item.pk for item in items]
+
+    def render(listed):
+        return action_rows(Context({"csrf_token": "token"}), listed, "/actions/?a=b",
+                           show_incident=True)
+
+    assert render(rows) == render(items)
+    assert "Why 2" in render(rows) and "not synced since" in render(rows)
+
+
+def test_a_page_s_sql_is_compiled_once_per_filter_and_page(editor_client, make, editor):
+    from postmortems.views.actions import page_statement
+
+    make.action_item(make.incident(), "one", owner=editor)
+    page_statement.cache_clear()
+    for _ in range(2):
+        editor_client.get("/actions/")
+        editor_client.get("/actions/?orphaned=on")
+    assert page_statement.cache_info().misses == 2
