@@ -44,17 +44,19 @@ def document_form_class(postmortem):
     return StandardPostmortemForm
 
 
-def get_postmortem(incident_pk):
-    """The incident's postmortem, with its incident, and whether it has closed review meetings
-    and SLO links (EXISTS in the same query: most have neither, and the editor then reads
-    neither: two queries fewer)."""
-    return get_object_or_404(
-        Postmortem.objects.select_related("incident", "incident__owner").annotate(
+def get_postmortem(incident_pk, for_page=False):
+    """The incident's postmortem, with its incident. ``for_page`` (the editor, one of its
+    sections, the print view): also whether it has closed review meetings and SLO links (two
+    EXISTS in the same query: most have neither, and the page then reads neither); left out
+    for the live poll and the changes, which show neither."""
+    postmortems = Postmortem.objects.select_related("incident", "incident__owner")
+    if for_page:
+        postmortems = postmortems.annotate(
             has_closed_meetings=Exists(Meeting._base_manager.filter(
                 postmortem=OuterRef("pk"), closed_at__isnull=False)),
             has_slo_impacts=Exists(IncidentImpact._base_manager.filter(
-                incident=OuterRef("incident_id")))),
-        incident_id=incident_pk)
+                incident=OuterRef("incident_id"))))
+    return get_object_or_404(postmortems, incident_id=incident_pk)
 
 
 def editor_url(postmortem, anchor=""):

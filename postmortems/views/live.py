@@ -47,6 +47,6 @@ def postmortem_section(request, pk, key):
     """One section of the editor, as it is now."""
     if key not in SECTIONS:
         raise Http404(f"No section {key!r}.")
-    postmortem = get_postmortem(pk)
+    postmortem = get_postmortem(pk, for_page=True)
     require_edit(request.user, postmortem)
     return render_section(request, postmortem, key)

@@ -57,7 +57,7 @@ def postmortem_edit(request, pk):
     """The editor. A POST saves the document: from the page's button (redirect), in place
     (htmx: the document section) or by autosave (X-Autosave: a small JSON answer, the
     conflict page fragment on a stale save)."""
-    postmortem = get_postmortem(pk)
+    postmortem = get_postmortem(pk, for_page=request.method == "GET")
     if request.method == "POST":
         require_edit(request.user, postmortem)
         autosave = request.headers.get("X-Autosave") == "1"
@@ -130,7 +130,7 @@ def postmortem_export(request, pk):
 
 @require_GET
 def postmortem_print(request, pk):
-    postmortem = get_postmortem(pk)
+    postmortem = get_postmortem(pk, for_page=True)
     items = (ActionItem.objects.filter(incident_id=pk).with_flags()
              .select_related("owner", "ticket_link").order_by("pk"))
     return render(request, "postmortems/postmortem_print.html", {
