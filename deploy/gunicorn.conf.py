@@ -7,8 +7,12 @@
 - A 60 s timeout (gunicorn's default is 30 s): with threads the timeout only fires when a whole
   worker stops answering, not when one request is slow, and the slowest pages answer well within
   it (bench/results/). A worker is recycled after about 1,000 requests to cap memory growth.
+- What a worker loads at start (Django, the apps, the models) is frozen out of the garbage
+  collector's sight (gc.freeze): its full collections then walk only what requests made, not
+  the ~140,000 objects of the loaded code (~80 ms of CPU each, once every few hundred requests).
 """
 
+import gc
 import os
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
@@ -21,3 +25,8 @@ keepalive = 5
 max_requests = 1000
 max_requests_jitter = 100
 accesslog = "-"
+
+
+def post_worker_init(worker):
+    """After the worker has loaded the application (see the module)."""
+    gc.freeze()

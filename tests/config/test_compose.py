@@ -1,5 +1,6 @@
 """docker-compose.yml is valid Compose and wires the services together."""
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -76,3 +77,16 @@ def test_web_uses_the_documented_gunicorn_settings():
     assert settings["worker_class"] == "gthread" and settings["threads"] >= 2
     assert settings["timeout"] > 30  # gunicorn's default killed the slowest pages
     assert "deploy/gunicorn.conf.py" in (ROOT / "Dockerfile").read_text()
+
+
+def test_a_worker_freezes_what_it_loaded_out_of_the_garbage_collector():
+    """gunicorn's post_worker_init hook: what the worker loaded is never walked again by a
+    full collection (a ~60 ms pause every few hundred requests otherwise)."""
+    settings = {}
+    exec((ROOT / "deploy" / "gunicorn.conf.py").read_text(), settings)
+    gc.unfreeze()
+    try:
+        settings["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
