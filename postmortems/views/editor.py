@@ -68,9 +68,11 @@ def timeline_context(postmortem, people=None, **extra):
     return {
         "postmortem": postmortem,
         "timeline": SimpleLazyObject(postmortem.timeline_rows),
-        "entry_form": extra.pop("entry_form", None) or TimelineEntryForm(
-            prefix="entry", initial={"at": postmortem.incident.started_at}),
-        "paste_form": extra.pop("paste_form", None) or TimelinePasteForm(prefix="paste"),
+        # The forms are made when a section is rendered, not when it is kept (made of the same).
+        "entry_form": extra.pop("entry_form", None) or SimpleLazyObject(lambda: TimelineEntryForm(
+            prefix="entry", initial={"at": postmortem.incident.started_at})),
+        "paste_form": extra.pop("paste_form", None) or SimpleLazyObject(
+            lambda: TimelinePasteForm(prefix="paste")),
         "people": SimpleLazyObject(blameless.known_people) if people is None else people,
         **extra,
     }
@@ -94,14 +96,15 @@ def editor_context(request, postmortem, **forms):
     context = {
         "incident": incident,
         "postmortem": postmortem,
-        "document_form": forms.get("document_form") or document_form_class(postmortem)(
-            instance=postmortem),
+        "document_form": forms.get("document_form") or SimpleLazyObject(
+            lambda: document_form_class(postmortem)(instance=postmortem)),
         "slo_impacts": impacts,
         "whys": whys,
         "factors": factors,
-        "why_form": forms.get("why_form") or WhyForm(
-            prefix="why", initial={"question": "Why?"}),
-        "factor_form": forms.get("factor_form") or ContributingFactorForm(prefix="factor"),
+        "why_form": forms.get("why_form") or SimpleLazyObject(lambda: WhyForm(
+            prefix="why", initial={"question": "Why?"})),
+        "factor_form": forms.get("factor_form") or SimpleLazyObject(
+            lambda: ContributingFactorForm(prefix="factor")),
         "action_form": forms.get("action_form") or SimpleLazyObject(
             lambda: ActionItemForm(prefix="action", incident=incident, whys=whys,
                                    factors=factors, users=user_choices(users=users))),
