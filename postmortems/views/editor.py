@@ -6,6 +6,8 @@ elsewhere on the page stays where it is; the live feed (views/live.py) re-render
 somebody else changed. Without JavaScript the same views redirect back to the page.
 """
 
+import functools
+
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
@@ -44,11 +46,8 @@ def document_form_class(postmortem):
     return StandardPostmortemForm
 
 
-def get_postmortem(incident_pk, for_page=False):
-    """The incident's postmortem, with its incident. ``for_page`` (the editor, one of its
-    sections, the print view): also whether it has closed review meetings and SLO links (two
-    EXISTS in the same query: most have neither, and the page then reads neither); left out
-    for the live poll and the changes, which show neither."""
+@functools.lru_cache(maxsize=2)
+def _postmortems(for_page):
     postmortems = Postmortem.objects.select_related("incident", "incident__owner")
     if for_page:
         postmortems = postmortems.annotate(
@@ -56,7 +55,16 @@ def get_postmortem(incident_pk, for_page=False):
                 postmortem=OuterRef("pk"), closed_at__isnull=False)),
             has_slo_impacts=Exists(IncidentImpact._base_manager.filter(
                 incident=OuterRef("incident_id"))))
-    return get_object_or_404(postmortems, incident_id=incident_pk)
+    return postmortems
+
+
+def get_postmortem(incident_pk, for_page=False):
+    """The incident's postmortem, with its incident. ``for_page`` (the editor, one of its
+    sections, the print view): also whether it has closed review meetings and SLO links (two
+    EXISTS in the same query: most have neither, and the page then reads neither); left out
+    for the live poll and the changes, which show neither. The queryset is built once per
+    process, a copy filtered for each request."""
+    return get_object_or_404(_postmortems(for_page), incident_id=incident_pk)
 
 
 def editor_url(postmortem, anchor=""):
