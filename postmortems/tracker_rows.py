@@ -6,6 +6,7 @@ owners and tickets: ~150 objects a page)."""
 from dataclasses import dataclass
 from datetime import date
 
+from postmortems.statements import Statement
 from trackers.models import TicketLink
 
 
@@ -61,22 +62,15 @@ RELATED = {"incident": ("title", "owner_id"),
                            "created_at")}
 
 
-def statement(items, db):
-    """(sql, params) of ``items`` (ActionItemQuerySet.for_table with the incident, filtered,
-    ordered and sliced) read as rows, each column named (``read`` reads them by name)."""
-    query = items.values(*FIELDS, *(f"{relation}__{name}" for relation, names in RELATED.items()
-                                    for name in names)).query
-    sql, params = query.get_compiler(db).as_sql()
-    return sql, tuple(params)
+def statement(items):
+    """``items`` (ActionItemQuerySet.for_table with the incident, filtered, ordered and
+    sliced) as a statement (statements.Statement) whose rows are TrackerRows."""
+    return Statement.of(items.values(*FIELDS, *(f"{relation}__{name}"
+                                               for relation, names in RELATED.items()
+                                               for name in names)), _row)
 
 
-def read(cursor):
-    """The rows of a ``statement`` just run on ``cursor``, as TrackerRows."""
-    names = [column[0] for column in cursor.description]
-    return [_row(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
-
-
-def _row(columns):
+def _row(**columns):
     related = {relation: {name: columns.pop(f"{relation}__{name}") for name in names}
                for relation, names in RELATED.items()}
     link = related["ticket_link"]

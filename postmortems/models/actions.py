@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from postmortems.models.action_tally import ActionItemTally
 from postmortems.models.trash import HidesTrashed
 from postmortems.people import display_name
+from postmortems.statements import Statement, run
 
 REASON_SEPARATOR = ", "
 
@@ -229,9 +230,16 @@ class ActionItemManager(HidesTrashed.from_queryset(ActionItemQuerySet)):
         counts read (attention_counts), the user's own through the owner index. Its SQL is
         made of nothing but the database, the day (what is overdue) and the user, so it is
         compiled once per day, user and process (filter_counts_sql)."""
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(*filter_counts_sql(self.db, today_utc(), user.pk))
-            rows = cursor.fetchall()
+        (rows,) = run(self.filter_counts_statement(user))
+        return self.filter_counts_from(rows)
+
+    def filter_counts_statement(self, user):
+        """filter_counts' query, to run (statements.run) beside others; filter_counts_from
+        reads its rows."""
+        return Statement(*filter_counts_sql(self.db, today_utc(), user.pk))
+
+    @staticmethod
+    def filter_counts_from(rows):
         counts = dict.fromkeys(["all", "active", *ActionItem.Status.values,
                                 *ActionItem.Priority.values, "mine", "orphaned", "overdue"], 0)
         tally_rows = 0

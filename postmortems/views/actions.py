@@ -6,7 +6,6 @@ import io
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import connections, router
 from django.db.models import F
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -15,9 +14,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from postmortems import tracker_rows
 from postmortems.forms import ActionFilterForm, ActionItemForm
 from postmortems.models import ActionItem, Incident, Postmortem
-from postmortems.models.actions import today_utc
+from postmortems.models.actions import table_items, today_utc
 from postmortems.permissions import editable_action_items, require_edit
 from postmortems.revisions.concurrency import save_or_conflict
+from postmortems.statements import run
 from postmortems.views import is_htmx, safe_next
 from postmortems.views.editor import render_section
 
@@ -87,18 +87,6 @@ def action_edit(request, pk):
     }, status=status)
 
 
-@functools.lru_cache(maxsize=2)
-def _tracker_items(today):
-    return ActionItem.objects.for_table(with_incident=True, today=today)
-
-
-def tracker_items(today):
-    """What the tracker's rows read of every item (for_table, with the incident), as of
-    ``today``: built once per day and process (its annotations, the flags' rules, took
-    ~1.5 ms to build on every page), a copy of it for each request to filter."""
-    return _tracker_items(today).all()
-
-
 def filter_choices(form):
     """The filter form's choices as plain values (a service by its id), the empty left out."""
     data = form.cleaned_data if form.is_valid() else {}
@@ -137,23 +125,30 @@ def filtered_items(items, choices, user_pk, today=None):
 
 
 @functools.lru_cache(maxsize=512)
-def page_statement(db, today, choices, user_pk, offset):
-    """(sql, params) of the tracker's rows (tracker_rows) from ``offset`` on, as the
-    filter ``choices`` (sorted pairs) say, as of ``today``: made of nothing else (``user_pk``
-    is None unless "mine" is chosen), so compiled once per process (at most 512 kept):
-    compiling it and making ~150 model objects of its rows took ~1.5 of the page's ~6 ms of
-    CPU."""
-    items = filtered_items(tracker_items(today), dict(choices), user_pk, today)
-    return tracker_rows.statement(items[offset:offset + PAGE_SIZE], db)
+def page_statement(today, choices, user_pk, offset):
+    """The tracker's rows (tracker_rows) from ``offset`` on, as the filter ``choices`` (sorted
+    pairs) say, as of ``today``, as a statement: made of nothing else (``user_pk`` is None
+    unless "mine" is chosen), so compiled once per process (at most 512 kept): compiling it
+    and making ~150 model objects of its rows took ~1.5 of the page's ~6 ms of CPU."""
+    items = filtered_items(table_items(today, with_incident=True), dict(choices), user_pk,
+                           today)
+    return tracker_rows.statement(items[offset:offset + PAGE_SIZE])
 
 
-def page_rows(choices, user, today, offset):
-    """The tracker's rows from ``offset`` on (page_statement)."""
+def page_rows_statement(choices, user, today, number):
+    """page_statement for the page ``number`` (1, 2, …) of the filter ``choices``."""
     mine = user.pk if choices.get("owner") == "mine" else None
-    db = router.db_for_read(ActionItem)
-    with connections[db].cursor() as cursor:
-        cursor.execute(*page_statement(db, today, tuple(sorted(choices.items())), mine, offset))
-        return tracker_rows.read(cursor)
+    return page_statement(today, tuple(sorted(choices.items())), mine,
+                          (number - 1) * PAGE_SIZE)
+
+
+def requested_page(request):
+    """The page number asked for (1 when none or not a number; the paginator keeps it within
+    the pages there are)."""
+    try:
+        return max(int(request.GET.get("page") or 1), 1)
+    except ValueError:
+        return 1
 
 
 def counted_total(choices, counts):
@@ -173,16 +168,21 @@ def counted_total(choices, counts):
 @require_GET
 def action_list(request):
     form = ActionFilterForm(request.GET or None)
-    choices, today = filter_choices(form), today_utc()
-    counts = ActionItem.objects.filter_counts(request.user)
-    paginator = Paginator(filtered_items(tracker_items(today), choices, request.user.pk, today),
-                          PAGE_SIZE)
+    choices, today, asked = filter_choices(form), today_utc(), requested_page(request)
+    # The counts and the page asked for in one round trip (statements.run).
+    counts, rows = run(ActionItem.objects.filter_counts_statement(request.user),
+                       page_rows_statement(choices, request.user, today, asked))
+    counts = ActionItem.objects.filter_counts_from(counts)
+    paginator = Paginator(filtered_items(table_items(today, with_incident=True), choices,
+                                         request.user.pk, today), PAGE_SIZE)
     total = counted_total(choices, counts)
     if total is not None:
         # Counted already: the paginator's own count would read every matching item again.
         paginator.count = total
-    page = paginator.get_page(request.GET.get("page"))
-    page.object_list = page_rows(choices, request.user, today, (page.number - 1) * PAGE_SIZE)
+    page = paginator.get_page(asked)
+    if page.number != asked:  # past the last page: the last one
+        (rows,) = run(page_rows_statement(choices, request.user, today, page.number))
+    page.object_list = rows
     editable = editable_action_items(request.user, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)

@@ -173,7 +173,7 @@ def test_a_filter_that_was_counted_costs_no_count_query_of_its_own(
         editor_client.get("/actions/")
 
 
-TRACKER_QUERIES = 6  # session, user, counts, the page of items, role, services
+TRACKER_QUERIES = 5  # session, user, the counts with the page of items (one batch), role, services
 
 
 @pytest.mark.parametrize("more_items", [0, 120])
@@ -235,7 +235,7 @@ def test_the_counts_sql_is_compiled_once_a_day_per_user(editor_client, make, edi
 
 
 def test_the_rows_flags_follow_the_day(editor_client, make, editor, time_machine):
-    """The tracker's items are built once a day (tracker_items): the next day's page flags
+    """The tracker's items are built once a day (table_items): the next day's page flags
     what has become overdue since."""
     tomorrow = timezone.now().date() + timedelta(days=1)
     make.action_item(make.incident("Checkout down"), "due tomorrow", owner=editor, due=tomorrow)
