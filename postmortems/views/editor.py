@@ -9,12 +9,13 @@ somebody else changed. Without JavaScript the same views redirect back to the pa
 import functools
 
 from django.contrib import messages
+from django.db import connections, router
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
-from postmortems import blameless, similar
+from postmortems import blameless, similar, tracker_rows
 from postmortems.fields import user_choices
 from postmortems.forms import (
     ActionItemForm,
@@ -25,8 +26,8 @@ from postmortems.forms import (
     TimelinePasteForm,
     WhyForm,
 )
-from postmortems.models import Meeting, Postmortem, Presence
-from postmortems.models.actions import table_items
+from postmortems.models import ActionItem, Meeting, Postmortem, Presence
+from postmortems.models.actions import table_items, today_utc
 from postmortems.people import active_users
 from postmortems.revisions import changes
 from postmortems.views import is_htmx
@@ -67,6 +68,23 @@ def get_postmortem(incident_pk, for_page=False):
     return get_object_or_404(_postmortems(for_page), incident_id=incident_pk)
 
 
+@functools.lru_cache(maxsize=256)
+def _items_statement(db, today, incident_id):
+    return tracker_rows.statement(
+        table_items(today, with_incident=True).filter(incident_id=incident_id), db)
+
+
+def incident_items(incident_id):
+    """The incident's action items as the table shows them (tracker_rows.TrackerRows, the
+    flags as of today), by a statement made of nothing but the database, the day and the
+    incident, so compiled once per process (at most 256 kept): building and compiling
+    for_table and making model objects of its rows took ~1.2 ms of the editor's CPU."""
+    db = router.db_for_read(ActionItem)
+    with connections[db].cursor() as cursor:
+        cursor.execute(*_items_statement(db, today_utc(), incident_id))
+        return tracker_rows.read(cursor)
+
+
 def editor_url(postmortem, anchor=""):
     url = reverse("postmortems:postmortem_edit", args=[postmortem.incident_id])
     return f"{url}#{anchor}" if anchor else url
@@ -97,7 +115,7 @@ def editor_context(request, postmortem, **forms):
     people = SimpleLazyObject(lambda: blameless.known_people(users))
     whys = SimpleLazyObject(lambda: list(postmortem.whys.all()))
     factors = SimpleLazyObject(lambda: list(postmortem.factors.all()))
-    items = SimpleLazyObject(lambda: list(table_items().filter(incident=incident)))
+    items = SimpleLazyObject(lambda: incident_items(incident.pk))
     impacts = SimpleLazyObject(lambda: slo_impacts.for_incident(incident) if getattr(
         postmortem, "has_slo_impacts", True) else [])  # unknown unless read by get_postmortem
     seen_before = SimpleLazyObject(lambda: similar.seen_before(postmortem))

@@ -1,7 +1,10 @@
 """The editor's page and each of its sections (the live refresh, in-place forms) read a fixed
 number of queries, whatever the row counts; a section alone reads only what it shows."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from postmortems import similar
 from postmortems.models import Meeting
@@ -73,3 +76,18 @@ def test_the_action_form_lists_the_whys_and_factors_the_page_has_read(postmortem
     for name in ("addresses_why", "addresses_factor"):
         assert str(given[name]) == str(afresh[name])
         assert len(given.fields[name].choices) == 4  # none, and the three of each
+
+
+def test_the_items_are_read_by_a_statement_compiled_once_per_day_and_incident(
+        postmortem, time_machine):
+    from postmortems.views import editor
+
+    editor._items_statement.cache_clear()
+    first = editor.incident_items(postmortem.incident_id)
+    assert [item.text for item in first] == [
+        item.text for item in postmortem.incident.action_items.for_table()]
+    editor.incident_items(postmortem.incident_id)
+    assert editor._items_statement.cache_info().misses == 1
+    time_machine.move_to(timezone.now() + timedelta(days=1))
+    editor.incident_items(postmortem.incident_id)
+    assert editor._items_statement.cache_info().misses == 2  # a new day: overdue anew
