@@ -9,7 +9,6 @@ somebody else changed. Without JavaScript the same views redirect back to the pa
 import functools
 
 from django.contrib import messages
-from django.db import connections, router
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,10 +25,11 @@ from postmortems.forms import (
     TimelinePasteForm,
     WhyForm,
 )
-from postmortems.models import ActionItem, Meeting, Postmortem, Presence
+from postmortems.models import Meeting, Postmortem, Presence
 from postmortems.models.actions import table_items, today_utc
 from postmortems.people import active_users
 from postmortems.revisions import changes
+from postmortems.statements import run
 from postmortems.views import is_htmx
 from slos import impacts as slo_impacts
 from slos.models import IncidentImpact
@@ -69,20 +69,18 @@ def get_postmortem(incident_pk, for_page=False):
 
 
 @functools.lru_cache(maxsize=256)
-def _items_statement(db, today, incident_id):
+def _items_statement(today, incident_id):
     return tracker_rows.statement(
-        table_items(today, with_incident=True).filter(incident_id=incident_id), db)
+        table_items(today, with_incident=True).filter(incident_id=incident_id))
 
 
 def incident_items(incident_id):
     """The incident's action items as the table shows them (tracker_rows.TrackerRows, the
-    flags as of today), by a statement made of nothing but the database, the day and the
-    incident, so compiled once per process (at most 256 kept): building and compiling
-    for_table and making model objects of its rows took ~1.2 ms of the editor's CPU."""
-    db = router.db_for_read(ActionItem)
-    with connections[db].cursor() as cursor:
-        cursor.execute(*_items_statement(db, today_utc(), incident_id))
-        return tracker_rows.read(cursor)
+    flags as of today), by a statement made of nothing but the day and the incident, so
+    compiled once per process (at most 256 kept): building and compiling for_table and
+    making model objects of its rows took ~1.2 ms of the editor's CPU."""
+    (rows,) = run(_items_statement(today_utc(), incident_id))
+    return rows
 
 
 def editor_url(postmortem, anchor=""):
