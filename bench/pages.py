@@ -9,7 +9,7 @@ logged-in page measured in the same run), the ratio 10k ÷ 1k, page weights (as 
 compression, and decoded), worker peak memory and the machine's load average. The figures go to
 bench/results/pages-<UTC time>.json.
 
-    python -m bench.pages [--sizes 10000,1000] [--count 20] [--seconds 40] [--timeout 60]
+    python -m bench.pages [--sizes 10000,1000] [--count 100] [--seconds 40] [--timeout 60]
 """
 
 import argparse
@@ -212,7 +212,7 @@ def main(argv):
     parser = argparse.ArgumentParser(prog="python -m bench.pages")
     parser.add_argument("--sizes", default="10000,1000")
     parser.add_argument("--slos", type=int, default=1000)
-    parser.add_argument("--count", type=int, default=20)
+    parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=40)
     parser.add_argument("--timeout", type=float, default=60)
     parser.add_argument("--label", default="", help="e.g. before / after, kept in the JSON")
