@@ -10,6 +10,7 @@ tests/postmortems/test_kept_sections.py counts them). The request's CSRF token i
 it is put in on the way out.
 """
 
+import contextlib
 import dataclasses
 import datetime
 import decimal
@@ -104,13 +105,16 @@ KEPT = KeptHTML(budget=4_000_000)
 
 def render_kept(template, context, contents):
     """``template`` rendered with ``context`` (as {% include %} does), kept by ``contents``
-    (what it is made of: see made_of) and what every template here depends on besides;
-    rendered afresh when ``contents`` is None or holds a value made_of refuses."""
-    try:
-        key = (template, get_script_prefix(), settings.TICKET_URL_TEMPLATE, made_of(contents))
-    except TypeError:
-        key = None
-    if contents is None or key is None:
+    (what it is made of, a tuple: see made_of) and what every template here depends on
+    besides; rendered afresh, never kept, when ``contents`` is anything but a non-empty tuple
+    (None; the engine's empty string for a missing variable, which would be one key for every
+    postmortem) or holds a value made_of refuses."""
+    key = None
+    if type(contents) is tuple and contents:
+        with contextlib.suppress(TypeError):  # a value made_of refuses
+            key = (template, get_script_prefix(), settings.TICKET_URL_TEMPLATE,
+                   made_of(contents))
+    if key is None:
         return mark_safe(template.render(context))
     token = str(context.get("csrf_token") or "")
     html = KEPT.get(key)

@@ -248,7 +248,8 @@ def timeline_row(context, entry):
 @register.simple_tag(takes_context=True)
 def include_kept(context, template_name, contents):
     """``{% include template_name %}``, kept per process by what it is made of: ``contents``,
-    everything the template shows (see postmortems.kept_html), or None to render afresh."""
+    a tuple of everything the template shows (see postmortems.kept_html); anything else (None,
+    a variable the context lacks) renders it afresh."""
     template = context.template.engine.get_template(template_name)
     return kept_html.render_kept(template, context, contents)
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.db.models import F
+from django.template import Context, Engine
 from django.test.utils import CaptureQueriesContext
 
 from postmortems import kept_html, similar
@@ -267,6 +268,20 @@ def test_the_rows_read_with_a_row_are_part_of_it(pm, owner):
 def test_a_value_that_cannot_be_compared_by_its_contents_is_refused(pm):
     with pytest.raises(TypeError):
         kept_html.made_of([object()])
+
+
+@pytest.mark.parametrize("contents", ["missing", "", None, (), ["a list"]])
+def test_anything_but_a_tuple_of_contents_renders_afresh_and_is_never_kept(contents):
+    """A section whose ``<key>_made_of`` is missing from the context (the engine gives "")
+    would otherwise be kept under one key for every postmortem."""
+    engine = Engine(loaders=[("django.template.loaders.locmem.Loader",
+                              {"title.html": "{{ title }}"})],
+                    libraries={"postmortems": "postmortems.templatetags.postmortems"})
+    page = engine.from_string('{% load postmortems %}{% include_kept "title.html" made_of %}')
+    given = {} if contents == "missing" else {"made_of": contents}
+    assert page.render(Context({"title": "Checkout 500s", **given})) == "Checkout 500s"
+    assert page.render(Context({"title": "Login errors", **given})) == "Login errors"
+    assert len(kept_html.KEPT._html) == 0
 
 
 def test_the_kept_html_forgets_everything_when_full():
