@@ -1,12 +1,14 @@
 """One poll of one SLO: the figures Prometheus gave, or why it gave none."""
 
+import functools
 from datetime import UTC, datetime, timedelta
 
-from django.db import models
-from django.db.models import Avg, FloatField, Func
+from django.db import connection, models
+from django.db.models import Avg, DateTimeField, FloatField, Func, IntegerField
 from django.db.models.functions import ExtractMinute, Floor, TruncDay, TruncHour
 from django.utils import timezone
 
+from postmortems.statements import Given, Statement
 from slos import budget, periods, prometheus, shape
 from slos.models.objectives import SLO
 
@@ -49,8 +51,7 @@ class SnapshotQuerySet(models.QuerySet):
 
     def burn_down_points(self):
         """[(hour, remaining)]: hourly_budget's rows, each hour an aware UTC datetime."""
-        return [(datetime.fromtimestamp(hour, UTC), remaining)
-                for hour, remaining in self.hourly_budget().values_list("hour", "remaining")]
+        return points_of(self.hourly_budget().values_list("hour", "remaining"))
 
     def downsample(self, now=None):
         """Retention tiers: every snapshot for SLO_SNAPSHOT_RAW_HOURS (48), then the first of
@@ -87,6 +88,26 @@ class SnapshotQuerySet(models.QuerySet):
                 .annotate(first=models.Min("pk")).values("first"))
         latest = SLO.objects.filter(latest_snapshot__isnull=False).values("latest_snapshot")
         return snapshots.exclude(pk__in=keep).exclude(pk__in=latest).delete()[0]
+
+
+def points_of(rows):
+    """hourly_budget's (hour, remaining) rows as burn-down points, each hour an aware UTC
+    datetime."""
+    return [(datetime.fromtimestamp(hour, UTC), remaining) for hour, remaining in rows]
+
+
+def burn_down_statement(slo, start):
+    """The SLO's hourly_budget from ``start`` as a statement (to run beside others) of
+    (hour, remaining) rows (points_of makes them points); compiled once per process, the SLO
+    and ``start`` given when it runs."""
+    return _burn_down_statement(connection.vendor).given(slo=slo.pk, start=start)
+
+
+@functools.lru_cache(maxsize=2)
+def _burn_down_statement(vendor):
+    return Statement.of(
+        Snapshot.objects.filter(slo=Given("slo", IntegerField()))
+        .within(Given("start", DateTimeField())).hourly_budget().values_list("hour", "remaining"))
 
 
 class Snapshot(models.Model):

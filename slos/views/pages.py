@@ -11,11 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import ADMIN, EDITOR, has_role, require_role
 from config import queue
+from postmortems import statements
 from postmortems.revisions.concurrency import Conflict, conflict_response
 from slos import budget, chart, definitions, editing, impacts, rules
 from slos.formats import choice
 from slos.forms import ImportForm, SLOForm
 from slos.models import SLO, ListedSLO
+from slos.models.snapshots import burn_down_statement, points_of
 from slos.tasks import poll_one
 
 DASHBOARD_PAGE_SIZE = 50
@@ -38,8 +40,10 @@ def detail(request, pk):
     now = timezone.now()
     start = slo.window_start(now)
     figures = slo.figures(now)
-    incidents = impacts.for_slo(slo, start)
-    points = slo.snapshots.within(start).burn_down_points()
+    impact_rows, point_rows = statements.run(impacts.for_slo_statement(slo, now),
+                                             burn_down_statement(slo, start))
+    incidents = impacts.in_window(impact_rows, start, now)
+    points = points_of(point_rows)
     marks = [(item["started_at"], item["ended_at"], item["title"]) for item in incidents]
     alerts = slo.alert_rows()
     burn_rows = [
