@@ -1,17 +1,20 @@
 """Service level objectives: what is measured (two PromQL expressions), the target and the
 window, the alert settings, and the figures of the latest poll (slos.models.figures)."""
 
+import functools
 import hashlib
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
+from postmortems.models.actions import count_each_sql
+from postmortems.statements import Statement
 from slos import alerting, budget, periods, promql
 from slos.models.figures import POLL_FIELDS, FiguresMixin
 from slos.models.impacts import IncidentImpact
@@ -311,23 +314,61 @@ class ListedSLO(WindowMixin, FiguresMixin):
         """As the model's: the window's label, else the value as it is."""
         return self.WINDOW_LABELS.get(self.window, self.window)
 
+    SHARE_FIELDS = ("slo_id", "incident_id", "incident__title", "status", "budget_consumed",
+                    "bad_events")
+
     @classmethod
     def of(cls, rows, incident_shares=False):
         """The rows of for_lists() as ListedSLOs; with ``incident_shares``, each SLO's
         incidents and the budget share each spent, in one more query."""
+        listed = cls._listed(rows)
+        if incident_shares and listed:
+            cls._add_shares(listed, IncidentImpact.objects.filter(
+                slo__in=[slo.pk for slo in listed]).values(*cls.SHARE_FIELDS))
+        return listed
+
+    @classmethod
+    def page_statements(cls, number, size):
+        """How many SLOs there are, page ``number`` of ``size`` of for_lists() and the
+        incident shares of that page's SLOs, as statements to run together (one round trip;
+        page_of reads their rows); compiled once per process and page."""
+        return _page_statements(connection.vendor, number, size)
+
+    @classmethod
+    def page_of(cls, results):
+        """(count, ListedSLOs with their incident shares) from page_statements' rows."""
+        ((count,),), rows, shares = results
+        listed = cls._listed(rows)
+        cls._add_shares(listed, shares)
+        return count, listed
+
+    @classmethod
+    def _listed(cls, rows):
         from slos.models.snapshots import LatestPoll
 
         listed = []
         for row in rows:
             poll = {field: row.pop(f"snapshot_{field}") for field in POLL_FIELDS}
             listed.append(cls(row, None if poll["status"] is None else LatestPoll(**poll)))
-        if incident_shares and listed:
-            by_pk = {slo.pk: slo for slo in listed}
-            for share in IncidentImpact.objects.filter(slo__in=list(by_pk)).values(
-                    "slo_id", "incident_id", "incident__title", "status", "budget_consumed",
-                    "bad_events"):
-                by_pk[share["slo_id"]].incident_shares.append({
-                    "incident": share["incident_id"], "title": share["incident__title"],
-                    "status": share["status"], "budget_consumed": share["budget_consumed"],
-                    "bad_events": share["bad_events"]})
         return listed
+
+    @staticmethod
+    def _add_shares(listed, shares):
+        by_pk = {slo.pk: slo for slo in listed}
+        for share in shares:
+            by_pk[share["slo_id"]].incident_shares.append({
+                "incident": share["incident_id"], "title": share["incident__title"],
+                "status": share["status"], "budget_consumed": share["budget_consumed"],
+                "bad_events": share["bad_events"]})
+
+
+@functools.lru_cache(maxsize=256)
+def _page_statements(vendor, number, size):
+    start = (number - 1) * size
+    page = SLO.objects.order_by(*SLO._meta.ordering)[start:start + size]
+    return (
+        Statement(*count_each_sql(slos=SLO.objects.all())),
+        Statement.of(page.for_lists(), dict),
+        Statement.of(IncidentImpact.objects.filter(slo__in=page.values("pk"))
+                     .values(*ListedSLO.SHARE_FIELDS), dict),
+    )
