@@ -161,6 +161,7 @@ def _pg_groups(rows):
 
 
 _STARTED = "postmortem__incident__started_at"
+_RECURRING = Statement(RECURRING_SQL, (Given("since", DateTimeField()),))
 
 
 def _python_groups(rows, since):
@@ -180,7 +181,7 @@ def causes_statement(since):
     rows go to root_causes_from): the stored groups of root causes since ``since`` on
     PostgreSQL, elsewhere the latest 200 root causes, compared in Python."""
     if connection.vendor == "postgresql":
-        return Statement(RECURRING_SQL, (since,))
+        return _RECURRING.given(since=since)
     return Statement.of(Why.objects.filter(is_root_cause=True).exclude(answer="")
                         .values_list("postmortem__incident_id", "answer", _STARTED)
                         .order_by(f"-{_STARTED}")[:200])

@@ -17,11 +17,12 @@ CAUSES_DAYS = 180
 def dashboard(request):
     now = timezone.now()
     since, causes_since = now - timedelta(days=WINDOW_DAYS), now - timedelta(days=CAUSES_DAYS)
-    *needs, (times,), services, causes = run(  # one round trip
+    *needs, (times,), services, causes = run(  # one round trip, planned once per session
         *attention.attention_statements(),
         attention.mean_times_statement(since),
         recurring.services_statement(since),
         recurring.causes_statement(causes_since),
+        prepared=True,
     )
     needs = attention.from_rows(needs)
     counts = needs["counts"]
