@@ -2,6 +2,7 @@
 the snapshots, with incidents marked. Pure: takes plain values, returns coordinates."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 WIDTH, HEIGHT = 720, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 24, 12, 28
@@ -20,10 +21,16 @@ class Chart:
     points: int
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
 def burn_down(points, start, end, incidents=()):
-    """``points``: [(time, remaining)], ``incidents``: [(start, end_or_None, label)]."""
+    """``points``: [(time in seconds since the epoch, remaining)] (as the hourly points are
+    read: SnapshotQuerySet.hourly_budget), ``incidents``: [(start, end_or_None, label)]."""
     span = max((end - start).total_seconds(), 1)
-    values = [remaining for _, remaining in points if remaining is not None]
+    drawn = [(t, v) for t, v in points if v is not None]
+    values = [v for _, v in drawn]
     low = min([0.0, *values])
     high = max([1.0, *values])
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -34,9 +41,16 @@ def burn_down(points, start, end, incidents=()):
     def y(v):
         return TOP + plot_h * (high - v) / (high - low)
 
-    drawn = [(t, v) for t, v in points if v is not None]
-    path = " ".join(f"{'M' if i == 0 else 'L'}{x(t):.1f},{y(v):.1f}"
-                    for i, (t, v) in enumerate(drawn))
+    # The line's hundreds of points written at once, each x as x() would place its time:
+    # the same microseconds from the start, divided as timedelta.total_seconds() does.
+    start_microseconds = (start - _EPOCH) // _MICROSECOND
+    coordinates = []
+    for seconds, v in drawn:
+        elapsed = (round(seconds * 1_000_000) - start_microseconds) / 1_000_000
+        coordinates += (LEFT + plot_w * min(max(elapsed / span, 0), 1),
+                        TOP + plot_h * (high - v) / (high - low))
+    path = ("M%.1f,%.1f" + " L%.1f,%.1f" * (len(drawn) - 1)) % tuple(coordinates) \
+        if drawn else ""
     if len(drawn) == 1:  # one point draws nothing: hold it to now, a visible line
         path += f" L{x(end):.1f},{y(drawn[0][1]):.1f}"
     ticks = [(y(v), f"{v * 100:.0f}%") for v in _ticks(low, high)]

@@ -51,7 +51,8 @@ class SnapshotQuerySet(models.QuerySet):
 
     def burn_down_points(self):
         """[(hour, remaining)]: hourly_budget's rows, each hour an aware UTC datetime."""
-        return points_of(self.hourly_budget().values_list("hour", "remaining"))
+        return [(datetime.fromtimestamp(hour, UTC), remaining)
+                for hour, remaining in self.hourly_budget().values_list("hour", "remaining")]
 
     def downsample(self, now=None):
         """Retention tiers: every snapshot for SLO_SNAPSHOT_RAW_HOURS (48), then the first of
@@ -90,16 +91,10 @@ class SnapshotQuerySet(models.QuerySet):
         return snapshots.exclude(pk__in=keep).exclude(pk__in=latest).delete()[0]
 
 
-def points_of(rows):
-    """hourly_budget's (hour, remaining) rows as burn-down points, each hour an aware UTC
-    datetime."""
-    return [(datetime.fromtimestamp(hour, UTC), remaining) for hour, remaining in rows]
-
-
 def burn_down_statement(slo, start):
     """The SLO's hourly_budget from ``start`` as a statement (to run beside others) of
-    (hour, remaining) rows (points_of makes them points); compiled once per process, the SLO
-    and ``start`` given when it runs."""
+    (hour, remaining) rows, the chart's points (chart.burn_down); compiled once per process,
+    the SLO and ``start`` given when it runs."""
     return _burn_down_statement(connection.vendor).given(slo=slo.pk, start=start)
 
 

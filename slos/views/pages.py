@@ -17,7 +17,7 @@ from slos import budget, chart, definitions, editing, impacts, rules
 from slos.formats import choice
 from slos.forms import ImportForm, SLOForm
 from slos.models import SLO, ListedSLO
-from slos.models.snapshots import burn_down_statement, points_of
+from slos.models.snapshots import burn_down_statement
 from slos.tasks import poll_one
 
 DASHBOARD_PAGE_SIZE = 50
@@ -40,10 +40,9 @@ def detail(request, pk):
     now = timezone.now()
     start = slo.window_start(now)
     figures = slo.figures(now)
-    impact_rows, point_rows = statements.run(impacts.for_slo_statement(slo, now),
-                                             burn_down_statement(slo, start))
+    impact_rows, points = statements.run(impacts.for_slo_statement(slo, now),
+                                         burn_down_statement(slo, start))
     incidents = impacts.in_window(impact_rows, start, now)
-    points = points_of(point_rows)
     marks = [(item["started_at"], item["ended_at"], item["title"]) for item in incidents]
     alerts = slo.alert_rows()
     burn_rows = [

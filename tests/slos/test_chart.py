@@ -9,14 +9,14 @@ END = START + timedelta(days=28)
 
 
 def test_points_span_the_plot_from_window_start_to_now():
-    drawn = chart.burn_down([(START, 1.0), (END, 0.5)], START, END)
+    drawn = chart.burn_down([(START.timestamp(), 1.0), (END.timestamp(), 0.5)], START, END)
     first, last = drawn.path.split(" ")
     assert first == f"M{chart.LEFT:.1f},{drawn.top_y:.1f}"
     assert last.startswith(f"L{chart.WIDTH - chart.RIGHT:.1f},")
 
 
 def test_an_overspent_budget_extends_the_scale_below_zero():
-    drawn = chart.burn_down([(START, 1.0), (END, -1.0)], START, END)
+    drawn = chart.burn_down([(START.timestamp(), 1.0), (END.timestamp(), -1.0)], START, END)
     labels = [label for _, label in drawn.ticks]
     assert "-100%" in labels and "0%" in labels and "100%" in labels
     assert drawn.top_y < drawn.zero_y < chart.HEIGHT - chart.BOTTOM + 0.1
@@ -34,6 +34,7 @@ def test_incidents_become_marks_and_open_ones_run_to_now():
 
 
 def test_missing_figures_are_left_out_of_the_line():
-    drawn = chart.burn_down([(START, 1.0), (START + timedelta(days=1), None), (END, 0.9)],
-                            START, END)
+    drawn = chart.burn_down([(START.timestamp(), 1.0),
+                             ((START + timedelta(days=1)).timestamp(), None),
+                             (END.timestamp(), 0.9)], START, END)
     assert drawn.path.count("L") == 1

@@ -24,7 +24,8 @@ def test_a_new_slo_says_collecting_data(editor_client, offline_source, make_slo)
 
 def test_one_point_draws_a_visible_line():
     now = timezone.now()
-    drawn = chart.burn_down([(now - timedelta(hours=1), 0.53)], now - timedelta(days=28), now)
+    drawn = chart.burn_down([((now - timedelta(hours=1)).timestamp(), 0.53)],
+                             now - timedelta(days=28), now)
     assert drawn.path.count("L") == 1  # from the point to now
 
 
