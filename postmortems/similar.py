@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 
 from postmortems.models import ActionItem, ContributingFactor, Incident, Postmortem, Why
+from postmortems.statements import Statement, run
 
 # Similar means a trigram similarity above THRESHOLD.
 THRESHOLD = 0.3
@@ -118,25 +119,23 @@ def _candidates(texts, exclude_incident_id):
 
 
 @functools.lru_cache(maxsize=1)
-def _shown_queries():
-    """The stored matches as the editor shows them (the incident's number, title and start)
-    and the action items counted per incident and status: built once per process, filtered
-    a copy for each page (building them took ~0.4 ms of the editor's CPU)."""
-    from postmortems.models import SimilarIncident
-
-    matches = (SimilarIncident.objects.select_related("incident")
-               .only("incident", "text", "kind", "score", "incident__title",
-                     "incident__started_at").order_by("rank"))
-    counts = (ActionItem.objects.order_by().values_list("incident_id", "status")
-              .annotate(n=Count("pk")))
-    return matches, counts
+def _action_counts():
+    """The action items counted per incident and status: built once per process, filtered
+    a copy for each use."""
+    return (ActionItem.objects.order_by().values_list("incident_id", "status")
+            .annotate(n=Count("pk")))
 
 
 def action_summaries(incident_ids):
     """{incident_id: "2 done, 1 won't do"} in one query."""
+    return _summaries(_action_counts().filter(incident_id__in=incident_ids))
+
+
+def _summaries(counted):
+    """{incident_id: "2 done, 1 won't do"} from (incident_id, status, count) rows."""
     labels = dict(ActionItem.Status.choices)
     counts = defaultdict(Counter)
-    for incident_id, status, n in _shown_queries()[1].filter(incident_id__in=incident_ids):
+    for incident_id, status, n in counted:
         counts[incident_id][status] = n
     order = [value for value, _ in ActionItem.Status.choices]
     return {
@@ -314,12 +313,35 @@ def store_all_similar_incidents(batch=200):
     return len(ids)
 
 
+@functools.lru_cache(maxsize=256)
+def seen_before_statements(postmortem_id, limit=SIMILAR_SHOWN):
+    """seen_before's two reads as statements (postmortems.statements) made of nothing but
+    the postmortem, so compiled once per process (at most 256 kept) and sent in one round
+    trip, with whatever else a page reads: the stored matches (the incident's number, title
+    and start) and the action items of their incidents counted per status."""
+    from postmortems.models import SimilarIncident
+
+    matches = (SimilarIncident.objects.filter(postmortem_id=postmortem_id).order_by("rank")
+               .values_list("incident_id", "text", "kind", "score", "incident__title",
+                            "incident__started_at")[:limit])
+    counts = _action_counts().filter(incident_id__in=matches.values("incident_id"))
+    return Statement.of(matches), Statement.of(counts)
+
+
+def seen_before_from(matches, counts):
+    """seen_before from its statements' rows."""
+    if not matches:
+        return []
+    summaries = _summaries(counts)
+    return [Match(Incident.from_db(connection.alias, SEEN_INCIDENT, (incident_id, *incident)),
+                  text, kind, round(score, 2), summaries.get(incident_id, "no action items"))
+            for incident_id, text, kind, score, *incident in matches]
+
+
+SEEN_INCIDENT = ("id", "title", "started_at")  # what "Seen before?" shows of an incident
+
+
 def seen_before(postmortem, limit=SIMILAR_SHOWN):
     """The stored similar incidents of this postmortem not in the trash, best first, each
-    with the state of its action items (as similar_incidents): two queries."""
-    rows = list(_shown_queries()[0].filter(postmortem=postmortem)[:limit])
-    if not rows:
-        return []
-    summaries = action_summaries([row.incident_id for row in rows])
-    return [Match(row.incident, row.text, row.kind, round(row.score, 2),
-                  summaries.get(row.incident_id, "no action items")) for row in rows]
+    with the state of its action items (as similar_incidents): one round trip."""
+    return seen_before_from(*run(*seen_before_statements(postmortem.pk, limit)))

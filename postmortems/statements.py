@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 
 from django.db import connection
 from django.db.models import Expression
+from django.db.models.query import ModelIterable
 
 # Prepared statements kept per database session at most; past it, they are all deallocated.
 PREPARED_PER_SESSION = 64
@@ -55,6 +56,7 @@ class Statement:
     row_class: type | None = None
     converters: tuple = ()  # (column, converter functions, expression)
     given_at: tuple = ()  # the positions of the parameters given when it runs (given)
+    attnames: tuple = ()  # a model's: the rows are its instances (of_instances)
 
     @classmethod
     def of(cls, queryset, row_class=None):
@@ -64,6 +66,22 @@ class Statement:
         return cls(sql, tuple(params), row_class, tuple(
             (position, tuple(functions), expression)
             for position, (functions, expression) in converters.items()))
+
+    @classmethod
+    def of_instances(cls, queryset):
+        """``queryset``'s rows as its model's instances, made as the queryset makes them
+        (``Model.from_db``, so a model's own from_db runs too); a queryset of the model's
+        own columns (all or some: only/defer), without select_related, annotations or
+        values."""
+        statement = cls.of(queryset)
+        compiler = queryset.query.get_compiler(queryset.db)
+        compiler.setup_query()
+        if (queryset._iterable_class is not ModelIterable or compiler.klass_info is None
+                or compiler.klass_info.get("related_klass_infos")
+                or len(compiler.select) != len(compiler.klass_info["select_fields"])):
+            raise ValueError("of_instances reads a queryset of its model's own columns")
+        attnames = tuple(column.target.attname for column, _, _ in compiler.select)
+        return replace(statement, row_class=queryset.model, attnames=attnames)
 
     def given(self, **values):
         """This statement with its Given parameters' values."""
@@ -79,6 +97,9 @@ class Statement:
             rows = [self._converted(list(row)) for row in rows]
         if self.row_class is None:
             return rows
+        if self.attnames:
+            return [self.row_class.from_db(connection.alias, self.attnames, row)
+                    for row in rows]
         names = [column[0] for column in cursor.description]
         return [self.row_class(**dict(zip(names, row, strict=True))) for row in rows]
 

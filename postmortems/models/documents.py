@@ -136,10 +136,12 @@ class Postmortem(models.Model):
                 {"revenue_currency": "Give a three-letter currency code such as USD or EUR."}
             )
 
-    def timeline_rows(self):
-        """The timeline as shown and exported: the entries and the incident's key times (read
-        from the incident, never copied), in time order, a key time first at equal times."""
-        rows = [*self.timeline.all(), *self.incident.key_times()]
+    def timeline_rows(self, entries=None):
+        """The timeline as shown and exported: the entries (its ``entries`` when a page has
+        read them already) and the incident's key times (read from the incident, never
+        copied), in time order, a key time first at equal times."""
+        rows = [*(self.timeline.all() if entries is None else entries),
+                *self.incident.key_times()]
         return sorted(rows, key=lambda row: (row.at, not row.is_key_time))
 
     @property

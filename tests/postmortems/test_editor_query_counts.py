@@ -6,18 +6,21 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from postmortems import similar
+from postmortems import kept_html, similar
 from postmortems.models import Meeting
+from postmortems.people import active_users
 from slos.models import IncidentImpact
 
 pytestmark = pytest.mark.django_db
 
-# The active users read once for the owner picker and the blameless names; the closed
-# meetings and SLO links only when the postmortem's query says there are some.
-PAGE_QUERIES = 12
-# A section is kept by what it is made of (test_kept_sections.py): the document and the whys
-# read the names the blameless hints know for their key, even when no text asks for them.
-SECTION_QUERIES = {"document": 5, "timeline": 6, "whys": 9, "actions": 8}
+# What the sections show besides the postmortem (the timeline, whys, factors, similar
+# incidents and their action items, the items, the active users for the owner picker and the
+# blameless names) in one round trip (views.editor.editor_reads); the closed meetings and SLO
+# links only when the postmortem's query says there are some.
+PAGE_QUERIES = 6
+# A section is kept by what it is made of (test_kept_sections.py): each reads what it shows
+# in one round trip, the names the blameless hints know too, even when no text asks for them.
+SECTION_QUERIES = {"document": 5, "timeline": 5, "whys": 5, "actions": 5}
 
 
 @pytest.fixture
@@ -91,3 +94,15 @@ def test_the_items_are_read_by_a_statement_compiled_once_per_day_and_incident(
     time_machine.move_to(timezone.now() + timedelta(days=1))
     editor.incident_items(postmortem.incident_id)
     assert editor._items_statement.cache_info().misses == 2  # a new day: overdue anew
+
+
+def test_the_page_reads_the_rows_its_querysets_give(postmortem):
+    from postmortems.views import editor
+
+    read = editor.editor_reads(postmortem, editor.SECTIONS)
+    for name, rows in [("whys", postmortem.whys.all()), ("factors", postmortem.factors.all()),
+                       ("timeline", postmortem.timeline_rows())]:
+        assert kept_html.made_of(read[name]) == kept_html.made_of(list(rows))
+    assert read["seen_before"] == similar.similar_incidents(postmortem, similar.SIMILAR_SHOWN)
+    assert read["users"] == active_users()
+    assert read["items"] == editor.incident_items(postmortem.incident_id)

@@ -4,7 +4,7 @@ PostgreSQL, each read back as the queryset it came from reads it."""
 from datetime import timedelta
 
 import pytest
-from django.db.models import DateTimeField
+from django.db.models import Count, DateTimeField
 
 from postmortems.models import Incident
 from postmortems.statements import Given, Statement, run
@@ -53,6 +53,28 @@ def test_a_given_parameter_is_bound_when_the_statement_runs(make):
         assert row == Incident.objects.mean_times(since=since)
         counted.append(row["incidents"])
     assert counted == [2, 1, 0]
+
+
+def test_a_statement_of_instances_reads_what_the_queryset_makes(make):
+    from postmortems import kept_html
+    from postmortems.models import Postmortem
+
+    make.postmortem(make.incident("Checkout down"), executive_summary="Pool exhausted")
+    postmortems = Postmortem.objects.all()
+    (read,) = run(Statement.of_instances(postmortems))
+    assert kept_html.made_of(read) == kept_html.made_of(list(postmortems))
+    assert read[0]._saved_root_cause == postmortems[0]._saved_root_cause  # its own from_db
+    assert not read[0]._state.adding
+
+
+@pytest.mark.parametrize("queryset", [
+    lambda: Incident.objects.select_related("owner"),
+    lambda: Incident.objects.values("pk"),
+    lambda: Incident.objects.annotate(n=Count("action_items")),
+])
+def test_a_statement_of_instances_refuses_other_columns(queryset):
+    with pytest.raises(ValueError):
+        Statement.of_instances(queryset())
 
 
 # --- kept plans (run(..., prepared=True)) ---------------------------------------------------
