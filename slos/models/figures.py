@@ -50,12 +50,11 @@ class FiguresMixin:
     def alert_states(self, burn_rates):
         """{"fast_burn": True, ...}: would the generated alert fire on these burn rates (its
         long and short windows both above the factor)? None without figures."""
+        factors = self.burn_factors()  # alert_rows' burn rates, without the rest of the rows
         return {
-            row["name"]: None if burn_rates.get(row["long_window"]) is None
-            or burn_rates.get(row["short_window"]) is None
-            else (burn_rates[row["long_window"]] > row["burn_rate"]
-                  and burn_rates[row["short_window"]] > row["burn_rate"])
-            for row in self.alert_rows()
+            name: None if burn_rates.get(long) is None or burn_rates.get(short) is None
+            else burn_rates[long] > factors[name] and burn_rates[short] > factors[name]
+            for name, long, short, _share in budget.ALERT_SHARES
         }
 
     def is_stale(self, now=None):
