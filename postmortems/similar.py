@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, IntegerField
 
 from postmortems.models import ActionItem, ContributingFactor, Incident, Postmortem, Why
-from postmortems.statements import Statement, run
+from postmortems.statements import Given, Statement, run
 
 # Similar means a trigram similarity above THRESHOLD.
 THRESHOLD = 0.3
@@ -313,15 +313,16 @@ def store_all_similar_incidents(batch=200):
     return len(ids)
 
 
-@functools.lru_cache(maxsize=256)
-def seen_before_statements(postmortem_id, limit=SIMILAR_SHOWN):
-    """seen_before's two reads as statements (postmortems.statements) made of nothing but
-    the postmortem, so compiled once per process (at most 256 kept) and sent in one round
-    trip, with whatever else a page reads: the stored matches (the incident's number, title
-    and start) and the action items of their incidents counted per status."""
+@functools.lru_cache(maxsize=8)
+def seen_before_statements(limit=SIMILAR_SHOWN):
+    """seen_before's two reads as statements (postmortems.statements) compiled once per
+    process, the postmortem given when they run, so sent in one round trip with whatever
+    else a page reads: the stored matches (the incident's number, title and start) and the
+    action items of their incidents counted per status."""
     from postmortems.models import SimilarIncident
 
-    matches = (SimilarIncident.objects.filter(postmortem_id=postmortem_id).order_by("rank")
+    postmortem = Given("postmortem", IntegerField())
+    matches = (SimilarIncident.objects.filter(postmortem_id=postmortem).order_by("rank")
                .values_list("incident_id", "text", "kind", "score", "incident__title",
                             "incident__started_at")[:limit])
     counts = _action_counts().filter(incident_id__in=matches.values("incident_id"))
@@ -344,4 +345,5 @@ SEEN_INCIDENT = ("id", "title", "started_at")  # what "Seen before?" shows of an
 def seen_before(postmortem, limit=SIMILAR_SHOWN):
     """The stored similar incidents of this postmortem not in the trash, best first, each
     with the state of its action items (as similar_incidents): one round trip."""
-    return seen_before_from(*run(*seen_before_statements(postmortem.pk, limit)))
+    return seen_before_from(*run(*[statement.given(postmortem=postmortem.pk)
+                                   for statement in seen_before_statements(limit)]))

@@ -9,7 +9,7 @@ somebody else changed. Without JavaScript the same views redirect back to the pa
 import functools
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, IntegerField, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -36,7 +36,7 @@ from postmortems.models import (
 from postmortems.models.actions import table_items, today_utc
 from postmortems.people import active_users_statement
 from postmortems.revisions import changes
-from postmortems.statements import Statement, run
+from postmortems.statements import Given, Statement, run
 from postmortems.views import is_htmx
 from slos import impacts as slo_impacts
 from slos.models import IncidentImpact
@@ -75,18 +75,19 @@ def get_postmortem(incident_pk, for_page=False):
     return get_object_or_404(_postmortems(for_page), incident_id=incident_pk)
 
 
-@functools.lru_cache(maxsize=256)
-def _items_statement(today, incident_id):
-    return tracker_rows.statement(
-        table_items(today, with_incident=True).filter(incident_id=incident_id))
+@functools.lru_cache(maxsize=8)
+def _items_statement(today):
+    return tracker_rows.statement(table_items(today, with_incident=True).filter(
+        incident_id=Given("incident", IntegerField())))
 
 
-@functools.lru_cache(maxsize=256)
-def _entries_statements(postmortem_id):
-    """The postmortem's timeline entries, whys and factors, read as model instances, by
-    statements made of nothing but the postmortem, so compiled once per process (at most
-    256 kept): building and compiling their querysets took ~0.8 ms of the editor's CPU."""
-    return {name: Statement.of_instances(model.objects.filter(postmortem_id=postmortem_id))
+@functools.lru_cache(maxsize=1)
+def _entries_statements():
+    """A postmortem's timeline entries, whys and factors, read as model instances, by
+    statements compiled once per process, the postmortem given when they run: building and
+    compiling their querysets took ~0.8 ms of the editor's CPU."""
+    return {name: Statement.of_instances(model.objects.filter(
+                postmortem_id=Given("postmortem", IntegerField())))
             for name, model in [("timeline", TimelineEntry), ("whys", Why),
                                 ("factors", ContributingFactor)]}
 
@@ -102,10 +103,11 @@ READS = {
 
 def editor_reads(postmortem, sections):
     """{name: rows} of what these sections show besides the postmortem (READS), read in
-    one round trip."""
+    one round trip, each statement planned once per database session (the same for every
+    postmortem, the day written into the items')."""
     names = list(dict.fromkeys(name for key in sections for name in READS[key]))
     groups = [_statements_of(postmortem, name) for name in names]
-    rows = iter(run(*[statement for group in groups for statement in group]))
+    rows = iter(run(*[statement for group in groups for statement in group], prepared=True))
     read = {name: [next(rows) for _ in group] for name, group in zip(names, groups, strict=True)}
     for name in {"timeline", "whys", "factors"}.intersection(read):
         for row in read[name][0]:
@@ -121,18 +123,19 @@ def _statements_of(postmortem, name):
     if name == "users":
         return (active_users_statement(),)
     if name == "items":
-        return (_items_statement(today_utc(), postmortem.incident_id),)
+        return (_items_statement(today_utc()).given(incident=postmortem.incident_id),)
     if name == "seen_before":
-        return similar.seen_before_statements(postmortem.pk)
-    return (_entries_statements(postmortem.pk)[name],)
+        return tuple(statement.given(postmortem=postmortem.pk)
+                     for statement in similar.seen_before_statements())
+    return (_entries_statements()[name].given(postmortem=postmortem.pk),)
 
 
 def incident_items(incident_id):
     """The incident's action items as the table shows them (tracker_rows.TrackerRows, the
-    flags as of today), by a statement made of nothing but the day and the incident, so
-    compiled once per process (at most 256 kept): building and compiling for_table and
-    making model objects of its rows took ~1.2 ms of the editor's CPU."""
-    (rows,) = run(_items_statement(today_utc(), incident_id))
+    flags as of today), by a statement compiled once a day, the incident given when it
+    runs: building and compiling for_table and making model objects of its rows took
+    ~1.2 ms of the editor's CPU."""
+    (rows,) = run(_items_statement(today_utc()).given(incident=incident_id))
     return rows
 
 

@@ -81,28 +81,36 @@ def test_the_action_form_lists_the_whys_and_factors_the_page_has_read(postmortem
         assert len(given.fields[name].choices) == 4  # none, and the three of each
 
 
-def test_the_items_are_read_by_a_statement_compiled_once_per_day_and_incident(
-        postmortem, time_machine):
+def test_the_items_are_read_by_a_statement_compiled_once_per_day(postmortem, make,
+                                                                  time_machine):
     from postmortems.views import editor
 
     editor._items_statement.cache_clear()
     first = editor.incident_items(postmortem.incident_id)
     assert [item.text for item in first] == [
         item.text for item in postmortem.incident.action_items.for_table()]
-    editor.incident_items(postmortem.incident_id)
+    other = make.incident("Search slow")
+    make.action_item(other, "Cache the index")
+    assert [item.text for item in editor.incident_items(other.pk)] == ["Cache the index"]
     assert editor._items_statement.cache_info().misses == 1
     time_machine.move_to(timezone.now() + timedelta(days=1))
     editor.incident_items(postmortem.incident_id)
     assert editor._items_statement.cache_info().misses == 2  # a new day: overdue anew
 
 
-def test_the_page_reads_the_rows_its_querysets_give(postmortem):
+def test_each_postmortem_reads_the_rows_its_querysets_give(postmortem, make):
+    """The statements are the same for every postmortem (planned once per database
+    session), the postmortem given when they run."""
+    from postmortems.models import Postmortem
     from postmortems.views import editor
 
-    read = editor.editor_reads(postmortem, editor.SECTIONS)
-    for name, rows in [("whys", postmortem.whys.all()), ("factors", postmortem.factors.all()),
-                       ("timeline", postmortem.timeline_rows())]:
-        assert kept_html.made_of(read[name]) == kept_html.made_of(list(rows))
-    assert read["seen_before"] == similar.similar_incidents(postmortem, similar.SIMILAR_SHOWN)
-    assert read["users"] == active_users()
-    assert read["items"] == editor.incident_items(postmortem.incident_id)
+    make.timeline_entry(Postmortem.objects.exclude(pk=postmortem.pk).get(), text="Paged")
+    for pm in Postmortem.objects.select_related("incident"):
+        read = editor.editor_reads(pm, editor.SECTIONS)
+        for name, rows in [("whys", pm.whys.all()), ("factors", pm.factors.all()),
+                           ("timeline", pm.timeline_rows())]:
+            assert kept_html.made_of(read[name]) == kept_html.made_of(list(rows))
+        assert read["seen_before"] == similar.similar_incidents(pm, similar.SIMILAR_SHOWN)
+        assert read["users"] == active_users()
+        assert read["items"] == editor.incident_items(pm.incident_id)
+        assert read["timeline"] and read["whys"]
