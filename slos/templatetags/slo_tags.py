@@ -6,6 +6,7 @@ that is not a number formatted here is escaped (html.escape, what Django's escap
 its per-call checks for lazy text: ~20 values a row)."""
 
 from datetime import UTC
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 
 from django import template
@@ -196,3 +197,55 @@ def slo_row(slo, figures):
         f"    <td>{burn(burn_1h)}</td>\n"
         f'    <td class="small">{escape(figures["policy_words"])}</td>\n'
         f'    <td class="small">{utc_time(polled) if polled else "never"}{error}</td>\n  </tr>')
+
+
+TENTH = Decimal("0.1")
+
+
+def one_decimal(value):
+    """``value|floatformat:1`` (the site's locale has no thousands separator): the number
+    as it prints, rounded half away from zero to one decimal, never "-0.0"."""
+    rounded = Decimal(str(value)).quantize(TENTH, ROUND_HALF_UP)
+    return str(rounded if rounded else abs(rounded))
+
+
+@register.simple_tag
+def burn_down_svg(chart, window_start, incident_count):
+    """The burn-down chart (slos.chart.Chart) as SVG: the incidents' bands, the budget's
+    ticks, the zero line, the dates and the line of the hourly points (or a note while
+    there are none)."""
+    width, height = chart.width, chart.height
+    title = f"Error budget remaining from {window_start.astimezone(UTC):%Y-%m-%d} to now"
+    if incident_count:
+        title += f", with {incident_count} incident(s) marked"
+    marks = "".join(
+        f'<rect class="incident-mark" x="{one_decimal(mark["x"])}" y="12" '
+        f'width="{one_decimal(mark["width"])}" height="{height - 40}" fill="#dc3545" '
+        f'fill-opacity="0.18"><title>{escape(mark["label"])}</title></rect>'
+        for mark in chart.marks)
+    ticks = "".join(
+        f'<line x1="48" x2="{width - 24}" y1="{y}" y2="{y}" stroke="#adb5bd" '
+        f'stroke-width="0.5"/><text x="44" y="{y}" dy="4" text-anchor="end" font-size="11" '
+        f'fill="#495057">{escape(label)}</text>'
+        for y, label in ((one_decimal(y), label) for y, label in chart.ticks))
+    zero = one_decimal(chart.zero_y)
+    dates = "".join(
+        f'<text x="{one_decimal(x)}" y="{height - 8}" text-anchor="{escape(anchor)}" '
+        f'font-size="11" fill="#495057">{escape(label)}</text>'
+        for x, label, anchor in chart.x_labels)
+    line = (f'<path d="{escape(chart.path)}" fill="none" stroke="#0d6efd" stroke-width="2"/>'
+            if chart.path else
+            '<text x="50%" y="110" text-anchor="middle" font-size="14" fill="#495057" '
+            'data-figure="collecting">Collecting data: the chart starts with the first good '
+            "poll</text>")
+    return mark_safe(
+        f'\n    <svg class="burn-down" role="img" aria-labelledby="chart-title" '
+        f'viewBox="0 0 {width} {height}" width="100%" style="max-width: {width}px">\n'
+        f'      <title id="chart-title">{title}</title>\n'
+        f"      {marks}\n"
+        f"      {ticks}\n"
+        f'      <line x1="48" x2="{width - 24}" y1="{zero}" y2="{zero}" stroke="#dc3545" '
+        'stroke-width="1.2"/>\n'
+        f"      {dates}\n"
+        f"      {line}\n"
+        "    </svg>\n    ")
