@@ -21,11 +21,11 @@ import functools
 import hashlib
 import re
 import weakref
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django.db import connection
 from django.db.models import Expression
-from django.db.models.query import ModelIterable
+from django.db.models.query import ModelIterable, get_related_populators
 
 # Prepared statements kept per database session at most; past it, they are all deallocated.
 PREPARED_PER_SESSION = 64
@@ -48,15 +48,16 @@ class Given(Expression):
 @dataclass(frozen=True)
 class Statement:
     """SQL and its parameters, and what each row is read as: ``row_class`` called with the
-    columns by name (a values() queryset's SQL names each), or the row as a tuple when
-    ``row_class`` is None. A queryset's statement converts its values as the queryset does
-    (``converters``: e.g. SQLite's dates and times, given as text)."""
+    columns by name (a values() queryset's SQL names each), the row as a tuple when
+    ``row_class`` is None, or a model instance (of_instances). A queryset's statement
+    converts its values as the queryset does (``converters``: e.g. SQLite's dates and times,
+    given as text)."""
     sql: str
     params: tuple
     row_class: type | None = None
     converters: tuple = ()  # (column, converter functions, expression)
     given_at: tuple = ()  # the positions of the parameters given when it runs (given)
-    attnames: tuple = ()  # a model's: the rows are its instances (of_instances)
+    instances: "Instances | None" = field(default=None, compare=False)  # of_instances
 
     @classmethod
     def of(cls, queryset, row_class=None):
@@ -69,19 +70,15 @@ class Statement:
 
     @classmethod
     def of_instances(cls, queryset):
-        """``queryset``'s rows as its model's instances, made as the queryset makes them
-        (``Model.from_db``, so a model's own from_db runs too); a queryset of the model's
-        own columns (all or some: only/defer), without select_related, annotations or
-        values."""
+        """``queryset``'s rows as its model's instances, made as its ModelIterable makes
+        them: ``Model.from_db`` (a model's own from_db runs too), the select_related rows
+        and the annotations set on each."""
+        if queryset._iterable_class is not ModelIterable:
+            raise ValueError("of_instances reads a queryset of model instances")
         statement = cls.of(queryset)
         compiler = queryset.query.get_compiler(queryset.db)
         compiler.setup_query()
-        if (queryset._iterable_class is not ModelIterable or compiler.klass_info is None
-                or compiler.klass_info.get("related_klass_infos")
-                or len(compiler.select) != len(compiler.klass_info["select_fields"])):
-            raise ValueError("of_instances reads a queryset of its model's own columns")
-        attnames = tuple(column.target.attname for column, _, _ in compiler.select)
-        return replace(statement, row_class=queryset.model, attnames=attnames)
+        return replace(statement, instances=Instances(compiler, queryset.db))
 
     def given(self, **values):
         """This statement with its Given parameters' values."""
@@ -95,11 +92,10 @@ class Statement:
         rows = cursor.fetchall()
         if self.converters:  # as django.db.models.sql.compiler.SQLCompiler.apply_converters
             rows = [self._converted(list(row)) for row in rows]
+        if self.instances is not None:
+            return [self.instances.make(row) for row in rows]
         if self.row_class is None:
             return rows
-        if self.attnames:
-            return [self.row_class.from_db(connection.alias, self.attnames, row)
-                    for row in rows]
         names = [column[0] for column in cursor.description]
         return [self.row_class(**dict(zip(names, row, strict=True))) for row in rows]
 
@@ -110,6 +106,28 @@ class Statement:
                 value = function(value, expression, connection)
             row[position] = value
         return tuple(row)
+
+
+class Instances:
+    """How a queryset's compiler makes model instances of its rows (as
+    django.db.models.query.ModelIterable does), worked out once."""
+
+    def __init__(self, compiler, db):
+        select, klass_info = compiler.select, compiler.klass_info
+        fields = klass_info["select_fields"]
+        self.model, self.db = klass_info["model"], db
+        self.start, self.end = fields[0], fields[-1] + 1
+        self.init_list = [column[0].target.attname for column in select[self.start:self.end]]
+        self.related = get_related_populators(klass_info, select, db)
+        self.annotations = tuple(compiler.annotation_col_map.items())
+
+    def make(self, row):
+        instance = self.model.from_db(self.db, self.init_list, row[self.start:self.end])
+        for related in self.related:
+            related.populate(row, instance)
+        for name, position in self.annotations:
+            setattr(instance, name, row[position])
+        return instance
 
 
 def run(*statements, prepared=False):
