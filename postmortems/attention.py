@@ -3,8 +3,10 @@ postmortems are due, how many action items are orphaned and overdue, and the fir
 
 Each is read by the named queryset that holds its rule (Incident.objects.open(),
 needing_postmortem(), ActionItem.objects.orphaned(), overdue(), attention_counts), as plain
-rows. Their SQL is made of nothing but the database and the day (UTC: what is overdue; the
-clock of an ongoing outage is the database's), so it is compiled once per day and process
+rows; the number of postmortems due, on PostgreSQL, from the tally the database keeps and the
+outages the clock makes due (PostmortemDueTally). Their SQL is made of nothing but the
+database and the day (UTC: what is overdue; the clock of an ongoing outage is the
+database's), so it is compiled once per day and process
 (``statements``) and a request only runs it, all five in one round trip with the page's
 other reads (postmortems.statements): compiling these querysets took ~8 of the dashboard's
 ~19 ms of CPU at 10,000 incidents. The mean times are compiled once too, the start of their
@@ -18,7 +20,13 @@ from datetime import date, datetime
 from django.db import connection
 from django.db.models import DateTimeField, F
 
-from postmortems.models import ActionItem, ActionItemQuerySet, Incident, Postmortem
+from postmortems.models import (
+    ActionItem,
+    ActionItemQuerySet,
+    Incident,
+    Postmortem,
+    PostmortemDueTally,
+)
 from postmortems.models.actions import count_each_sql, today_utc
 from postmortems.people import name_from
 from postmortems.statements import Given, Statement, run
@@ -84,9 +92,15 @@ def statements(vendor, today):
     """The dashboard's statements for this database vendor and day (see the module): the
     counts, then the open incidents, the postmortems due, the orphaned and the overdue items."""
     items = ActionItem.objects
-    counts = items.attention_parts(today, open=Incident.objects.open(),
-                                   due=Incident.objects.needing_postmortem())
-    sql, params = count_each_sql(**counts)
+    if PostmortemDueTally.kept():  # the postmortems due: the tally and those of the clock
+        counts = items.attention_parts(today, open=Incident.objects.open(),
+                                       due=Incident.objects.due_by_the_clock())
+        sql, params = count_each_sql(**counts)
+        sql += ", " + PostmortemDueTally.total_sql()
+    else:
+        counts = items.attention_parts(today, open=Incident.objects.open(),
+                                       due=Incident.objects.needing_postmortem())
+        sql, params = count_each_sql(**counts)
     owner = {f"owner_{name}": F(f"owner__{name}")
              for name in ("username", "first_name", "last_name")}
     return (
@@ -119,6 +133,10 @@ def from_rows(results):
     "orphans", "overdue"} from the rows of attention_statements, each list at most LIST_SIZE
     long."""
     (counts,), open_incidents, due, orphans, overdue = results
+    counts = dict(counts)
+    if "due_kept" in counts:  # see PostmortemDueTally
+        counts["due"] += counts.pop("due_kept")
+        PostmortemDueTally.fold_when_longer(counts.pop("due_tally_rows"))
     return {
         "counts": ActionItemQuerySet.attention_totals(counts),
         "open_incidents": open_incidents,

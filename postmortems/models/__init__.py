@@ -6,6 +6,7 @@
 - analysis: the 5-whys chain and the contributing factors (numbered, one root cause);
 - actions: action items and the orphaned/overdue rules, written once in SQL;
 - action_tally: how many items per status and priority, kept by the database (triggers);
+- due_tally: how many incidents need a postmortem not yet published, kept the same way;
 - meetings: the review meeting, its agenda and notes per section;
 - review_record: attendees, dissenting views, decisions and accepted orphans;
 - recurring: stored links between similar root causes, and per root cause the other
@@ -23,6 +24,7 @@ from postmortems.models.actions import ActionItem, ActionItemQuerySet
 from postmortems.models.analysis import ContributingFactor, Why
 from postmortems.models.catalogue import Service
 from postmortems.models.documents import Postmortem, PublishBlocked, TimelineEntry
+from postmortems.models.due_tally import PostmortemDueTally
 from postmortems.models.incidents import Incident, IncidentQuerySet
 from postmortems.models.intake import AlertGroup, ReceivedAlert
 from postmortems.models.meetings import Agenda, Meeting, MeetingCloseBlocked, MeetingSection
@@ -49,6 +51,7 @@ __all__ = [
     "MeetingSection",
     "OrphanAcceptance",
     "Postmortem",
+    "PostmortemDueTally",
     "Presence",
     "PublishBlocked",
     "ReceivedAlert",

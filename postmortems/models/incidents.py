@@ -189,6 +189,20 @@ class IncidentQuerySet(models.QuerySet):
         )
         return self.requiring_postmortem().filter(~Exists(published))
 
+    def due_by_the_clock(self):
+        """needing_postmortem's incidents that only the clock makes due: customer-facing
+        outages neither mitigated nor resolved that have lasted OUTAGE_THRESHOLD, no other
+        rule requiring them (the rest are counted by PostmortemDueTally)."""
+        published = Postmortem._base_manager.filter(
+            incident=OuterRef("pk"), state=Postmortem.State.PUBLISHED
+        )
+        return (self.filter(customer_facing=True, mitigated_at__isnull=True,
+                            resolved_at__isnull=True)
+                .exclude(postmortem_rules(Q()))
+                .alias(outage_end=Now())
+                .filter(outage_end__gt=models.F("started_at") + OUTAGE_THRESHOLD)
+                .filter(~Exists(published)))
+
     def started_between(self, first_day=None, last_day=None):
         """Started on these UTC days, both included (either may be None), as a range of
         started_at, which its index answers (a cast to a date reads every row)."""
@@ -348,6 +362,13 @@ class Incident(TrashableIncident, models.Model):
                          condition=Q(deleted_at__isnull=True)
                          & postmortem_rules(Q(customer_facing=True)),
                          name="postmortems_incident_rules"),
+            # The ongoing customer-facing outages (neither mitigated nor resolved): the
+            # postmortems due by the clock are read from these few (IncidentQuerySet.
+            # due_by_the_clock), the others from PostmortemDueTally.
+            models.Index(fields=["started_at"],
+                         condition=Q(deleted_at__isnull=True, customer_facing=True,
+                                     mitigated_at__isnull=True, resolved_at__isnull=True),
+                         name="postmortems_incident_outage"),
         ]
         constraints = [
             models.CheckConstraint(
