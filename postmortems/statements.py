@@ -220,3 +220,28 @@ def _prepared_text_of(sql, given_at, fixed):
 
 _kept_prepared_text = functools.lru_cache(maxsize=128)(_prepared_text_of)
 _PLACEHOLDERS = re.compile(r"(%%|%s)")
+
+
+def model_statement(queryset):
+    """A queryset of model objects (its select_related ones included) as a statement of plain
+    rows, and the function that makes a row its object, as Django's own iteration does
+    (ModelIterable, without its known related objects or annotations): for a read whose SQL
+    is compiled once (a Given parameter) yet whose rows are wanted as models."""
+    from django.db.models.query import get_related_populators
+
+    compiler = queryset.query.get_compiler(queryset.db)
+    compiler.setup_query()  # the columns, in the statement's order
+    select, klass_info = compiler.select, compiler.klass_info
+    fields = klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    names = [column[0].target.attname for column in select[start:end]]
+    related = get_related_populators(klass_info, select, queryset.db)
+    model, db = klass_info["model"], queryset.db
+
+    def make(row):
+        instance = model.from_db(db, names, row[start:end])
+        for populator in related:
+            populator.populate(row, instance)
+        return instance
+
+    return Statement.of(queryset), make

@@ -7,14 +7,14 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import F, Q
+from django.db.models import F, IntegerField, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from postmortems.models.actions import count_each_sql
-from postmortems.statements import Statement
+from postmortems.statements import Given, Statement, model_statement, run
 from slos import alerting, budget, periods, promql
 from slos.models.figures import POLL_FIELDS, FiguresMixin
 from slos.models.impacts import IncidentImpact
@@ -288,6 +288,20 @@ class SLO(WindowMixin, FiguresMixin, models.Model):
     def data_source_retention(self):
         """How long the data source keeps data, in seconds (None: unknown)."""
         return self.data_source.retention_seconds
+
+
+def for_panel(pk):
+    """SLO.objects.for_panels().get(pk=pk), or None when there is none: the SLO page's read,
+    its query compiled once per process (compiling it was ~0.4 of its ~0.55 ms of CPU)."""
+    statement, make = _panel_statement(connection.vendor)
+    (rows,) = run(statement.given(pk=pk))
+    return make(rows[0]) if rows else None
+
+
+@functools.lru_cache(maxsize=2)
+def _panel_statement(vendor):
+    return model_statement(
+        SLO.objects.for_panels().filter(pk=Given("pk", IntegerField())).order_by())
 
 
 class ListedSLO(WindowMixin, FiguresMixin):

@@ -4,7 +4,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,6 +17,7 @@ from slos import budget, chart, definitions, editing, impacts, rules
 from slos.formats import choice
 from slos.forms import ImportForm, SLOForm
 from slos.models import SLO, ListedSLO
+from slos.models.objectives import for_panel
 from slos.models.snapshots import burn_down_statement
 from slos.tasks import poll_one
 
@@ -36,7 +37,9 @@ def dashboard(request):
 
 @require_GET
 def detail(request, pk):
-    slo = get_object_or_404(SLO.objects.for_panels(), pk=pk)
+    slo = for_panel(pk)
+    if slo is None:
+        raise Http404("No SLO matches the given query.")
     now = timezone.now()
     start = slo.window_start(now)
     figures = slo.figures(now)
