@@ -143,6 +143,9 @@ def exact(value):
     1.5e-07 -> (15, 100000000). The same number as ``Fraction(str(value))``, read without its
     general parser and its reduction (the burn rates of a page of SLOs ask for thousands)."""
     text = str(value)
+    whole, _, decimals = text.partition(".")
+    if whole.removeprefix("-").isdecimal() and (decimals.isdecimal() or not decimals):
+        return int(whole + decimals), 10 ** len(decimals)  # "0.0004", most error ratios
     match = _DECIMAL_TEXT.fullmatch(text)
     if match is None:  # anything else Fraction reads (or refuses: nan, inf)
         fraction = Fraction(text)
