@@ -23,7 +23,7 @@ from postmortems.models.action_tally import ActionItemTally
 from postmortems.models.actions import ActionItem, ActionItemQuerySet
 from postmortems.models.analysis import ContributingFactor, Why
 from postmortems.models.catalogue import Service
-from postmortems.models.documents import Postmortem, PublishBlocked, TimelineEntry
+from postmortems.models.documents import Postmortem, PublishBlocked, ShownEntry, TimelineEntry
 from postmortems.models.due_tally import PostmortemDueTally
 from postmortems.models.incidents import Incident, IncidentQuerySet
 from postmortems.models.intake import AlertGroup, ReceivedAlert
@@ -58,6 +58,7 @@ __all__ = [
     "RecurringCause",
     "RecurringCauseLink",
     "Service",
+    "ShownEntry",
     "SimilarIncident",
     "TimelineEntry",
     "Why",

@@ -1,6 +1,9 @@
 """The postmortem document: template, review state, impact, timeline (the 5 whys and the
 factors are in analysis)."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -230,3 +233,25 @@ class TimelineEntry(models.Model):
     def clean(self):
         if self.at is not None and self.at.microsecond:
             raise ValidationError({"at": "Times are kept to the second: drop the fraction."})
+
+
+@dataclass(frozen=True, slots=True)
+class ShownEntry:
+    """A timeline entry as its row shows it (partials/timeline_row.html), read as values
+    (ShownEntry.COLUMNS): the editor's timeline, where making 100 model instances took
+    ~0.4 ms of each load. Looks like a TimelineEntry to the timeline's templates."""
+
+    COLUMNS = ("pk", "at", "kind", "text")
+
+    pk: int
+    at: datetime
+    kind: str
+    text: str
+
+    is_key_time = False
+
+    def get_kind_display(self):
+        return KIND_LABELS.get(self.kind, self.kind)
+
+
+KIND_LABELS = dict(TimelineEntry.Kind.choices)

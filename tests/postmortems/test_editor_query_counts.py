@@ -107,10 +107,17 @@ def test_each_postmortem_reads_the_rows_its_querysets_give(postmortem, make):
     make.timeline_entry(Postmortem.objects.exclude(pk=postmortem.pk).get(), text="Paged")
     for pm in Postmortem.objects.select_related("incident"):
         read = editor.editor_reads(pm, editor.SECTIONS)
-        for name, rows in [("whys", pm.whys.all()), ("factors", pm.factors.all()),
-                           ("timeline", pm.timeline_rows())]:
+        for name, rows in [("whys", pm.whys.all()), ("factors", pm.factors.all())]:
             assert kept_html.made_of(read[name]) == kept_html.made_of(list(rows))
+        assert [shown(row) for row in read["timeline"]] == [
+            shown(row) for row in pm.timeline_rows()]
         assert read["seen_before"] == similar.similar_incidents(pm, similar.SIMILAR_SHOWN)
         assert read["users"] == active_users()
         assert read["items"] == editor.incident_items(pm.incident_id)
         assert read["timeline"] and read["whys"]
+
+
+def shown(row):
+    """What a timeline row shows (partials/timeline_row.html, key_time_row.html)."""
+    return (row.is_key_time, row.pk, row.at, row.kind, row.get_kind_display(),
+            getattr(row, "text", None), type(row).__name__ == "KeyTime" and row.name)
