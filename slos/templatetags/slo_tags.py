@@ -249,3 +249,23 @@ def burn_down_svg(chart, window_start, incident_count):
         f"      {dates}\n"
         f"      {line}\n"
         "    </svg>\n    ")
+
+
+@register.simple_tag
+def burn_rate_rows(burn_rows, alert_states):
+    """The SLO page's burn-rate table body: each window's burn rate and the alerts it is a
+    window of, as badges (red when the alert would fire)."""
+    rows = []
+    for row in burn_rows:
+        badges = "".join(
+            f'<span class="badge '
+            f'{"text-bg-danger" if get(alert_states, alert["name"]) else "text-bg-light border"}'
+            f' me-1" title="{escape(alert["name"])}: {escape(alert["long_window"])} and '
+            f'{escape(alert["short_window"])} above {factor(alert["burn_rate"])}×, '  # noqa: RUF001
+            f'{escape(alert["severity"])}">{escape(alert["label"])} '
+            f"{factor(alert['burn_rate'])}×</span>"  # noqa: RUF001
+            for alert in row["alerts"]) or "—"
+        rows.append(f'\n      <tr><th scope="row">{escape(row["window"])}</th>\n'
+                    f"        <td>{burn(row['burn'])}</td>\n"
+                    f'        <td class="small">{badges}</td></tr>\n      ')
+    return mark_safe("".join(rows))
