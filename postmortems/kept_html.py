@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import datetime
 import decimal
+import functools
 import uuid
 
 from django.conf import settings
@@ -39,7 +40,12 @@ def made_of(value):
 
 
 def _made_of(value, seen):
-    if type(value) in PLAIN or isinstance(value, PLAIN_KINDS):
+    kind = type(value)
+    if kind in PLAIN:
+        return value
+    if kind is tuple or kind is list:  # the most common containers, before any isinstance
+        return tuple([item if type(item) in PLAIN else _made_of(item, seen) for item in value])
+    if isinstance(value, PLAIN_KINDS):
         return value
     if isinstance(value, LazyObject):
         if value._wrapped is empty:
@@ -54,10 +60,20 @@ def _made_of(value, seen):
         return frozenset([_made_of(item, seen) for item in value])
     if isinstance(value, models.Model):
         return _model_made_of(value, seen)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return (type(value), *[_made_of(getattr(value, field.name), seen)
-                               for field in dataclasses.fields(value)])
-    raise TypeError(f"{type(value).__qualname__} cannot key kept HTML")
+    names = _dataclass_fields(kind)
+    if names is not None:
+        return (type(value), *[item if type(item) in PLAIN else _made_of(item, seen)
+                               for item in map(value.__getattribute__, names)])
+    raise TypeError(f"{kind.__qualname__} cannot key kept HTML")
+
+
+@functools.lru_cache(maxsize=256)
+def _dataclass_fields(kind):
+    """The field names of a dataclass (``kind``), or None for any other class: looked up
+    once per class (a 100-entry timeline is 100 of them)."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    return tuple(field.name for field in dataclasses.fields(kind))
 
 
 def _model_made_of(instance, seen):
