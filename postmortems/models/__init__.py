@@ -7,6 +7,7 @@
 - actions: action items and the orphaned/overdue rules, written once in SQL;
 - action_tally: how many items per status and priority, kept by the database (triggers);
 - due_tally: how many incidents need a postmortem not yet published, kept the same way;
+- service_starts: each incident-service link with the incident's start, kept the same way;
 - meetings: the review meeting, its agenda and notes per section;
 - review_record: attendees, dissenting views, decisions and accepted orphans;
 - recurring: stored links between similar root causes, and per root cause the other
@@ -30,6 +31,7 @@ from postmortems.models.intake import AlertGroup, ReceivedAlert
 from postmortems.models.meetings import Agenda, Meeting, MeetingCloseBlocked, MeetingSection
 from postmortems.models.recurring import RecurringCause, RecurringCauseLink, SimilarIncident
 from postmortems.models.review_record import Attendee, Decision, DissentingView, OrphanAcceptance
+from postmortems.models.service_starts import IncidentServiceStart
 from postmortems.revisions.models import EditConflict
 from postmortems.revisions.presence import Presence
 
@@ -46,6 +48,7 @@ __all__ = [
     "EditConflict",
     "Incident",
     "IncidentQuerySet",
+    "IncidentServiceStart",
     "Meeting",
     "MeetingCloseBlocked",
     "MeetingSection",
