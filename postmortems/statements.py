@@ -89,6 +89,8 @@ class Statement:
                            if isinstance(param, Given)))
 
     def read(self, cursor):
+        if cursor.description is None:  # a command (an upsert): no rows
+            return []
         rows = cursor.fetchall()
         if self.converters:  # as django.db.models.sql.compiler.SQLCompiler.apply_converters
             rows = [self._converted(list(row)) for row in rows]

@@ -116,13 +116,16 @@ READS = {
 }
 
 
-def editor_reads(postmortem, sections):
+def editor_reads(postmortem, sections, seen_by=None):
     """{name: rows} of what these sections show besides the postmortem (READS), read in
     one round trip, each statement planned once per database session (the same for every
-    postmortem, the day written into the items')."""
+    postmortem, the day written into the items'); with ``seen_by``, that user's presence
+    written in the same round trip (Presence.seen)."""
     names = list(dict.fromkeys(name for key in sections for name in READS[key]))
     groups = [_statements_of(postmortem, name) for name in names]
-    rows = iter(run(*[statement for group in groups for statement in group], prepared=True))
+    seen = [Presence.seen_statement(postmortem, seen_by)] if seen_by is not None else []
+    rows = iter(run(*seen, *[statement for group in groups for statement in group],
+                    prepared=True)[len(seen):])
     read = {name: [next(rows) for _ in group] for name, group in zip(names, groups, strict=True)}
     for name in {"whys", "factors"}.intersection(read):
         for row in read[name][0]:
@@ -174,15 +177,17 @@ def timeline_context(postmortem, people=None, **extra):
     }
 
 
-def editor_context(request, postmortem, sections=SECTIONS, **forms):
+def editor_context(request, postmortem, sections=SECTIONS, seen_by=None, **forms):
     """Everything the editor page shows (or these ``sections`` of it): a fixed number of
     queries, whatever the row counts. What the sections show is read in one round trip when
     a template first uses any of it (editor_reads), so one section alone (render_section)
     reads only what it shows. Each section's ``<key>_made_of``: everything it shows (the
     forms on it are made from those too), by which its HTML is kept (postmortems.kept_html);
-    None, with a form given (its input, its errors): rendered afresh."""
+    None, with a form given (its input, its errors): rendered afresh. With ``seen_by`` (the
+    page), that user's presence is written with the reads, read at once."""
     incident = postmortem.incident
-    reads = SimpleLazyObject(lambda: editor_reads(postmortem, sections))
+    reads = (editor_reads(postmortem, sections, seen_by) if seen_by is not None
+             else SimpleLazyObject(lambda: editor_reads(postmortem, sections)))
     users = SimpleLazyObject(lambda: reads["users"])  # the owner picker and the blameless names
     people = SimpleLazyObject(lambda: blameless.known_people(users))
     whys = SimpleLazyObject(lambda: reads["whys"])
@@ -228,8 +233,8 @@ def editor_context(request, postmortem, sections=SECTIONS, **forms):
 
 
 def render_editor(request, postmortem, status=200, **forms):
-    Presence.seen(postmortem, request.user)  # here from the others' next poll
-    context = editor_context(request, postmortem, **forms)
+    # Here from the others' next poll: written with the page's reads.
+    context = editor_context(request, postmortem, seen_by=request.user, **forms)
     context["cursor"] = changes.changes_since(postmortem, None)["cursor"]
     return render(request, "postmortems/postmortem_edit.html", context, status=status)
 

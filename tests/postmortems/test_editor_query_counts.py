@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 
 # What the sections show besides the postmortem (the timeline, whys, factors, similar
 # incidents and their action items, the items, the active users for the owner picker and the
-# blameless names) in one round trip (views.editor.editor_reads); the closed meetings and SLO
-# links only when the postmortem's query says there are some.
-PAGE_QUERIES = 6
+# blameless names) in one round trip (views.editor.editor_reads), the user's presence written
+# in it; the closed meetings and SLO links only when the postmortem's query says there are some.
+PAGE_QUERIES = 5
 # A section is kept by what it is made of (test_kept_sections.py): each reads what it shows
 # in one round trip, the names the blameless hints know too, even when no text asks for them.
 SECTION_QUERIES = {"document": 5, "timeline": 5, "whys": 5, "actions": 5}
@@ -121,3 +121,13 @@ def shown(row):
     """What a timeline row shows (partials/timeline_row.html, key_time_row.html)."""
     return (row.is_key_time, row.pk, row.at, row.kind, row.get_kind_display(),
             getattr(row, "text", None), type(row).__name__ == "KeyTime" and row.name)
+
+
+def test_the_page_says_who_has_it_open_in_the_round_trip_of_its_reads(
+        editor_client, postmortem, editor, django_assert_num_queries):
+    from postmortems.models import Presence
+
+    with django_assert_num_queries(PAGE_QUERIES):
+        editor_client.get(f"/incidents/{postmortem.incident_id}/postmortem/")
+    assert list(Presence.objects.here().filter(postmortem=postmortem)
+                .values_list("user", flat=True)) == [editor.pk]
