@@ -96,7 +96,10 @@ def postmortem_rules(customer_facing_outage):
     """The rules that require a postmortem (Incident.postmortem_required_reasons), as a Q, the
     customer-facing one given: an outage longer than OUTAGE_THRESHOLD for the queries, any
     customer-facing incident for the partial index of the incidents the rules may require
-    (an index cannot hold the clock an ongoing outage is measured by)."""
+    (an index cannot hold the clock an ongoing outage is measured by). The triggers keeping
+    the count of postmortems due (PostmortemDueTally, migration 0024) have them written out
+    in SQL: a change here needs a migration writing those again (a test compares the two on
+    every combination of the rules' columns)."""
     return (
         Q(severity__lte=2)  # Incident.Severity.SEV2 (not defined yet where the index needs it)
         | customer_facing_outage

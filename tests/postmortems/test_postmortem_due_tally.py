@@ -170,3 +170,30 @@ def test_a_postmortem_published_while_its_incident_changes_is_counted_once(make)
     other.join(timeout=10)
     assert published.is_set()
     assert due_counted() == 0
+
+
+def test_the_tally_holds_the_rules_on_every_combination_of_their_columns(make):
+    """The triggers have the rules written out in SQL (migration 0024): on every combination
+    of the columns the rules read, and with half of those postmortems published, the count
+    is needing_postmortem's (a change of the rules without a migration fails here)."""
+    from itertools import product
+
+    ends = [None, timedelta(minutes=10), timedelta(minutes=15), timedelta(minutes=20),
+            timedelta(hours=2)]
+    Incident.objects.bulk_create(
+        Incident(title=f"Case {number}", started_at=T0, severity=severity,
+                 customer_facing=customer_facing, data_loss=data_loss, security=security,
+                 near_miss=near_miss, could_have_been_severe=could_have_been_severe,
+                 novel_failure_mode=novel, status=Incident.Status.RESOLVED if end else
+                 Incident.Status.OPEN,
+                 mitigated_at=T0 + end if end and number % 2 else None,
+                 resolved_at=T0 + end if end else None)
+        for number, (severity, customer_facing, end, data_loss, security, near_miss,
+                     could_have_been_severe, novel) in enumerate(product(
+                         Incident.Severity.values, [False, True], ends, *[[False, True]] * 5)))
+    first = due_counted()
+    Postmortem.objects.bulk_create(
+        Postmortem(incident=incident, state=Postmortem.State.PUBLISHED,
+                   published_at=timezone.now())
+        for incident in list(Incident.objects.order_by("pk"))[::2])
+    assert 0 < due_counted() < first
