@@ -111,15 +111,15 @@ def for_incident(incident):
 def for_slo(slo, start, now=None):
     """Incidents that hit the SLO within the window (started or still going after start)."""
     now = now or timezone.now()
-    (rows,) = run(for_slo_statement(slo, now))
+    (rows,) = run(for_slo_statement(slo.pk, now))
     return in_window(rows, start, now)
 
 
-def for_slo_statement(slo, now):
+def for_slo_statement(slo_pk, now):
     """The SLO's links to incidents started by ``now``, by start, as a statement (to run
     beside others) of plain rows; compiled once per process, the SLO and ``now`` given when
     it runs (the trash rule is a subquery the database runs)."""
-    return _for_slo_statement(connection.vendor).given(slo=slo.pk, now=now)
+    return _for_slo_statement(connection.vendor).given(slo=slo_pk, now=now)
 
 
 @functools.lru_cache(maxsize=2)

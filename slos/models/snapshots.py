@@ -92,11 +92,11 @@ class SnapshotQuerySet(models.QuerySet):
         return snapshots.exclude(pk__in=keep).exclude(pk__in=latest).delete()[0]
 
 
-def burn_down_statement(slo, start):
+def burn_down_statement(slo_pk, start):
     """The SLO's hourly_budget from ``start`` as a statement (to run beside others) of
     (hour, remaining) rows, the chart's points (chart.burn_down); compiled once per process,
     the SLO and ``start`` given when it runs."""
-    return _burn_down_statement(connection.vendor).given(slo=slo.pk, start=start)
+    return _burn_down_statement(connection.vendor).given(slo=slo_pk, start=start)
 
 
 @functools.lru_cache(maxsize=2)

@@ -11,14 +11,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import ADMIN, EDITOR, has_role, require_role
 from config import queue
-from postmortems import statements
 from postmortems.revisions.concurrency import Conflict, conflict_response
-from slos import budget, chart, definitions, editing, impacts, rules
+from slos import budget, chart, definitions, editing, impacts, panel, rules
 from slos.formats import choice
 from slos.forms import ImportForm, SLOForm
 from slos.models import SLO, ListedSLO
-from slos.models.objectives import for_panel
-from slos.models.snapshots import burn_down_statement
 from slos.tasks import poll_one
 
 DASHBOARD_PAGE_SIZE = 50
@@ -37,14 +34,12 @@ def dashboard(request):
 
 @require_GET
 def detail(request, pk):
-    slo = for_panel(pk)
-    if slo is None:
-        raise Http404("No SLO matches the given query.")
     now = timezone.now()
-    start = slo.window_start(now)
+    read = panel.read(pk, now)
+    if read is None:
+        raise Http404("No SLO matches the given query.")
+    slo, start, impact_rows, points = read
     figures = slo.figures(now)
-    impact_rows, points = statements.run(impacts.for_slo_statement(slo, now),
-                                         burn_down_statement(slo, start))
     incidents = impacts.in_window(impact_rows, start, now)
     marks = [(item["started_at"], item["ended_at"], item["title"]) for item in incidents]
     alerts = slo.alert_rows()

@@ -116,12 +116,33 @@ def test_the_slo_page_query_count_does_not_grow_with_history(editor_client, offl
                                       status="ok")
 
     add_history(100)
-    # session, user, the user's role, SLO with latest snapshot, then its incidents and hourly
-    # points in one round trip
+    # session, user, the user's role, then in one round trip the SLO with its latest snapshot
+    # and its incidents (with the hourly points once this process knows its window: the
+    # first read of an SLO reads them in a round trip of their own, slos.panel)
     with django_assert_num_queries(5):
         editor_client.get(f"/slos/{slo.pk}/")
     add_history(10)
     add_history(50)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = editor_client.get(f"/slos/{slo.pk}/")
     assert len(response.context["incidents"]) == 3
+
+
+def test_a_changed_window_draws_the_chart_from_its_own_start(editor_client, offline_source,
+                                                             make_slo, record_poll):
+    """The page reads the points from the start of the window it last read for the SLO;
+    when the window changed since, it reads them again from the right start."""
+    from slos.models import SLO
+
+    slo = make_slo(offline_source)
+    now = timezone.now()
+    for days in (20, 10, 5, 1):
+        record_poll(slo, error_ratio=0.0001, at=now - timedelta(days=days))
+    assert editor_client.get(f"/slos/{slo.pk}/").context["chart"].points == 4
+    assert editor_client.get(f"/slos/{slo.pk}/").context["chart"].points == 4
+    SLO.objects.filter(pk=slo.pk).update(window="7d")
+    response = editor_client.get(f"/slos/{slo.pk}/")
+    assert response.context["chart"].points == 2
+    assert response.context["window_start"] == timezone.now() - timedelta(days=7)
+    SLO.objects.filter(pk=slo.pk).update(window="28d")
+    assert editor_client.get(f"/slos/{slo.pk}/").context["chart"].points == 4
