@@ -348,18 +348,21 @@ class ListedSLO(WindowMixin, FiguresMixin):
         return listed
 
     @classmethod
-    def page_statements(cls, number, size):
-        """How many SLOs there are, page ``number`` of ``size`` of for_lists() and the
-        incident shares of that page's SLOs, as statements to run together (one round trip;
-        page_of reads their rows); compiled once per process and page."""
-        return _page_statements(connection.vendor, number, size)
+    def page_statements(cls, number, size, incident_shares=True):
+        """How many SLOs there are, page ``number`` of ``size`` of for_lists() and, with
+        ``incident_shares``, the incident shares of that page's SLOs, as statements to run
+        together (one round trip; page_of reads their rows); compiled once per process and
+        page."""
+        return _page_statements(connection.vendor, number, size, incident_shares)
 
     @classmethod
     def page_of(cls, results):
-        """(count, ListedSLOs with their incident shares) from page_statements' rows."""
-        ((count,),), rows, shares = results
+        """(count, ListedSLOs, with their incident shares when asked) from page_statements'
+        rows."""
+        ((count,),), rows, *shares = results
         listed = cls._listed(rows)
-        cls._add_shares(listed, shares)
+        if shares:
+            cls._add_shares(listed, shares[0])
         return count, listed
 
     @classmethod
@@ -383,12 +386,12 @@ class ListedSLO(WindowMixin, FiguresMixin):
 
 
 @functools.lru_cache(maxsize=256)
-def _page_statements(vendor, number, size):
+def _page_statements(vendor, number, size, incident_shares):
     start = (number - 1) * size
     page = SLO.objects.order_by(*SLO._meta.ordering)[start:start + size]
-    return (
-        Statement(*count_each_sql(slos=SLO.objects.all())),
-        Statement.of(page.for_lists(), dict),
-        Statement.of(IncidentImpact.objects.filter(slo__in=page.values("pk"))
-                     .values(*ListedSLO.SHARE_FIELDS), dict),
-    )
+    statements = (Statement(*count_each_sql(slos=SLO.objects.all())),
+                  Statement.of(page.for_lists(), dict))
+    if not incident_shares:
+        return statements
+    return (*statements, Statement.of(IncidentImpact.objects.filter(slo__in=page.values("pk"))
+                                      .values(*ListedSLO.SHARE_FIELDS), dict))

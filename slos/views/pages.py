@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.roles import ADMIN, EDITOR, has_role, require_role
 from config import queue
 from postmortems.revisions.concurrency import Conflict, conflict_response
+from postmortems.statements import run
 from slos import budget, chart, definitions, editing, impacts, panel, rules
 from slos.formats import choice
 from slos.forms import ImportForm, SLOForm
@@ -24,12 +25,29 @@ DASHBOARD_PAGE_SIZE = 50
 @require_GET
 def dashboard(request):
     now = timezone.now()
-    page = Paginator(SLO.objects.for_lists(), DASHBOARD_PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    asked = request.GET.get("page")
+    # The count and the page asked for in one round trip; past the last page (or before the
+    # first), the page the paginator gives instead is read in a second.
+    guessed = _page_number(asked)
+    paginator = Paginator((), DASHBOARD_PAGE_SIZE)
+    paginator.count, listed = ListedSLO.page_of(run(*ListedSLO.page_statements(
+        guessed, DASHBOARD_PAGE_SIZE, incident_shares=False)))
+    page = paginator.get_page(asked)
+    if page.number != guessed:
+        _count, listed = ListedSLO.page_of(run(*ListedSLO.page_statements(
+            page.number, DASHBOARD_PAGE_SIZE, incident_shares=False)))
     return render(request, "slos/dashboard.html", {
-        "rows": [(slo, slo.figures(now)) for slo in ListedSLO.of(page)], "page": page,
+        "rows": [(slo, slo.figures(now)) for slo in listed], "page": page,
         "query": "",
         "can_edit": has_role(request.user, EDITOR)})
+
+
+def _page_number(asked):
+    """The page ``asked`` (a query string's value) is, when it is a whole number from 1."""
+    try:
+        return max(1, int(asked or 1))
+    except ValueError:
+        return 1
 
 
 @require_GET
