@@ -9,6 +9,7 @@ somebody else changed. Without JavaScript the same views redirect back to the pa
 import functools
 
 from django.contrib import messages
+from django.db import connection
 from django.db.models import Exists, IntegerField, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -80,6 +81,10 @@ def get_postmortem(incident_pk, for_page=False):
     for the live poll and the changes, which show neither. Read by a statement compiled once
     per process and planned once per database session, the incident given when it runs
     (building and compiling the queryset took ~0.5 ms of each editor request's CPU)."""
+    low, high = connection.ops.integer_field_range(
+        Postmortem._meta.get_field("incident").target_field.get_internal_type())
+    if not low <= incident_pk <= high:  # none such: given, it would be a database error
+        raise Http404("No Postmortem matches the given query.")
     (found,) = run(_postmortem_statement(for_page).given(incident=incident_pk), prepared=True)
     if not found:
         raise Http404("No Postmortem matches the given query.")

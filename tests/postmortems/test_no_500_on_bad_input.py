@@ -133,3 +133,14 @@ def test_a_missing_object_is_a_404(editor_client):
     for url in ["/incidents/999999/", "/incidents/999999/postmortem/", "/timeline/999999/edit/",
                 "/whys/999999/edit/", "/actions/999999/edit/"]:
         assert editor_client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("pk", ["9223372036854775808", "99999999999999999999"])
+def test_an_id_past_the_largest_is_a_404(editor_client, saved, pk):
+    """Past a bigint: a missing postmortem, not a database error (its statement is prepared
+    with a bigint parameter), on the editor, its sections and its live feed; the editor of an
+    existing one is still shown after."""
+    for url in [f"/incidents/{pk}/postmortem/", f"/incidents/{pk}/postmortem/sections/whys/",
+                f"/incidents/{pk}/postmortem/live/", f"/incidents/{pk}/postmortem/print/"]:
+        assert editor_client.get(url).status_code == 404
+    assert editor_client.get(f"/incidents/{saved['pm'].incident_id}/postmortem/").status_code == 200
