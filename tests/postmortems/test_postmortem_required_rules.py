@@ -62,17 +62,21 @@ def test_needing_postmortem_lists_missing_and_unpublished_but_not_published(make
 
 
 def test_the_incidents_needing_a_postmortem_are_counted_from_their_index(make):
-    """The dashboard's count reads the index of the incidents the rules may require (every
-    column the rules read beside each), not every incident's row (issue 9)."""
+    """A count of them (the incident list's filter) reads the index of the incidents the
+    rules may require (every column the rules read beside each), not every incident's row
+    (issue 9); the dashboard's comes from PostmortemDueTally."""
     Incident.objects.bulk_create(
         Incident(title=f"Incident {number}", started_at=T0,
                  severity=Incident.Severity.SEV1 if number % 10 == 0 else Incident.Severity.SEV4)
         for number in range(300))
     with connection.cursor() as cursor:
+        # Earlier tests' rows, rolled back, leave the indexes' pages behind: without a
+        # rebuild the plan depends on which tests ran before in this database.
+        cursor.execute("REINDEX TABLE postmortems_incident")
         cursor.execute("ANALYZE postmortems_incident")
         # A test table is a few pages, its visibility map empty: without these the planner
         # may read it whole, or walk the primary key and check each row.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_indexscan = off")
     plan = Incident.objects.needing_postmortem().order_by().values("pk").explain()
-    assert "postmortems_incident_rules" in plan
+    assert "postmortems_incident_rules" in plan, plan
