@@ -11,6 +11,7 @@ from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from config.paging import page_number
 from postmortems import tracker_rows
 from postmortems.forms import ActionFilterForm, ActionItemForm
 from postmortems.models import ActionItem, Incident, Postmortem
@@ -143,12 +144,9 @@ def page_rows_statement(choices, user, today, number):
 
 
 def requested_page(request):
-    """The page number asked for (1 when none or not a number; the paginator keeps it within
-    the pages there are)."""
-    try:
-        return max(int(request.GET.get("page") or 1), 1)
-    except ValueError:
-        return 1
+    """The page number asked for (1 when none, not a number or below 1; the paginator keeps
+    it within the pages there are)."""
+    return max(page_number(request.GET.get("page")), 1)
 
 
 def counted_total(choices, counts):

@@ -8,6 +8,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.roles import EDITOR, require_role
+from config.paging import page_number
 from postmortems import blameless
 from postmortems.documents.batch import import_files, import_uploads
 from postmortems.forms import IncidentFilterForm, IncidentForm, StartPostmortemForm
@@ -57,10 +58,7 @@ def _listed_page(incidents, number):
     query: a round trip less than the paginator's count first (on a loaded machine each
     waits for the database to be scheduled). Past the last page, the count comes first."""
     paginator = Paginator(incidents, PAGE_SIZE)
-    try:
-        number = int(number or 1)
-    except (TypeError, ValueError):
-        number = 1
+    number = page_number(number)
     # The rows' queryset is built once per process, each request filtering a copy (its
     # annotations and subqueries took ~0.8 ms of CPU to build on every load).
     listed = _listed_incidents()

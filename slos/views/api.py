@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from accounts.models import ApiToken
+from config.paging import MAX_PAGE
 from postmortems.models import Service
 from postmortems.statements import run
 from postmortems.templatetags.postmortems import pk_url
@@ -98,7 +99,8 @@ def slo_list(request):
         return JsonResponse({"error": "page and page_size must be whole numbers"}, status=400)
     # The count, the page and its SLOs' incident shares in one round trip.
     paginator = Paginator((), size)
-    paginator.count, listed = ListedSLO.page_of(run(*ListedSLO.page_statements(number, size)))
+    paginator.count, listed = ListedSLO.page_of(run(*ListedSLO.page_statements(
+        min(number, MAX_PAGE), size)))
     if number > paginator.num_pages:
         return JsonResponse({"error": f"no page {number}: there are {paginator.num_pages}"},
                             status=404)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import ADMIN, EDITOR, has_role, require_role
 from config import queue
+from config.paging import page_number
 from postmortems.revisions.concurrency import Conflict, conflict_response
 from postmortems.statements import run
 from slos import budget, chart, definitions, editing, impacts, panel, rules
@@ -44,10 +45,7 @@ def dashboard(request):
 
 def _page_number(asked):
     """The page ``asked`` (a query string's value) is, when it is a whole number from 1."""
-    try:
-        return max(1, int(asked or 1))
-    except ValueError:
-        return 1
+    return max(1, page_number(asked))
 
 
 @require_GET

@@ -129,6 +129,28 @@ def test_malformed_filters_never_cause_a_500(editor_client, saved, url):
     assert editor_client.get(url).status_code == 200
 
 
+FAR_PAGE = "99999999999999999999999"  # an offset of pages this far is past the database's integers
+
+
+@pytest.mark.parametrize(("url", "status"), [
+    (f"/incidents/?page={FAR_PAGE}", 200),
+    (f"/incidents/?page=-{FAR_PAGE}", 200),
+    (f"/incidents/?severity=1&page={FAR_PAGE}", 200),
+    (f"/actions/?page={FAR_PAGE}", 200),
+    (f"/actions/?overdue=on&page={FAR_PAGE}", 200),
+    (f"/slos/?page={FAR_PAGE}", 200),
+    (f"/api/slos/?page={FAR_PAGE}", 404),
+])
+def test_a_page_past_any_list_s_end_is_its_last_page_not_a_500(editor_client, saved, url,
+                                                               status):
+    """Lists read their page's rows before knowing their number of pages (one round trip):
+    a page number past what the database's integers hold is the last page (the API: 404)."""
+    response = editor_client.get(url)
+    assert response.status_code == status
+    if status == 404:
+        assert "no page 99999999999999999999999" in response.json()["error"]
+
+
 def test_a_missing_object_is_a_404(editor_client):
     for url in ["/incidents/999999/", "/incidents/999999/postmortem/", "/timeline/999999/edit/",
                 "/whys/999999/edit/", "/actions/999999/edit/"]:
