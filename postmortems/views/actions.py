@@ -3,10 +3,11 @@
 import csv
 import functools
 import io
+from dataclasses import replace
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import BigIntegerField, F, IntegerField
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,7 +19,7 @@ from postmortems.models import ActionItem, Incident, Postmortem
 from postmortems.models.actions import table_items, today_utc
 from postmortems.permissions import editable_action_items, require_edit
 from postmortems.revisions.concurrency import save_or_conflict
-from postmortems.statements import run
+from postmortems.statements import Given, run
 from postmortems.views import is_htmx, safe_next
 from postmortems.views.editor import render_section
 
@@ -125,22 +126,33 @@ def filtered_items(items, choices, user_pk, today=None):
     return items.order_by(*order)
 
 
+# What a page's statement is given when it runs: it is compiled once per filter and planned
+# once per database session, whichever user, service or page.
+USER, SERVICE = Given("user", IntegerField()), Given("service", IntegerField())
+OFFSET = Given("offset", BigIntegerField())
+
+
 @functools.lru_cache(maxsize=512)
-def page_statement(today, choices, user_pk, offset):
-    """The tracker's rows (tracker_rows) from ``offset`` on, as the filter ``choices`` (sorted
-    pairs) say, as of ``today``, as a statement: made of nothing else (``user_pk`` is None
-    unless "mine" is chosen), so compiled once per process (at most 512 kept): compiling it
-    and making ~150 model objects of its rows took ~1.5 of the page's ~6 ms of CPU."""
-    items = filtered_items(table_items(today, with_incident=True), dict(choices), user_pk,
-                           today)
-    return tracker_rows.statement(items[offset:offset + PAGE_SIZE])
+def page_statement(today, choices):
+    """The tracker's rows (tracker_rows) of a page, as the filter ``choices`` (sorted pairs,
+    True for a service: its id is given) say, as of ``today``, as a statement given the
+    user ("mine"), the service and the page's offset when it runs: compiled once per filter
+    and process (at most 512 kept), for compiling it and making ~150 model objects of its
+    rows took ~1.5 of the page's ~6 ms of CPU."""
+    choices = dict(choices)
+    if "service" in choices:
+        choices["service"] = SERVICE
+    items = filtered_items(table_items(today, with_incident=True), choices, USER, today)
+    first = tracker_rows.statement(items[:PAGE_SIZE])  # its SQL ends in LIMIT
+    return replace(first, sql=f"{first.sql} OFFSET %s", params=(*first.params, OFFSET))
 
 
 def page_rows_statement(choices, user, today, number):
     """page_statement for the page ``number`` (1, 2, …) of the filter ``choices``."""
-    mine = user.pk if choices.get("owner") == "mine" else None
-    return page_statement(today, tuple(sorted(choices.items())), mine,
-                          (number - 1) * PAGE_SIZE)
+    shape = tuple(sorted((key, True if key == "service" else value)
+                         for key, value in choices.items()))
+    return page_statement(today, shape).given(user=user.pk, service=choices.get("service"),
+                                              offset=(number - 1) * PAGE_SIZE)
 
 
 def requested_page(request):
@@ -169,7 +181,8 @@ def action_list(request):
     choices, today, asked = filter_choices(form), today_utc(), requested_page(request)
     # The counts and the page asked for in one round trip (statements.run).
     counts, rows = run(ActionItem.objects.filter_counts_statement(request.user),
-                       page_rows_statement(choices, request.user, today, asked))
+                       page_rows_statement(choices, request.user, today, asked),
+                       prepared=True)
     counts = ActionItem.objects.filter_counts_from(counts)
     paginator = Paginator(filtered_items(table_items(today, with_incident=True), choices,
                                          request.user.pk, today), PAGE_SIZE)
@@ -179,7 +192,8 @@ def action_list(request):
         paginator.count = total
     page = paginator.get_page(asked)
     if page.number != asked:  # past the last page: the last one
-        (rows,) = run(page_rows_statement(choices, request.user, today, page.number))
+        (rows,) = run(page_rows_statement(choices, request.user, today, page.number),
+                      prepared=True)
     page.object_list = rows
     editable = editable_action_items(request.user, page.object_list)
     query = request.GET.copy()
