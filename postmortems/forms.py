@@ -1,5 +1,7 @@
 """Forms: every time field is UTC, says so, and is typed as YYYY-MM-DD HH:MM (24-hour)."""
 
+import functools
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -15,6 +17,7 @@ from postmortems.models import (
     Why,
 )
 from postmortems.revisions.concurrency import VersionedFormMixin
+from postmortems.statements import Statement
 
 
 def watch_for_blame(form, names, form_id=None):
@@ -304,3 +307,18 @@ class ActionFilterForm(forms.Form):
     orphaned = forms.BooleanField(required=False, label="Orphaned only")
     overdue = forms.BooleanField(required=False, label="Overdue only")
     sort = forms.ChoiceField(choices=SORTS, required=False)
+
+    @staticmethod
+    @functools.cache
+    def services_statement():
+        """The service field's choices, (id, name) in its queryset's order, as a statement
+        compiled once per process: the tracker reads them in its page's round trip
+        (statements.run) and gives them to show_services."""
+        queryset = ActionFilterForm.base_fields["service"].queryset
+        return Statement.of(queryset.values_list("pk", "name"))
+
+    def show_services(self, rows):
+        """The service field's choices from services_statement's rows, so rendering it reads
+        no services of its own (the same options: a service is shown by its name)."""
+        field = self.fields["service"]
+        field.choices = [("", field.empty_label), *rows]

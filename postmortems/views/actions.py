@@ -179,10 +179,11 @@ def counted_total(choices, counts):
 def action_list(request):
     form = ActionFilterForm(request.GET or None)
     choices, today, asked = filter_choices(form), today_utc(), requested_page(request)
-    # The counts and the page asked for in one round trip (statements.run).
-    counts, rows = run(ActionItem.objects.filter_counts_statement(request.user),
-                       page_rows_statement(choices, request.user, today, asked),
-                       prepared=True)
+    # The counts, the page asked for and the services to filter by in one round trip.
+    counts, rows, services = run(ActionItem.objects.filter_counts_statement(request.user),
+                                 page_rows_statement(choices, request.user, today, asked),
+                                 form.services_statement(), prepared=True)
+    form.show_services(services)
     counts = ActionItem.objects.filter_counts_from(counts)
     paginator = Paginator(filtered_items(table_items(today, with_incident=True), choices,
                                          request.user.pk, today), PAGE_SIZE)

@@ -173,7 +173,8 @@ def test_a_filter_that_was_counted_costs_no_count_query_of_its_own(
         editor_client.get("/actions/")
 
 
-TRACKER_QUERIES = 5  # session, user, the counts with the page of items (one batch), role, services
+TRACKER_QUERIES = 4  # session, user, role, the counts with the page of items and the services
+# (one batch)
 
 
 @pytest.mark.parametrize("more_items", [0, 120])
@@ -320,3 +321,13 @@ def test_a_page_s_sql_is_compiled_once_per_filter(editor_client, make, editor, a
     assert listed(editor_client.get(f"/actions/?service={web.pk}"))[-1] == "early 49"
     assert listed(editor_client.get(f"/actions/?service={web.pk}&page=2")) == ["web's"]
     assert page_statement.cache_info().misses == 4
+
+
+def test_the_service_filter_offers_every_service_by_name_and_keeps_the_chosen(editor_client,
+                                                                               make):
+    """The services to filter by are read in the page's round trip, not as the field renders:
+    each is offered by its name, in the order of names, the chosen one selected."""
+    search, api = make.service("Search"), make.service("API")
+    html = editor_client.get(f"/actions/?service={search.pk}").content.decode()
+    assert (f'<option value="">Any</option>\n\n  <option value="{api.pk}">API</option>\n\n'
+            f'  <option value="{search.pk}" selected>Search</option>') in html
