@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 
 from postmortems.models import ActionItem
 from postmortems.people import display_name
-from postmortems.templatetags.postmortems import pk_url, shortened, ticket_link, utc
+from postmortems.templatetags.postmortems import pk_url, pk_urls, shortened, ticket_link, utc
 
 register = template.Library()
 
@@ -53,6 +53,8 @@ class _Rows:
         self.next_query = escape(quote(str(next_url)))  # |urlencode
         self.show_incident = show_incident
         self.in_place = in_place
+        self.incident_url = pk_urls("postmortems:incident_detail")
+        self.edit_url = pk_urls("postmortems:action_edit")
 
     def row(self, item, can_edit):
         pk = item.pk
@@ -61,12 +63,12 @@ class _Rows:
                 else ' class="table-warning"' if item.is_overdue else "")
         incident = ""
         if self.show_incident:
-            url = escape(pk_url("postmortems:incident_detail", item.incident_id))
+            url = escape(self.incident_url(item.incident_id))
             title = escape(shortened(item.incident.title, 40))
             incident = f'<td><a href="{url}">#{item.incident_id} {title}</a></td>'
         edit = ""
         if can_edit:
-            url = escape(pk_url("postmortems:action_edit", pk))
+            url = escape(self.edit_url(pk))
             in_place = (f'\n   hx-get="{url}" hx-target="#action-{pk}" hx-swap="outerHTML"'
                         if self.in_place else "")
             edit = (f'<a class="btn btn-outline-secondary btn-sm" href="{url}?next='
