@@ -185,12 +185,12 @@ def action_list(request):
                                  form.services_statement(), prepared=True)
     form.show_services(services)
     counts = ActionItem.objects.filter_counts_from(counts)
-    paginator = Paginator(filtered_items(table_items(today, with_incident=True), choices,
-                                         request.user.pk, today), PAGE_SIZE)
     total = counted_total(choices, counts)
-    if total is not None:
-        # Counted already: the paginator's own count would read every matching item again.
-        paginator.count = total
+    if total is None:  # a filter the counts do not hold: counted by the database
+        total = filtered_items(table_items(today, with_incident=True), choices,
+                               request.user.pk, today).count()
+    # The page's rows are read by their statement: the paginator numbers the pages only.
+    paginator = Paginator(range(total), PAGE_SIZE)
     page = paginator.get_page(asked)
     if page.number != asked:  # past the last page: the last one
         (rows,) = run(page_rows_statement(choices, request.user, today, page.number),
