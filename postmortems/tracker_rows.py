@@ -70,13 +70,18 @@ def statement(items):
                                                for name in names)), _row)
 
 
+_LINK_COLUMNS = tuple((name, f"ticket_link__{name}") for name in RELATED["ticket_link"])
+
+
 def _row(**columns):
-    related = {relation: {name: columns.pop(f"{relation}__{name}") for name in names}
-               for relation, names in RELATED.items()}
-    link = related["ticket_link"]
+    owner_id = columns["owner_id"]
     return TrackerRow(
-        **columns,
-        incident=RowIncident(**related["incident"]),
-        owner=RowOwner(**related["owner"]) if columns["owner_id"] else None,
-        linked_ticket=TicketLink(item_id=columns["pk"], **link) if link["id"] else None,
+        *[columns[name] for name in FIELDS],
+        incident=RowIncident(columns["incident__title"], columns["incident__owner_id"]),
+        owner=RowOwner(columns["owner__username"], columns["owner__first_name"],
+                       columns["owner__last_name"], columns["owner__is_active"])
+        if owner_id else None,
+        linked_ticket=TicketLink(item_id=columns["pk"], **{
+            name: columns[column] for name, column in _LINK_COLUMNS})
+        if columns["ticket_link__id"] else None,
     )
