@@ -26,7 +26,8 @@ from postmortems.models.analysis import ContributingFactor, Why
 from postmortems.models.catalogue import Service
 from postmortems.models.documents import Postmortem, PublishBlocked, ShownEntry, TimelineEntry
 from postmortems.models.due_tally import PostmortemDueTally
-from postmortems.models.incidents import Incident, IncidentQuerySet
+from postmortems.models.incident_queries import IncidentQuerySet
+from postmortems.models.incidents import Incident
 from postmortems.models.intake import AlertGroup, ReceivedAlert
 from postmortems.models.meetings import Agenda, Meeting, MeetingCloseBlocked, MeetingSection
 from postmortems.models.recurring import RecurringCause, RecurringCauseLink, SimilarIncident

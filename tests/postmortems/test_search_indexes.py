@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from postmortems.models import Incident
-from postmortems.models.incidents import SEARCH_INCIDENTS, SEARCH_WHYS
+from postmortems.models.incident_queries import SEARCH_INCIDENTS, SEARCH_WHYS
 
 pytestmark = pytest.mark.django_db
 
