@@ -13,9 +13,9 @@ trash or back needs nothing here.
 Elsewhere (SQLite) there are no triggers: the counts are an aggregate over the items.
 """
 
-from django.db import connection, models
+from django.db import models
 
-FOLD_ABOVE = 200
+from postmortems.models.tally import Tally
 
 FOLD_SQL = """
 WITH folded AS (DELETE FROM postmortems_actionitemtally RETURNING status, priority, items)
@@ -25,20 +25,17 @@ HAVING SUM(items) <> 0
 """
 
 
-class ActionItemTally(models.Model):
+class ActionItemTally(Tally):
     """One change of the number of items with a status and priority (see the module)."""
 
     status = models.CharField(max_length=20)
     priority = models.CharField(max_length=2)
     items = models.IntegerField()
 
+    fold_sql = FOLD_SQL
+
     def __str__(self):
         return f"{self.status} {self.priority} {self.items:+d}"
-
-    @classmethod
-    def kept(cls):
-        """Does the database keep the tally (PostgreSQL: the triggers of migration 0018)?"""
-        return connection.vendor == "postgresql"
 
     @classmethod
     def changes(cls):
@@ -51,16 +48,3 @@ class ActionItemTally(models.Model):
                    .order_by().values_list("status", "priority")
                    .annotate(items=-models.Count("pk")))
         return cls.objects.values_list("status", "priority", "items").union(trashed, all=True)
-
-    @classmethod
-    def fold_when_longer(cls, rows):
-        """Fold the rows (see fold) when a reader summed more than FOLD_ABOVE."""
-        if rows > FOLD_ABOVE:
-            cls.fold()
-
-    @classmethod
-    def fold(cls):
-        """Replace the rows by one per (status, priority), in one statement: a row added by
-        a transaction still running is not seen, so not deleted, and counted later."""
-        with connection.cursor() as cursor:
-            cursor.execute(FOLD_SQL)

@@ -23,9 +23,9 @@ OUTAGE_THRESHOLD. So the count is two parts:
 Elsewhere (SQLite) there are no triggers: the count is needing_postmortem's.
 """
 
-from django.db import connection, models
+from django.db import models
 
-FOLD_ABOVE = 200
+from postmortems.models.tally import Tally
 
 FOLD_SQL = """
 WITH folded AS (DELETE FROM postmortems_postmortemduetally RETURNING incidents)
@@ -34,19 +34,16 @@ SELECT SUM(incidents) FROM folded HAVING SUM(incidents) <> 0
 """
 
 
-class PostmortemDueTally(models.Model):
+class PostmortemDueTally(Tally):
     """One change of the number of incidents due a postmortem without the clock (see the
     module)."""
 
     incidents = models.IntegerField()
 
+    fold_sql = FOLD_SQL
+
     def __str__(self):
         return f"{self.incidents:+d}"
-
-    @classmethod
-    def kept(cls):
-        """Does the database keep the tally (PostgreSQL: the triggers of migration 0024)?"""
-        return connection.vendor == "postgresql"
 
     @classmethod
     def total_sql(cls):
@@ -55,16 +52,3 @@ class PostmortemDueTally(models.Model):
         return ("(SELECT COALESCE(SUM(incidents), 0) FROM postmortems_postmortemduetally) "
                 "AS due_kept, (SELECT COUNT(*) FROM postmortems_postmortemduetally) "
                 "AS due_tally_rows")
-
-    @classmethod
-    def fold_when_longer(cls, rows):
-        """Fold the rows (see fold) when a reader summed more than FOLD_ABOVE."""
-        if rows > FOLD_ABOVE:
-            cls.fold()
-
-    @classmethod
-    def fold(cls):
-        """Replace the rows by one, in one statement: a row added by a transaction still
-        running is not seen, so not deleted, and counted later."""
-        with connection.cursor() as cursor:
-            cursor.execute(FOLD_SQL)

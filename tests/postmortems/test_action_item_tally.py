@@ -7,8 +7,8 @@ import pytest
 from django.db.models import Count, Q
 
 from postmortems.models import ActionItem, ActionItemTally
-from postmortems.models.action_tally import FOLD_ABOVE
 from postmortems.models.actions import today_utc
+from postmortems.models.tally import FOLD_ABOVE
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from postmortems import attention
 from postmortems.models import Incident, Postmortem, PostmortemDueTally
-from postmortems.models.due_tally import FOLD_ABOVE
+from postmortems.models.tally import FOLD_ABOVE
 from tests.factories import T0
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_now")]
